@@ -1,0 +1,38 @@
+//! `familiar`: the native command line. Every subcommand writes JSON on stdout so scripts can read it.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "familiar",
+    version,
+    about = "Familiar's rules, encounter and creature tools from the shell"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the version and build as JSON.
+    Version,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Version => commands::version::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("familiar: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Encounter XP math, the encounter generator and the creature builder.

@@ -1,0 +1,1 @@
+//! The raven's UI state machine. Built by a later issue.

@@ -1,0 +1,1 @@
+//! The rules index over the user's compendia.
