@@ -4,5 +4,6 @@
 
 mod info;
 mod interop;
+mod raven;
 
 pub use info::{build_info, BuildInfo};

@@ -1,0 +1,58 @@
+/**
+ * Every difference between the Foundry core versions Familiar supports (v10–v13), in one place. The rest of the
+ * adapter asks this module instead of testing versions itself.
+ */
+
+/** The running core's major version. `game.release` exists from v10 on; `game.version` is the fallback. */
+export function coreGeneration() {
+  const generation = game.release?.generation;
+  if (Number.isInteger(generation)) return generation;
+  return Number.parseInt(String(game.version ?? "0"), 10) || 0;
+}
+
+/** Renders a Handlebars template: `foundry.applications.handlebars` from v13, the globals before (removed in v15). */
+export function renderTemplate(path, data) {
+  const render = globalThis.foundry?.applications?.handlebars?.renderTemplate ?? globalThis.renderTemplate;
+  return render(path, data);
+}
+
+/** Preloads templates so the first render does not wait for the network. */
+export function loadTemplates(paths) {
+  const load = globalThis.foundry?.applications?.handlebars?.loadTemplates ?? globalThis.loadTemplates;
+  return load(paths);
+}
+
+/** ApplicationV2 with its Handlebars mixin from v12 on; the v1 `Application` before. */
+export function applicationV2() {
+  const api = globalThis.foundry?.applications?.api;
+  if (api?.ApplicationV2 && api?.HandlebarsApplicationMixin) {
+    return { ApplicationV2: api.ApplicationV2, HandlebarsApplicationMixin: api.HandlebarsApplicationMixin };
+  }
+  return null;
+}
+
+/**
+ * Adds a button tool to the token controls in the `getSceneControlButtons` payload, where a GM and players always
+ * see it. v10–v12 pass an array of controls whose `tools` are arrays and whose token group is named "token"; v13
+ * passes a record keyed by name whose `tools` are records, with the group renamed "tokens" and tools taking
+ * `order` and `onChange` (https://foundryvtt.com/api/interfaces/foundry.SceneControl.html).
+ */
+export function addSceneControlButton(controls, { name, title, icon, onActivate }) {
+  if (Array.isArray(controls)) {
+    const tool = { name, title, icon, button: true, visible: true, onClick: () => onActivate() };
+    const tokenControls = controls.find((control) => control.name === "token");
+    if (tokenControls) tokenControls.tools.push(tool);
+    else controls.push({ name, title, icon, layer: "tokens", visible: true, activeTool: name, tools: [tool] });
+    return;
+  }
+  const tokenControls = controls.tokens;
+  const order = tokenControls ? Object.keys(tokenControls.tools).length : 0;
+  const tool = { name, title, icon, order, button: true, visible: true, onChange: () => onActivate() };
+  if (tokenControls) tokenControls.tools[name] = tool;
+  else controls[name] = { name, title, icon, order: Object.keys(controls).length, visible: true, activeTool: name, tools: { [name]: tool } };
+}
+
+/** The module's entry in `game.modules`. */
+export function moduleEntry(id) {
+  return game.modules.get(id);
+}

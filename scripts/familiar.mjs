@@ -1,0 +1,10 @@
+/**
+ * Familiar's entry point. Importing the bundle starts at once (see wasm.mjs); each Foundry hook lives in its own
+ * file under hooks/ and is wired here.
+ */
+import "./wasm.mjs";
+import * as init from "./hooks/init.mjs";
+import * as ready from "./hooks/ready.mjs";
+import * as getSceneControlButtons from "./hooks/getSceneControlButtons.mjs";
+
+for (const hook of [init, ready, getSceneControlButtons]) hook.listen();

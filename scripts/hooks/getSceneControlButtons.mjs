@@ -1,0 +1,17 @@
+/** `getSceneControlButtons`: a raven button among the token tools, for users who hid the floating raven. */
+import { MODULE_ID, t } from "../constants.mjs";
+import { addSceneControlButton } from "../compat.mjs";
+import { togglePanel } from "../apps/raven-panel.mjs";
+import { runtime, started } from "../runtime.mjs";
+
+export function listen() {
+  Hooks.on("getSceneControlButtons", (controls) => {
+    if (!runtime.wasm && runtime.failure) return;
+    addSceneControlButton(controls, {
+      name: MODULE_ID,
+      title: t("Raven.Label"),
+      icon: "fa-solid fa-crow",
+      onActivate: () => started.then(togglePanel, () => ui.notifications.error(t("Error.Inactive"))),
+    });
+  });
+}

@@ -1,0 +1,22 @@
+/** `init`: settings, template preloading and the public API, before anything renders. */
+import { MODULE_ID, templatePath } from "../constants.mjs";
+import { loadTemplates, moduleEntry } from "../compat.mjs";
+import { createApi } from "../api.mjs";
+import { registerSettings } from "../settings.mjs";
+import { hideRaven, showRaven } from "../apps/raven-perch.mjs";
+import { runtime } from "../runtime.mjs";
+
+export function listen() {
+  Hooks.once("init", () => {
+    registerSettings({
+      onShowRavenChange: (visible) => {
+        if (!runtime.wasm) return;
+        if (visible) showRaven();
+        else hideRaven();
+      },
+    });
+    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs")]);
+    const entry = moduleEntry(MODULE_ID);
+    if (entry) entry.api = createApi();
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * `ready`: Familiar starts once both Foundry and the bundle are ready. If the bundle cannot load, one error
+ * notification says so and the module stays inert; Foundry keeps working.
+ */
+import { MARKS, t } from "../constants.mjs";
+import { checkEnvironment } from "../environment.mjs";
+import { markFailed, markStarted } from "../runtime.mjs";
+import { showRaven } from "../apps/raven-perch.mjs";
+import { getSetting, SETTINGS } from "../settings.mjs";
+import { wasmReady } from "../wasm.mjs";
+
+async function start() {
+  performance.mark(MARKS.foundryReady);
+  const environment = checkEnvironment();
+  let wasm;
+  try {
+    wasm = await wasmReady;
+  } catch (error) {
+    console.error("Familiar | the WebAssembly bundle failed to load", error);
+    ui.notifications.error(t("Error.WasmLoad", { reason: error?.message ?? String(error) }));
+    markFailed(error, environment);
+    return;
+  }
+  markStarted(wasm, environment);
+  if (getSetting(SETTINGS.showRaven)) await showRaven();
+  performance.mark(MARKS.ravenInteractive);
+}
+
+export function listen() {
+  Hooks.once("ready", start);
+}
