@@ -21,12 +21,15 @@ struct Cli {
 enum Command {
     /// Print the version and build as JSON.
     Version,
+    /// XP, threat rating and rewards for an encounter, exactly as the pf2e system computes them.
+    Xp(commands::xp::XpArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Version => commands::version::run(),
+        Command::Xp(args) => commands::xp::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

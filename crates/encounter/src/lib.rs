@@ -1,1 +1,16 @@
-//! Encounter XP math, the encounter generator and the creature builder.
+//! Encounters and monsters for PF2e.
+//!
+//! - [`xp`]: XP, threat rating and rewards, bit-for-bit with the pf2e system's `calculateXP`.
+//! - [`budget`]: threat levels, budgets for any party size, threat bands.
+//! - [`hazard`]: simple and complex hazards.
+//! - [`error`]: typed errors for every refusal.
+
+pub mod budget;
+pub mod error;
+pub mod hazard;
+pub mod xp;
+
+pub use budget::{EncounterBudgets, Threat};
+pub use error::{BuildError, GenerateError, InputError};
+pub use hazard::Hazard;
+pub use xp::{calculate_xp, rate_request, Encounter, Party, XpCalculation, XpRequest, XpTable};

@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
 pub mod version;
+pub mod xp;
 
 /// Why a subcommand failed; printed to stderr, with a non-zero exit.
 #[derive(Debug, thiserror::Error)]
@@ -14,4 +15,16 @@ pub enum CliError {
     Write(#[from] std::io::Error),
     #[error("{0}")]
     Invalid(String),
+    #[error("{flag} {value:?}: expected {expected}")]
+    BadArgument {
+        flag: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error(transparent)]
+    EncounterInput(#[from] familiar_encounter::InputError),
+    #[error(transparent)]
+    Generate(#[from] familiar_encounter::GenerateError),
+    #[error(transparent)]
+    Build(#[from] familiar_encounter::BuildError),
 }
