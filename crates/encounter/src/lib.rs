@@ -3,9 +3,11 @@
 //! - [`xp`]: XP, threat rating and rewards, bit-for-bit with the pf2e system's `calculateXP`.
 //! - [`budget`]: threat levels, budgets for any party size, threat bands.
 //! - [`hazard`]: simple and complex hazards.
+//! - [`builder`]: the creature builder (GMG tables, road maps, elite/weak, pf2e NPC documents).
 //! - [`error`]: typed errors for every refusal.
 
 pub mod budget;
+pub mod builder;
 pub mod error;
 pub mod hazard;
 pub mod xp;
