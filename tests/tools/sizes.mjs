@@ -1,0 +1,41 @@
+// Prints the module's size raw, gzip and brotli: the wasm bundle, its glue, and the whole module as served
+// (each file compressed on its own, as a web server does). BENCHMARKS.md records these figures.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+const stage = process.argv[2];
+const walk = (directory) =>
+  readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+
+function measure(paths) {
+  return paths.reduce(
+    (sum, path) => {
+      const data = readFileSync(path);
+      sum.raw += data.length;
+      sum.gzip += gzipSync(data, { level: 9 }).length;
+      sum.brotli += brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+      return sum;
+    },
+    { raw: 0, gzip: 0, brotli: 0 },
+  );
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const all = walk(stage);
+const rows = [
+  ["wasm bundle", all.filter((path) => path.endsWith(".wasm"))],
+  ["wasm glue", all.filter((path) => path.endsWith("familiar_wasm.js"))],
+  ["whole module", all],
+];
+console.log("size           raw          gzip         brotli");
+for (const [label, paths] of rows) {
+  const size = measure(paths);
+  console.log(`${label.padEnd(14)} ${kb(size.raw).padEnd(12)} ${kb(size.gzip).padEnd(12)} ${kb(size.brotli)}`);
+}
+if (process.env.FAMILIAR_SIZES_JSON) {
+  console.log(JSON.stringify(Object.fromEntries(rows.map(([label, paths]) => [label, measure(paths)]))));
+}

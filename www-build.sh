@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds Familiar into an installable Foundry module and, with `serve`, runs it in the Foundry harness.
+#   ./www-build.sh          release wasm → wasm-bindgen → wasm-opt → dist/familiar/, dist/familiar-<version>.zip,
+#                           dist/module.json, and the bundle's size raw, gzip and brotli
+#   ./www-build.sh serve    the same, then the demo at http://127.0.0.1:30000 (PORT=... to change)
+set -euo pipefail
+cd "$(dirname "$0")"
+source tests/tools/ensure.sh
+
+mode="${1:-build}"
+case "$mode" in
+  build|serve) ;;
+  *) echo "usage: $0 [serve]" >&2; exit 2 ;;
+esac
+
+ensure_wasm_toolchain
+ensure_node_packages
+
+version=$(python3 -c 'import json; print(json.load(open("module.json"))["version"])')
+crate_version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+if [ "$version" != "$crate_version" ]; then
+  echo "module.json version $version differs from the workspace version $crate_version" >&2
+  exit 1
+fi
+
+log "building the release wasm"
+cargo build --release --locked --target wasm32-unknown-unknown -p familiar-wasm
+target_dir=$(cargo_target_dir)
+
+stage=dist/familiar
+rm -rf "$stage" "dist/familiar-$version.zip" dist/module.json
+mkdir -p "$stage/wasm"
+log "wasm-bindgen --target web"
+wasm-bindgen --target web --no-typescript --out-dir "$stage/wasm" \
+  "$target_dir/wasm32-unknown-unknown/release/familiar_wasm.wasm"
+
+# binaryen from npm: Debian's wasm-opt 108 corrupts wasm-bindgen 0.2.130 output.
+log "wasm-opt -O3"
+tests/node_modules/.bin/wasm-opt -O3 \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue \
+  "$stage/wasm/familiar_wasm_bg.wasm" -o "$stage/wasm/familiar_wasm_bg.opt.wasm"
+mv "$stage/wasm/familiar_wasm_bg.opt.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
+
+cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
+node tests/tools/package-module.mjs --stage "$stage" --version "$version" --out dist
+node tests/tools/sizes.mjs "$stage"
+
+if [ "$mode" = serve ]; then
+  port="${PORT:-30000}"
+  packs=()
+  shared="${FAMILIAR_SHARED:-../shared/pf2e}"
+  if [ -d "$shared" ]; then
+    packs=(--packs "$shared/rules-sample.jsonl" --packs "$shared/bestiary.jsonl" --packs-meta "$shared/packs.json")
+  else
+    log "$shared not found: the demo world has only its own small packs"
+  fi
+  log "serving the demo at http://127.0.0.1:$port (Ctrl-C stops)"
+  exec node tests/harness/server.mjs --port "$port" --module-dir "$stage" "${packs[@]}"
+fi
