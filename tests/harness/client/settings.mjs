@@ -1,0 +1,106 @@
+// game.settings, following foundryvtt.com/api/classes/foundry.helpers.ClientSettings.html and
+// foundryvtt.wiki/en/development/api/settings:
+//  - world scope: stored by the server, readable by every client, written by GMs/assistants;
+//    onChange(value, options, userId) runs on every connected client.
+//  - client scope: this browser's localStorage under "<namespace>.<key>"; onChange runs locally.
+//  - user scope (v13, CONST.SETTING_SCOPES): stored by the server per user.
+// Values travel as JSON strings and are cast back through the registered `type`.
+import { deepClone } from "./utils.mjs";
+
+function cast(type, raw) {
+  if (raw === undefined) return undefined;
+  let v;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    v = raw;
+  }
+  if (type === Number) return Number(v);
+  if (type === Boolean) return Boolean(v);
+  if (type === String) return v === null ? v : String(v);
+  if (typeof type === "function" && ![Object, Array].includes(type)) {
+    try {
+      return type.prototype?.constructor === type && /^class\s/.test(Function.prototype.toString.call(type)) ? new type(v) : type(v);
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+export class ClientSettings {
+  constructor({ request, features, storedSettings, getUser, isReady }) {
+    this.settings = new Map();
+    this.menus = new Map();
+    this.storage = new Map([
+      ["client", window.localStorage],
+      ["world", new Map(storedSettings.filter((s) => s.user === null).map((s) => [s.key, s.value]))],
+      ["user", new Map(storedSettings.filter((s) => s.user !== null).map((s) => [s.key, s.value]))],
+    ]);
+    this._request = request;
+    this._features = features;
+    this._getUser = getUser;
+    this._isReady = isReady;
+  }
+
+  register(namespace, key, data) {
+    if (!namespace || !key) throw new Error("You must specify both namespace and key portions of the setting");
+    const scopes = ["world", "client", ...(this._features.userScopeSettings ? ["user"] : [])];
+    const scope = data.scope ?? "client";
+    if (!scopes.includes(scope)) throw new Error(`Invalid setting scope "${scope}" for ${namespace}.${key}`);
+    this.settings.set(`${namespace}.${key}`, { ...data, scope, key, namespace, id: `${namespace}.${key}` });
+  }
+
+  registerMenu(namespace, key, data) {
+    if (!namespace || !key) throw new Error("You must specify both namespace and key portions of the menu");
+    this.menus.set(`${namespace}.${key}`, { ...data, key, namespace });
+  }
+
+  #config(namespace, key) {
+    const id = `${namespace}.${key}`;
+    const config = this.settings.get(id);
+    if (!config) throw new Error(`"${id}" is not a registered game setting`);
+    return config;
+  }
+
+  get(namespace, key) {
+    const config = this.#config(namespace, key);
+    if (config.scope !== "client" && !this._isReady()) {
+      throw new Error(`The setting "${config.id}" cannot be read before the "setup" hook in this version`);
+    }
+    const raw = config.scope === "client" ? this.storage.get("client").getItem(config.id) ?? undefined : this.storage.get(config.scope).get(config.id);
+    const value = raw === undefined ? deepClone(config.default) : cast(config.type, raw);
+    return value;
+  }
+
+  async set(namespace, key, value, options = {}) {
+    const config = this.#config(namespace, key);
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new Error(`The value of "${config.id}" must be JSON-serialisable`);
+    if (config.scope === "client") {
+      this.storage.get("client").setItem(config.id, json);
+    } else {
+      await this._request("harness.settings.set", { key: config.id, value: json, scope: config.scope });
+      this.storage.get(config.scope).set(config.id, json);
+    }
+    const cast_ = cast(config.type, json);
+    this.#onChange(config, cast_, options, this._getUser()?.id ?? null);
+    return cast_;
+  }
+
+  /** A change pushed by the server for a world or user setting. */
+  _applyRemote({ key, value, scope, userId }) {
+    this.storage.get(scope)?.set(key, value);
+    const config = this.settings.get(key);
+    if (config) this.#onChange(config, cast(config.type, value), {}, userId);
+  }
+
+  #onChange(config, value, options, userId) {
+    if (typeof config.onChange !== "function") return;
+    try {
+      config.onChange(value, options, userId);
+    } catch (err) {
+      console.error(err);
+    }
+  }
+}

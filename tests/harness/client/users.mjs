@@ -1,0 +1,67 @@
+// User documents and game.users, following foundryvtt.com/api/classes/foundry.documents.User.html:
+// role (CONST.USER_ROLES), isGM (ASSISTANT or above), active, color, character, hasRole;
+// on v13, User#query(name, data, {timeout}) runs CONFIG.queries[name] on that user's client and
+// resolves with its return (foundryvtt.com/api/variables/CONFIG.queries.html).
+import { ClientDocument } from "./documents.mjs";
+import { Collection } from "./collection.mjs";
+import { Hooks } from "./hooks.mjs";
+
+export const USER_ROLES = { NONE: 0, PLAYER: 1, TRUSTED: 2, ASSISTANT: 3, GAMEMASTER: 4 };
+
+export class User extends ClientDocument {
+  static documentName = "User";
+
+  get isGM() {
+    return this.role >= USER_ROLES.ASSISTANT;
+  }
+  get isSelf() {
+    return this._id === game.userId;
+  }
+  get character() {
+    return this._character ? game.actors?.get(this._character) ?? null : null;
+  }
+  set character(id) {
+    this._character = id;
+  }
+  hasRole(role, { exact = false } = {}) {
+    const level = typeof role === "string" ? USER_ROLES[role] : role;
+    return exact ? this.role === level : this.role >= level;
+  }
+  toObject() {
+    const { _character, ...rest } = super.toObject();
+    return { ...rest, character: _character ?? null };
+  }
+}
+
+export function defineQuery(features, request) {
+  if (!features.queries) return;
+  User.prototype.query = async function query(name, data, { timeout } = {}) {
+    return request("harness.query", { userId: this._id, name, data, timeout });
+  };
+}
+
+/** Answer a query routed to this page by the server. */
+export async function answerQuery({ name, data, timeout }) {
+  const handler = CONFIG.queries?.[name];
+  if (typeof handler !== "function") throw new Error(`No query handler registered for "${name}"`);
+  return handler(data, { timeout });
+}
+
+export class Users extends Collection {
+  get current() {
+    return this.get(game.userId) ?? null;
+  }
+  get activeGM() {
+    return this.filter((u) => u.active && u.isGM).sort((a, b) => b.role - a.role || a.id.localeCompare(b.id))[0] ?? null;
+  }
+  get players() {
+    return this.filter((u) => !u.isGM && u.hasRole("PLAYER"));
+  }
+
+  _setActive(userId, active) {
+    const user = this.get(userId);
+    if (!user || user.active === active) return;
+    user.active = active;
+    Hooks.callAll("userConnected", user, active);
+  }
+}

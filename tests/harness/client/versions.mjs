@@ -1,0 +1,83 @@
+// Every difference between the Foundry versions the harness imitates, in one table.
+// Each entry cites the page it follows; "guess" marks what no page we found settles.
+//
+// Pages:
+//  lifecycle   foundryvtt.com/api/v12/functions/hookEvents.setup.html ("before any Documents, UI
+//              applications, or the Canvas have been initialized") and
+//              foundryvtt.com/api/functions/hookEvents.setup.html (v13: "after all Documents are
+//              initialized, including Settings (you cannot read settings prior to this hook)")
+//  appV2       foundryvtt.com/api/modules/foundry.applications.html (introduced v12, adopted v13)
+//  controls    foundryvtt.com/api/v11/interfaces/client.SceneControl.html (array, tools[]),
+//              foundryvtt.com/api/functions/hookEvents.getSceneControlButtons.html (v13 record)
+//  chat        foundryvtt.com/api/functions/hookEvents.renderChatMessageHTML.html (v13),
+//              foundryvtt.com/api/functions/hookEvents.renderChatMessage.html (jQuery)
+//  templates   foundry.applications.handlebars.* in v13, globals deprecated (shared/docs/foundry-api.md)
+//  notify      foundryvtt.com/api/classes/foundry.applications.ui.Notifications.html (v13 success,
+//              progress handles)
+//  settings    foundryvtt.com/api/v14/variables/CONST.SETTING_SCOPES.html (user scope; v13+)
+//  queries     foundryvtt.com/api/variables/CONFIG.queries.html (v13)
+//  packs       foundryvtt.com/api/interfaces/foundry.types.WorldCompendiumPackConfiguration.html
+//              (ownership per role); `private` in v10 manifests
+
+export const PROFILES = {
+  v10: { generation: 10, version: "10.291", pf2e: "4.12.1" },
+  v11: { generation: 11, version: "11.315", pf2e: "5.16.1" },
+  v12: { generation: 12, version: "12.331", pf2e: "6.12.2" },
+  v13: { generation: 13, version: "13.346", pf2e: "7.4.1" },
+};
+export const PROFILE_NAMES = Object.keys(PROFILES);
+
+/** The feature switches derived from a generation. */
+export function features(generation) {
+  const g = generation;
+  return {
+    // lifecycle
+    documentsBeforeSetup: g >= 13,
+    settingsReadableBeforeSetup: g < 13, // v13: world/user settings unreadable before `setup`
+    // applications and templates
+    applicationV2: g >= 12,
+    templatesNamespace: g >= 13, // foundry.applications.handlebars.{renderTemplate,loadTemplates}
+    templateGlobalsDeprecated: g >= 13,
+    // scene controls
+    sceneControlsShape: g >= 13 ? "record" : "array",
+    // chat
+    chatAuthorField: g >= 12 ? "author" : "user", // ChatMessage#user -> #author in v12
+    chatStyleField: g >= 12 ? "style" : "type", // message `type` -> `style` in v12
+    renderChatMessageHTML: g >= 13,
+    renderChatMessageDeprecated: g >= 13,
+    // settings, sockets, queries
+    userScopeSettings: g >= 13,
+    queries: g >= 13,
+    // notifications
+    notifySuccess: g >= 13,
+    notifyProgress: g >= 13,
+    notifyReturnsObject: g >= 13, // guess: v10-v12 return the numeric id
+    // file picker
+    filePickerNamespaced: g >= 13, // foundry.applications.apps.FilePicker.implementation
+    // compendium packs
+    packOwnership: g >= 11, // v11+: metadata.ownership; v10: metadata.private
+    indexHasUuid: g >= 11, // guess: index entries carry `uuid` from v11
+    typedCompendiumUuid: g >= 11, // Compendium.<pack>.<Type>.<id> from v11, Compendium.<pack>.<id> in v10
+  };
+}
+
+/** Resolve the profile from the page URL: ?profile=v10..v13 (default v13), ?version= overrides the string. */
+export function resolveProfile(search) {
+  const params = new URLSearchParams(search);
+  const name = params.get("profile") ?? "v13";
+  const base = PROFILES[name];
+  if (!base) throw new Error(`Unknown harness profile "${name}" (use ${PROFILE_NAMES.join(", ")})`);
+  const version = params.get("version") ?? base.version;
+  return {
+    name,
+    generation: base.generation,
+    version,
+    build: Number(version.split(".")[1] ?? 0),
+    pf2eVersion: base.pf2e,
+    systemId: params.get("system") ?? "pf2e",
+    lang: params.get("lang") ?? "en",
+    userId: params.get("user") ?? null,
+    loadModules: params.get("nomodule") !== "1",
+    features: features(base.generation),
+  };
+}

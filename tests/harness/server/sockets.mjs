@@ -1,0 +1,152 @@
+// socket.io side of the harness: one connection per page, identified by the user id in the
+// handshake. Module channels follow Foundry's rule that an emit on `module.<id>` reaches every
+// OTHER connected client (foundryvtt.wiki/en/development/api/sockets).
+import { ROLES } from "./world.mjs";
+import { randomID } from "./ids.mjs";
+
+const OWNER = 3;
+
+export function attachSockets(io, { world, packs, modules }) {
+  const socketChannels = new Set(modules.filter((m) => m.manifest.socket === true).map((m) => `module.${m.manifest.id}`));
+  socketChannels.add("system.pf2e");
+
+  const activeUsers = () => new Set([...io.sockets.sockets.values()].map((s) => s.data.user._id));
+  const publicUser = (u, active) => ({ _id: u._id, name: u.name, role: u.role, color: u.color, character: u.character ?? null, active: active.has(u._id) });
+
+  io.use((socket, next) => {
+    const user = world.findUser(socket.handshake.auth?.userId);
+    if (!user) return next(new Error(`unknown user "${socket.handshake.auth?.userId}"`));
+    socket.data.user = user;
+    next();
+  });
+
+  io.on("connection", (socket) => {
+    const user = socket.data.user;
+    socket.join(`user:${user._id}`);
+    socket.broadcast.emit("harness.userActivity", user._id, { active: true });
+
+    const handle = (event, fn) =>
+      socket.on(event, async (payload, ack) => {
+        try {
+          const result = await fn(payload ?? {});
+          if (typeof ack === "function") ack({ result });
+        } catch (err) {
+          if (typeof ack === "function") ack({ error: err.message });
+        }
+      });
+
+    handle("harness.world", () => {
+      const active = activeUsers();
+      return {
+        userId: user._id,
+        users: world.users.map((u) => publicUser(u, active)),
+        settings: world.settingsFor(user._id),
+        actors: world.actors,
+        journal: world.journal,
+        messages: world.messages,
+        packs: packs.list(),
+        modules: modules.map((m) => ({ id: m.manifest.id, url: m.url })),
+      };
+    });
+
+    handle("harness.settings.set", ({ key, value, scope }) => {
+      if (scope === "world") {
+        // Editing world settings needs the SETTINGS_MODIFY permission, ASSISTANT by default (guess
+        // from CONST.USER_PERMISSIONS; players get an error like this one).
+        if (user.role < ROLES.ASSISTANT) throw new Error(`User ${user.name} lacks permission to modify world setting ${key}`);
+        const stored = world.setSetting({ key, value, user: null });
+        socket.broadcast.emit("harness.settings.changed", { ...stored, scope, userId: user._id });
+        return stored;
+      }
+      if (scope === "user") {
+        const stored = world.setSetting({ key, value, user: user._id });
+        socket.to(`user:${user._id}`).emit("harness.settings.changed", { ...stored, scope, userId: user._id });
+        return stored;
+      }
+      throw new Error(`scope "${scope}" is not stored by the server`);
+    });
+
+    handle("harness.chat.create", ({ data }) => {
+      const message = world.addMessage(data, user._id);
+      socket.broadcast.emit("harness.chat.created", { message, userId: user._id });
+      return message;
+    });
+
+    handle("harness.chat.delete", ({ id }) => {
+      const i = world.messages.findIndex((m) => m._id === id);
+      if (i < 0) throw new Error(`ChatMessage ${id} does not exist`);
+      if (world.messages[i].author !== user._id && user.role < ROLES.ASSISTANT) throw new Error(`User ${user.name} cannot delete ChatMessage ${id}`);
+      world.messages.splice(i, 1);
+      socket.broadcast.emit("harness.chat.deleted", { id, userId: user._id });
+      return id;
+    });
+
+    handle("harness.actor.create", ({ data }) => {
+      // ACTOR_CREATE defaults to ASSISTANT in CONST.USER_PERMISSIONS (guess from its docs page).
+      if (user.role < ROLES.ASSISTANT) throw new Error(`User ${user.name} lacks permission to create Actor`);
+      if (!data?.name || !data?.type) throw new Error("Actor validation errors: name and type are required");
+      const actor = { _id: randomID(), img: null, system: {}, items: [], flags: {}, ownership: { default: 0, [user._id]: OWNER }, ...data };
+      if (typeof data._id === "string") actor._id = data._id;
+      world.actors.push(actor);
+      socket.broadcast.emit("harness.actor.created", { actor, userId: user._id });
+      return actor;
+    });
+
+    handle("harness.actor.update", ({ id, changes }) => {
+      const actor = world.actors.find((a) => a._id === id);
+      if (!actor) throw new Error(`Actor ${id} does not exist`);
+      if (!world.canModifyActor(actor, user)) throw new Error(`User ${user.name} lacks permission to update Actor ${id}`);
+      deepMerge(actor, changes);
+      socket.broadcast.emit("harness.actor.updated", { id, changes, userId: user._id });
+      return { id, changes };
+    });
+
+    handle("harness.actor.delete", ({ id }) => {
+      const i = world.actors.findIndex((a) => a._id === id);
+      if (i < 0) throw new Error(`Actor ${id} does not exist`);
+      if (!world.canModifyActor(world.actors[i], user)) throw new Error(`User ${user.name} lacks permission to delete Actor ${id}`);
+      world.actors.splice(i, 1);
+      socket.broadcast.emit("harness.actor.deleted", { id, userId: user._id });
+      return id;
+    });
+
+    handle("harness.packs.index", ({ pack, fields }) => packs.index(pack, user, Array.isArray(fields) ? fields : []));
+    handle("harness.packs.documents", ({ pack, query }) => packs.documents(pack, user, query ?? {}));
+
+    // v13 User#query: route to one page of the target user and resolve with its handler's return.
+    handle("harness.query", async ({ userId, name, data, timeout }) => {
+      const target = [...io.sockets.sockets.values()].find((s) => s.data.user._id === userId);
+      if (!target) throw new Error(`User ${userId} is not active`);
+      const ms = Number.isFinite(timeout) && timeout > 0 ? timeout : 30_000;
+      const reply = await target.timeout(ms).emitWithAck("harness.query", { name, data, from: user._id, timeout: ms })
+        .catch(() => ({ error: `Query "${name}" to User ${userId} timed out after ${ms} ms` }));
+      if (reply?.error) throw new Error(reply.error);
+      return reply?.result;
+    });
+
+    // Package channels: relay to every other client, never back to the sender.
+    socket.onAny((event, ...args) => {
+      if (!socketChannels.has(event)) return;
+      if (typeof args.at(-1) === "function") args.pop(); // Foundry's package channels carry no ack
+      socket.broadcast.emit(event, ...args);
+    });
+
+    socket.on("disconnect", () => {
+      if (!activeUsers().has(user._id)) io.emit("harness.userActivity", user._id, { active: false });
+    });
+  });
+}
+
+function deepMerge(target, changes) {
+  for (const [key, value] of Object.entries(changes ?? {})) {
+    if (key.includes(".")) {
+      const parts = key.split(".");
+      const last = parts.pop();
+      let t = target;
+      for (const p of parts) t = t[p] ??= {};
+      t[last] = value;
+    } else if (value && typeof value === "object" && !Array.isArray(value) && target[key] && typeof target[key] === "object") {
+      deepMerge(target[key], value);
+    } else target[key] = value;
+  }
+}
