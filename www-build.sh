@@ -24,7 +24,7 @@ if [ "$version" != "$crate_version" ]; then
 fi
 
 log "building the release wasm"
-cargo build --release --locked --target wasm32-unknown-unknown -p familiar-wasm
+cargo build --release --target wasm32-unknown-unknown -p familiar-wasm
 target_dir=$(cargo_target_dir)
 
 stage=dist/familiar

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every test of Familiar on a fresh Debian machine, installing what it lacks, and ends with one line
+# "N passed, N failed". Exit status is non-zero when anything failed.
+#   format and lint, native Rust tests, the release build (zip + manifest), wasm tests in headless Chromium
+#   (and Firefox ESR when it can be had), the harness self-tests and the end-to-end tests per Foundry version.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tests/tools/ensure.sh
+
+artifacts=tests/artifacts
+mkdir -p "$artifacts"
+passed=0
+failed=0
+failures=()
+
+# Adds the counts a test runner printed; a step whose runner printed none counts as one check.
+count() {
+  local name=$1 status=$2 log=$3 p f
+  read -r p f < <(python3 tests/tools/count-results.py "$log")
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    if [ "$status" -eq 0 ]; then p=1; else f=1; fi
+  elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1 # the runner reported only passes but still failed (a build error after some tests ran)
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then
+    failures+=("$name")
+    log "FAILED: $name ($f); last lines of $log:"
+    tail -n 40 "$log" >&2
+  else
+    log "ok: $name ($p)"
+  fi
+}
+
+step() {
+  local name=$1
+  shift
+  local log="$artifacts/${name// /-}.log"
+  log "running: $name"
+  "$@" >"$log" 2>&1
+  count "$name" $? "$log"
+}
+
+ensure_wasm_toolchain
+ensure_node_packages
+ensure_chromium
+firefox_ok=0
+if ensure_firefox >"$artifacts/firefox-install.log" 2>&1; then firefox_ok=1; else log "Firefox ESR or geckodriver unavailable; wasm tests run in Chromium only"; fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+step "cargo fmt" cargo fmt --all --check
+step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+step "cargo test" cargo test --workspace
+step "release build" ./www-build.sh
+step "wasm tests chromium" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
+  cargo test -p familiar-wasm --target wasm32-unknown-unknown
+if [ $firefox_ok -eq 1 ]; then
+  step "wasm tests firefox" env GECKODRIVER="$(command -v geckodriver)" WASM_BINDGEN_TEST_TIMEOUT=180 \
+    cargo test -p familiar-wasm --target wasm32-unknown-unknown
+fi
+step "harness self-tests" node --test --test-reporter=tap --test-concurrency=1 tests/harness/selftest/
+step "end-to-end" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
+
+if [ ${#failures[@]} -gt 0 ]; then log "failed steps: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
