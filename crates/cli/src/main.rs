@@ -23,6 +23,8 @@ enum Command {
     Version,
     /// XP, threat rating and rewards for an encounter, exactly as the pf2e system computes them.
     Xp(commands::xp::XpArgs),
+    /// Build a creature from a Gamemastery Guide road map and print the pf2e NPC document.
+    Monster(commands::monster::MonsterArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Version => commands::version::run(),
         Command::Xp(args) => commands::xp::run(args),
+        Command::Monster(args) => commands::monster::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
 pub mod version;
+pub mod monster;
 pub mod xp;
 
 /// Why a subcommand failed; printed to stderr, with a non-zero exit.
