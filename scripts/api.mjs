@@ -4,6 +4,7 @@
  */
 import { closePanel, openPanel } from "./apps/raven-panel.mjs";
 import { requireWasm, started } from "./runtime.mjs";
+import { listPeers } from "./presence.mjs";
 
 export function createApi() {
   return Object.freeze({
@@ -21,5 +22,7 @@ export function createApi() {
       await openPanel();
     },
     closePanel,
+    /** The other connected clients running Familiar: `[{userId, name, version, seenAt}]`. */
+    peers: listPeers,
   });
 }

@@ -8,7 +8,7 @@ export const SETTINGS = {
   playersMayUse: "playersMayUse",
 };
 
-export function registerSettings({ onShowRavenChange }) {
+export function registerSettings({ onRavenSettingChange }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
     name: "FAMILIAR.Settings.ShowRaven.Name",
     hint: "FAMILIAR.Settings.ShowRaven.Hint",
@@ -16,7 +16,7 @@ export function registerSettings({ onShowRavenChange }) {
     config: true,
     type: Boolean,
     default: true,
-    onChange: (value) => onShowRavenChange(value),
+    onChange: () => onRavenSettingChange(),
   });
   game.settings.register(MODULE_ID, SETTINGS.animations, {
     name: "FAMILIAR.Settings.Animations.Name",
@@ -41,6 +41,7 @@ export function registerSettings({ onShowRavenChange }) {
     restricted: true,
     type: Boolean,
     default: true,
+    onChange: () => onRavenSettingChange(),
   });
 }
 

@@ -14,6 +14,7 @@ const OBSTACLE_SELECTORS = [
 ];
 
 let perch = null;
+let perchCreation = null;
 
 function viewportRect() {
   return { x: 0, y: 0, width: window.innerWidth, height: window.innerHeight };
@@ -37,8 +38,7 @@ function place() {
   perch.style.transform = `translate(${point.x}px, ${point.y}px)`;
 }
 
-export async function showRaven() {
-  if (perch) return perch;
+async function createPerch() {
   const html = await renderTemplate(templatePath("raven.hbs"), {});
   const button = document.createElement("button");
   button.type = "button";
@@ -51,15 +51,38 @@ export async function showRaven() {
   button.innerHTML = html;
   if (!getSetting(SETTINGS.animations)) button.classList.add("familiar-raven--still");
   button.addEventListener("click", () => togglePanel());
-  perch = button;
-  document.body.append(button);
-  place();
-  window.addEventListener("resize", place);
   return button;
+}
+
+/** Puts the raven on screen (once, however many callers ask at the same time). */
+export async function showRaven() {
+  if (perchCreation) return perchCreation;
+  const creation = createPerch().then((button) => {
+    if (perchCreation !== creation) return null; // hidden again while it was being drawn
+    perch = button;
+    document.body.append(button);
+    place();
+    window.addEventListener("resize", place);
+    return button;
+  });
+  perchCreation = creation;
+  return creation;
+}
+
+/** Whether this user may use the raven at all: the GM always, players when the GM allows it. */
+export function ravenAllowed() {
+  return game.user.isGM || getSetting(SETTINGS.playersMayUse);
+}
+
+/** Shows or hides the raven to match the settings (this user's choice and the GM's permission). */
+export async function refreshRaven() {
+  if (ravenAllowed() && getSetting(SETTINGS.showRaven)) await showRaven();
+  else hideRaven();
 }
 
 export function hideRaven() {
   window.removeEventListener("resize", place);
   perch?.remove();
   perch = null;
+  perchCreation = null;
 }

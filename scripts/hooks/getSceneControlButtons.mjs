@@ -2,11 +2,12 @@
 import { MODULE_ID, t } from "../constants.mjs";
 import { addSceneControlButton } from "../compat.mjs";
 import { togglePanel } from "../apps/raven-panel.mjs";
+import { ravenAllowed } from "../apps/raven-perch.mjs";
 import { runtime, started } from "../runtime.mjs";
 
 export function listen() {
   Hooks.on("getSceneControlButtons", (controls) => {
-    if (!runtime.wasm && runtime.failure) return;
+    if (runtime.failure || !ravenAllowed()) return;
     addSceneControlButton(controls, {
       name: MODULE_ID,
       title: t("Raven.Label"),

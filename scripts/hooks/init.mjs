@@ -3,16 +3,14 @@ import { MODULE_ID, templatePath } from "../constants.mjs";
 import { loadTemplates, moduleEntry } from "../compat.mjs";
 import { createApi } from "../api.mjs";
 import { registerSettings } from "../settings.mjs";
-import { hideRaven, showRaven } from "../apps/raven-perch.mjs";
+import { refreshRaven } from "../apps/raven-perch.mjs";
 import { runtime } from "../runtime.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
     registerSettings({
-      onShowRavenChange: (visible) => {
-        if (!runtime.wasm) return;
-        if (visible) showRaven();
-        else hideRaven();
+      onRavenSettingChange: () => {
+        if (runtime.wasm) refreshRaven();
       },
     });
     loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs")]);

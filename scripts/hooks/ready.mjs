@@ -5,9 +5,9 @@
 import { MARKS, t } from "../constants.mjs";
 import { checkEnvironment } from "../environment.mjs";
 import { markFailed, markStarted } from "../runtime.mjs";
-import { showRaven } from "../apps/raven-perch.mjs";
-import { getSetting, SETTINGS } from "../settings.mjs";
+import { refreshRaven } from "../apps/raven-perch.mjs";
 import { wasmReady } from "../wasm.mjs";
+import { startPresence } from "../presence.mjs";
 
 async function start() {
   performance.mark(MARKS.foundryReady);
@@ -22,7 +22,8 @@ async function start() {
     return;
   }
   markStarted(wasm, environment);
-  if (getSetting(SETTINGS.showRaven)) await showRaven();
+  startPresence(wasm.buildInfo().version);
+  await refreshRaven();
   performance.mark(MARKS.ravenInteractive);
 }
 
