@@ -1,5 +1,5 @@
 /**
- * Loads the one WebAssembly bundle relative to this file, never from a `/modules/...` path: Foundry may run under a
+ * Loads the one WebAssembly bundle relative to this file, never from a package path: Foundry may run under a
  * route prefix, and The Forge serves package files from its own asset host. Loading starts at import time so it
  * overlaps Foundry's own start-up.
  */
