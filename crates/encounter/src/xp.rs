@@ -203,15 +203,22 @@ impl XpRequest {
 }
 
 /// What an XP contribution is, for breakdowns and warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum EntityKind {
+    #[default]
     Creature,
     SimpleHazard,
     ComplexHazard,
 }
 
 impl EntityKind {
+    pub fn is_hazard(self) -> bool {
+        self != EntityKind::Creature
+    }
+
     fn noun(self) -> &'static str {
         match self {
             EntityKind::Creature => "creature",

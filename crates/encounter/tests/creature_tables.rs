@@ -5,6 +5,9 @@ mod common;
 use familiar_encounter::builder::tables::{self, Tier, MAX_LEVEL, MIN_LEVEL};
 use serde_json::Value;
 
+/// One integer column reader of [`tables`].
+type Column = fn(i32, Tier) -> Option<i32>;
+
 fn tier(name: &str) -> Tier {
     match name {
         "extreme" => Tier::Extreme,
@@ -32,7 +35,7 @@ fn every_cell_matches_the_shared_transcription() {
             ));
         }
     };
-    let int_tables: [(&str, fn(i32, Tier) -> Option<i32>); 8] = [
+    let int_tables: [(&str, Column); 8] = [
         ("ability_modifier", tables::ability_modifier),
         ("perception", tables::perception),
         ("skills", tables::skill),

@@ -551,10 +551,12 @@ pub fn area_damage(level: i32, limited: bool) -> Option<Damage> {
 mod tests {
     use super::*;
 
+    type Column = fn(i32, Tier) -> Option<i32>;
+
     #[test]
     fn every_column_falls_from_best_to_worst() {
         for level in MIN_LEVEL..=MAX_LEVEL {
-            let tables: [(&str, fn(i32, Tier) -> Option<i32>); 6] = [
+            let tables: [(&str, Column); 6] = [
                 ("ability", ability_modifier),
                 ("perception", perception),
                 ("skills", skill),
