@@ -21,6 +21,10 @@ struct Cli {
 enum Command {
     /// Print the version and build as JSON.
     Version,
+    /// Search the rules index built from a JSONL corpus: one query, or `--jsonl` questions on stdin.
+    Search(commands::search::SearchArgs),
+    /// hit@1, hit@5 and MRR@10 of the rules index on a question set.
+    EvalRules(commands::eval_rules::EvalRulesArgs),
     /// XP, threat rating and rewards for an encounter, exactly as the pf2e system computes them.
     Xp(commands::xp::XpArgs),
     /// Build a creature from a Gamemastery Guide road map and print the pf2e NPC document.
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Version => commands::version::run(),
+        Command::Search(args) => commands::search::run(args),
+        Command::EvalRules(args) => commands::eval_rules::run(args),
         Command::Xp(args) => commands::xp::run(args),
         Command::Monster(args) => commands::monster::run(args),
     };

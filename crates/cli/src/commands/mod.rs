@@ -1,5 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
+pub mod eval_rules;
+pub mod search;
 pub mod version;
 pub mod monster;
 pub mod xp;
@@ -16,6 +18,8 @@ pub enum CliError {
     Write(#[from] std::io::Error),
     #[error("{0}")]
     Invalid(String),
+    #[error("rules index: {0}")]
+    Rules(#[from] familiar_rules::RulesError),
     #[error("{flag} {value:?}: expected {expected}")]
     BadArgument {
         flag: &'static str,

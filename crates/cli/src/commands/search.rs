@@ -1,0 +1,99 @@
+//! `familiar search --corpus FILE.jsonl [--top K] [--jsonl | QUERY]`: the rules index from the shell.
+//! With `--jsonl`, reads `{"id", "question"}` lines on stdin and writes `{"id", "hits": [...]}` lines.
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use clap::Args;
+use familiar_rules::{IngestReport, NoResolver, RulesIndex, SearchOptions};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::CliError;
+
+#[derive(Args)]
+pub struct SearchArgs {
+    /// Compendium documents, one JSON object a line (the pf2e shape plus `pack` and `uuid`).
+    #[arg(long)]
+    pub corpus: String,
+    /// How many hits to return.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Only these packs are visible (a player's view); repeat for several. The GM sees all.
+    #[arg(long = "pack")]
+    pub packs: Vec<String>,
+    /// Batch mode: questions as JSON lines on stdin.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// The question, for one-shot mode.
+    pub query: Option<String>,
+}
+
+/// Reads a JSONL corpus into a built index; unreadable lines are reported like malformed documents.
+pub fn load_corpus(path: &str) -> Result<(RulesIndex, IngestReport), CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        path: path.to_string(),
+        source,
+    })?;
+    let values: Vec<Value> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or(Value::Null))
+        .collect();
+    let mut index = RulesIndex::new()?;
+    let report = index.add_documents(&values, &NoResolver);
+    index.commit()?;
+    Ok((index, report))
+}
+
+#[derive(Deserialize)]
+struct QuestionLine {
+    id: Value,
+    question: String,
+}
+
+pub fn run(args: SearchArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let (mut index, report) = load_corpus(&args.corpus)?;
+    let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let options = SearchOptions {
+        top: args.top,
+        user_packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
+        snippets: !args.jsonl,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.jsonl {
+        for line in std::io::stdin().lock().lines() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let question: QuestionLine = serde_json::from_str(&line)
+                .map_err(|error| CliError::Invalid(format!("question line: {error}")))?;
+            let hits = index.search(&question.question, &options)?;
+            let hits: Vec<Value> = hits
+                .iter()
+                .map(|hit| json!({"uuid": hit.uuid, "name": hit.name, "score": hit.score}))
+                .collect();
+            writeln!(out, "{}", json!({"id": question.id, "hits": hits}))?;
+        }
+        return Ok(());
+    }
+    let query = args.query.ok_or_else(|| {
+        CliError::Invalid("give a query, or --jsonl to read questions on stdin".into())
+    })?;
+    let started = Instant::now();
+    let hits = index.search(&query, &options)?;
+    let query_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let output = json!({
+        "query": query,
+        "hits": hits,
+        "buildMs": build_ms,
+        "queryMs": query_ms,
+        "skipped": report.skipped.len(),
+        "truncated": report.truncated.len(),
+    });
+    writeln!(out, "{output}")?;
+    Ok(())
+}

@@ -1,0 +1,353 @@
+//! Foundry text enrichers (`@UUID[..]{label}`, `@Check[..]`, `[[/r ..]]`, `@Localize[..]`) turned into the words a
+//! reader sees, so the index matches what the player reads and never raw syntax. Link targets are kept for citations.
+
+/// Answers what the enrichers refer to outside the text: `game.i18n` strings and the names of linked documents.
+pub trait Resolver {
+    /// The translation of a `@Localize[key]`, which may itself hold HTML and enrichers.
+    fn localize(&self, key: &str) -> Option<String>;
+    /// The name of a linked document, for `@UUID[..]` links written without a label.
+    fn document_name(&self, uuid: &str) -> Option<String>;
+}
+
+/// Resolves nothing: `@Localize` disappears and unlabelled links show nothing.
+pub struct NoResolver;
+
+impl Resolver for NoResolver {
+    fn localize(&self, _key: &str) -> Option<String> {
+        None
+    }
+    fn document_name(&self, _uuid: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A `@UUID`/`@Compendium` link found in the text: where it points and the words it showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub target: String,
+    pub label: String,
+}
+
+/// The text with every enricher replaced by its reading, and the links it held.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Enriched {
+    pub text: String,
+    pub links: Vec<Link>,
+}
+
+/// Localized strings may hold enrichers themselves; this bounds the recursion on hostile or cyclic data.
+const MAX_DEPTH: usize = 3;
+
+pub fn resolve(source: &str, resolver: &dyn Resolver) -> Enriched {
+    let mut out = Enriched::default();
+    resolve_into(source, resolver, 0, &mut out);
+    out
+}
+
+fn resolve_into(source: &str, resolver: &dyn Resolver, depth: usize, out: &mut Enriched) {
+    let bytes = source.as_bytes();
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let parsed = match bytes[at] {
+            b'@' => parse_at_enricher(source, at, resolver, depth, out),
+            b'[' if source[at..].starts_with("[[/") => parse_inline_roll(source, at),
+            _ => None,
+        };
+        match parsed {
+            Some((reading, end)) => {
+                out.text.push_str(&source[copied..at]);
+                out.text.push_str(&reading);
+                at = end;
+                copied = end;
+            }
+            None => at += 1,
+        }
+    }
+    out.text.push_str(&source[copied..]);
+}
+
+/// `@Kind[params]{label}` starting at `at`; returns the reading and the byte offset after it.
+fn parse_at_enricher(
+    source: &str,
+    at: usize,
+    resolver: &dyn Resolver,
+    depth: usize,
+    out: &mut Enriched,
+) -> Option<(String, usize)> {
+    let rest = &source[at + 1..];
+    let kind_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if kind_len == 0 || !rest[kind_len..].starts_with('[') {
+        return None;
+    }
+    let kind = &rest[..kind_len];
+    let params_start = at + 1 + kind_len;
+    let params_end = balanced_end(source, params_start, b'[', b']')?;
+    let params = &source[params_start + 1..params_end - 1];
+    let (label, end) = match source[params_end..].starts_with('{') {
+        true => match balanced_end(source, params_end, b'{', b'}') {
+            Some(label_end) => (Some(&source[params_end + 1..label_end - 1]), label_end),
+            None => (None, params_end),
+        },
+        false => (None, params_end),
+    };
+    let reading = match kind {
+        "UUID" | "Compendium" => {
+            let label = label
+                .map(str::to_string)
+                .or_else(|| resolver.document_name(params))
+                .unwrap_or_default();
+            out.links.push(Link {
+                target: params.to_string(),
+                label: label.clone(),
+            });
+            label
+        }
+        "Localize" => match (label, resolver.localize(params)) {
+            (Some(label), _) => label.to_string(),
+            (None, Some(text)) if depth < MAX_DEPTH => {
+                let mut inner = Enriched::default();
+                resolve_into(&text, resolver, depth + 1, &mut inner);
+                out.links.extend(inner.links);
+                inner.text
+            }
+            _ => String::new(),
+        },
+        "Check" => label.map_or_else(|| check_reading(params), str::to_string),
+        "Template" => label.map_or_else(|| template_reading(params), str::to_string),
+        "Damage" => label.map_or_else(
+            || format!("{} damage", dice_reading(params)),
+            str::to_string,
+        ),
+        _ => label.unwrap_or_default().to_string(),
+    };
+    Some((reading, end))
+}
+
+/// `[[/r 1d6 #fire]]{label}` (also `/br`, `/gmr`, ...): the label, or the formula as dice text.
+fn parse_inline_roll(source: &str, at: usize) -> Option<(String, usize)> {
+    let outer_end = balanced_end(source, at, b'[', b']')?;
+    let inner = source.get(at + 2..outer_end.checked_sub(2)?)?;
+    if !source[..outer_end].ends_with("]]") {
+        return None;
+    }
+    let (label, end) = match source[outer_end..].starts_with('{') {
+        true => match balanced_end(source, outer_end, b'{', b'}') {
+            Some(label_end) => (Some(&source[outer_end + 1..label_end - 1]), label_end),
+            None => (None, outer_end),
+        },
+        false => (None, outer_end),
+    };
+    let reading = match label {
+        Some(label) => label.to_string(),
+        None => {
+            let command_len = inner.find(char::is_whitespace).unwrap_or(inner.len());
+            let formula = inner[command_len..].trim();
+            let (formula, flavor) = match formula.split_once('#') {
+                Some((formula, flavor)) => (formula.trim(), flavor.trim()),
+                None => (formula, ""),
+            };
+            let dice = dice_reading(formula);
+            match flavor.is_empty() {
+                true => dice,
+                false => format!("{dice} {flavor}"),
+            }
+        }
+    };
+    Some((reading, end))
+}
+
+/// The byte offset just after the bracket that closes the one at `open_at`, counting nesting.
+fn balanced_end(source: &str, open_at: usize, open: u8, close: u8) -> Option<usize> {
+    let bytes = source.as_bytes();
+    if bytes.get(open_at) != Some(&open) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (offset, &byte) in bytes[open_at..].iter().enumerate() {
+        if byte == open {
+            depth += 1;
+        } else if byte == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(open_at + offset + 1);
+            }
+        } else if byte == b'\n' && open == b'[' && depth > 2 {
+            // Runaway brackets in broken text: give up rather than swallow the rest of the page.
+            return None;
+        }
+    }
+    None
+}
+
+/// `{1d6}[fire] + 2` → `1d6 fire + 2`: brace groups opened, bracketed flavours read as words.
+fn dice_reading(formula: &str) -> String {
+    let mut text = String::with_capacity(formula.len());
+    for ch in formula.chars() {
+        match ch {
+            '{' | '}' => {}
+            '[' | ']' | ',' => text.push(' '),
+            _ => text.push(ch),
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `flat|dc:5` or `type:fortitude|dc:20|basic:true` → "DC 5 flat check", "DC 20 basic Fortitude save".
+fn check_reading(params: &str) -> String {
+    let mut kind = String::new();
+    let mut dc = String::new();
+    let mut basic = false;
+    for (index, part) in params.split('|').enumerate() {
+        match part.split_once(':') {
+            Some(("type", value)) => kind = value.trim().to_string(),
+            Some(("dc", value)) => dc = value.trim().to_string(),
+            Some(("basic", value)) => basic = value.trim() != "false",
+            None if part.trim() == "basic" => basic = true,
+            None if index == 0 => kind = part.trim().to_string(),
+            _ => {}
+        }
+    }
+    let kind_words = kind.replace('-', " ");
+    let noun = match kind.as_str() {
+        "fortitude" | "reflex" | "will" => format!("{} save", capitalize(&kind_words)),
+        "flat" => "flat check".to_string(),
+        "perception" => "Perception check".to_string(),
+        "" => "check".to_string(),
+        _ => format!("{} check", capitalize(&kind_words)),
+    };
+    let basic = if basic { "basic " } else { "" };
+    let dc = dc
+        .parse::<i64>()
+        .map(|dc| format!("DC {dc} "))
+        .unwrap_or_default();
+    format!("{dc}{basic}{noun}")
+}
+
+/// `type:cone|distance:30` → "30-foot cone".
+fn template_reading(params: &str) -> String {
+    let mut shape = "";
+    let mut distance = "";
+    for part in params.split('|') {
+        match part.split_once(':') {
+            Some(("type", value)) => shape = value.trim(),
+            Some(("distance", value)) => distance = value.trim(),
+            _ => {}
+        }
+    }
+    match distance.is_empty() {
+        true => shape.to_string(),
+        false => format!("{distance}-foot {shape}"),
+    }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Lang;
+    impl Resolver for Lang {
+        fn localize(&self, key: &str) -> Option<String> {
+            match key {
+                "Gloss.Wave" => {
+                    Some("You <em>wave</em> at @UUID[Compendium.x.Item.b]{a friend}.".into())
+                }
+                "Loop" => Some("again @Localize[Loop]".into()),
+                _ => None,
+            }
+        }
+        fn document_name(&self, uuid: &str) -> Option<String> {
+            (uuid == "Compendium.x.Item.named").then(|| "Named Thing".to_string())
+        }
+    }
+
+    #[test]
+    fn links_become_their_labels_and_are_kept() {
+        let out = resolve(
+            "You are @UUID[Compendium.pf.cond.Item.a1]{Prone} now.",
+            &NoResolver,
+        );
+        assert_eq!(out.text, "You are Prone now.");
+        assert_eq!(out.links[0].target, "Compendium.pf.cond.Item.a1");
+        assert_eq!(out.links[0].label, "Prone");
+    }
+
+    #[test]
+    fn unlabelled_links_use_the_resolver_or_vanish() {
+        let out = resolve(
+            "see @UUID[Compendium.x.Item.named] and @UUID[Other.y]",
+            &Lang,
+        );
+        assert_eq!(out.text, "see Named Thing and ");
+    }
+
+    #[test]
+    fn checks_read_as_rules_text() {
+        assert_eq!(
+            resolve("@Check[flat|dc:5]", &NoResolver).text,
+            "DC 5 flat check"
+        );
+        assert_eq!(
+            resolve("@Check[type:reflex|dc:22|basic:true]", &NoResolver).text,
+            "DC 22 basic Reflex save"
+        );
+        assert_eq!(
+            resolve("@Check[type:athletics|dc:15]{Athletics}", &NoResolver).text,
+            "Athletics"
+        );
+    }
+
+    #[test]
+    fn inline_rolls_read_as_dice() {
+        assert_eq!(resolve("[[/r {2d6}[fire]]]", &NoResolver).text, "2d6 fire");
+        assert_eq!(
+            resolve("[[/r 1d4 #rounds]]", &NoResolver).text,
+            "1d4 rounds"
+        );
+        assert_eq!(
+            resolve("[[/br 1d4 #rounds]]{1d4 turns}", &NoResolver).text,
+            "1d4 turns"
+        );
+    }
+
+    #[test]
+    fn localize_resolves_recursively_and_stops_on_cycles() {
+        let out = resolve("<p>@Localize[Gloss.Wave]</p>", &Lang);
+        assert_eq!(out.text, "<p>You <em>wave</em> at a friend.</p>");
+        assert_eq!(out.links.len(), 1);
+        let looped = resolve("@Localize[Loop]", &Lang);
+        assert!(looped.text.starts_with("again again"));
+        assert!(!looped.text.contains("@Localize"));
+        assert_eq!(resolve("@Localize[Missing.Key]", &NoResolver).text, "");
+    }
+
+    #[test]
+    fn unknown_enrichers_leave_their_label_or_nothing() {
+        assert_eq!(
+            resolve("a @Embed[x]{shown} b", &NoResolver).text,
+            "a shown b"
+        );
+        assert_eq!(resolve("a @Embed[x] b", &NoResolver).text, "a  b");
+        assert_eq!(
+            resolve("@Template[type:cone|distance:30]", &NoResolver).text,
+            "30-foot cone"
+        );
+    }
+
+    #[test]
+    fn broken_syntax_is_left_as_text() {
+        assert_eq!(
+            resolve("email@host and @UUID[open", &NoResolver).text,
+            "email@host and @UUID[open"
+        );
+        assert_eq!(resolve("[[/r 1d6", &NoResolver).text, "[[/r 1d6");
+    }
+}

@@ -1,0 +1,225 @@
+//! One tantivy index over a set of units ("layer"): the schema, building it with the single-segment writer (no
+//! threads, so it runs in wasm32), reopening it from its files, and a per-document table for ranking without
+//! touching the document store.
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::RamDirectory;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    TokenizerManager,
+};
+use tantivy::{DocAddress, Index, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::analysis::stem_words;
+use crate::passages::RulesDocument;
+use crate::ranking::base_name;
+use crate::RulesError;
+
+/// The English tokenizer every text field uses: lowercase, stemmed, absurd tokens dropped.
+pub const TOKENIZER: &str = "familiar_en";
+const WRITER_BUDGET_BYTES: usize = 30_000_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub key: Field,
+    pub pack: Field,
+    pub name: Field,
+    pub traits: Field,
+    pub body: Field,
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(record),
+        )
+    };
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING | STORED),
+        pack: builder.add_text_field("pack", STRING),
+        name: builder.add_text_field("name", text(IndexRecordOption::WithFreqsAndPositions)),
+        traits: builder.add_text_field("traits", text(IndexRecordOption::WithFreqs)),
+        body: builder.add_text_field("body", text(IndexRecordOption::WithFreqs) | STORED),
+    };
+    (builder.build(), fields)
+}
+
+pub fn fields_of(schema: &Schema) -> Result<Fields, RulesError> {
+    let field = |name: &str| {
+        schema
+            .get_field(name)
+            .map_err(|_| RulesError::Corrupted(format!("index has no field {name}")))
+    };
+    Ok(Fields {
+        key: field("key")?,
+        pack: field("pack")?,
+        name: field("name")?,
+        traits: field("traits")?,
+        body: field("body")?,
+    })
+}
+
+pub fn tokenizers() -> TokenizerManager {
+    let manager = TokenizerManager::default();
+    manager.register(
+        TOKENIZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    manager
+}
+
+/// What ranking needs about a unit, kept in memory beside the index (the body stays in the document store).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocMeta {
+    pub key: String,
+    pub uuid: String,
+    pub anchor: Option<String>,
+    pub pack: String,
+    pub name: String,
+    pub doc_type: String,
+    pub traits: Vec<String>,
+    pub level: Option<i64>,
+    pub version: String,
+    /// The stemmed words of the name, for matching against the question.
+    #[serde(skip)]
+    pub name_words: Vec<String>,
+}
+
+impl DocMeta {
+    pub fn of(document: &RulesDocument) -> DocMeta {
+        DocMeta {
+            key: document.key(),
+            uuid: document.uuid.clone(),
+            anchor: document.anchor.clone(),
+            pack: document.pack.clone(),
+            name: document.name.clone(),
+            doc_type: document.doc_type.clone(),
+            traits: document.traits.clone(),
+            level: document.level,
+            version: document.version.clone(),
+            name_words: stem_words(base_name(&document.name)),
+        }
+    }
+
+    pub fn fill_derived(&mut self) {
+        self.name_words = stem_words(base_name(&self.name));
+    }
+}
+
+/// One immutable tantivy index and the table of its documents, in doc-id order.
+pub struct Layer {
+    pub index: Index,
+    pub searcher: Searcher,
+    pub fields: Fields,
+    pub metas: Vec<DocMeta>,
+}
+
+impl Layer {
+    pub fn build(documents: &[RulesDocument]) -> Result<Layer, RulesError> {
+        let (schema, fields) = schema();
+        let settings = IndexSettings {
+            docstore_compress_dedicated_thread: false,
+            ..Default::default()
+        };
+        let mut writer = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .tokenizers(tokenizers())
+            .single_segment_index_writer(RamDirectory::default(), WRITER_BUDGET_BYTES)?;
+        for document in documents {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.key, document.key());
+            doc.add_text(fields.pack, &document.pack);
+            doc.add_text(fields.name, &document.name);
+            for tag in &document.traits {
+                doc.add_text(fields.traits, tag);
+            }
+            doc.add_text(fields.body, &document.body);
+            writer.add_document(doc)?;
+        }
+        let index = writer.finalize()?;
+        let metas = documents.iter().map(DocMeta::of).collect();
+        Layer::open(index, metas)
+    }
+
+    /// Wraps an index whose documents are described by `metas` (in doc-id order).
+    pub fn open(mut index: Index, mut metas: Vec<DocMeta>) -> Result<Layer, RulesError> {
+        index.set_tokenizers(tokenizers());
+        let fields = fields_of(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        if searcher.segment_readers().len() > 1 || searcher.num_docs() as usize != metas.len() {
+            return Err(RulesError::Corrupted(format!(
+                "index holds {} documents in {} segments, the table {}",
+                searcher.num_docs(),
+                searcher.segment_readers().len(),
+                metas.len()
+            )));
+        }
+        for meta in &mut metas {
+            if meta.name_words.is_empty() {
+                meta.fill_derived();
+            }
+        }
+        Ok(Layer {
+            index,
+            searcher,
+            fields,
+            metas,
+        })
+    }
+
+    pub fn empty() -> Result<Layer, RulesError> {
+        Layer::build(&[])
+    }
+
+    pub fn len(&self) -> usize {
+        self.metas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.metas.is_empty()
+    }
+
+    /// The stored body of a document, for snippets and for rebuilding.
+    pub fn body(&self, doc_id: u32) -> Result<String, RulesError> {
+        let doc: TantivyDocument = self.searcher.doc(DocAddress::new(0, doc_id))?;
+        Ok(doc
+            .get_first(self.fields.body)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    /// The full unit back, for compaction into a new layer.
+    pub fn document(&self, doc_id: u32) -> Result<RulesDocument, RulesError> {
+        let meta = self
+            .metas
+            .get(doc_id as usize)
+            .ok_or_else(|| RulesError::Corrupted(format!("no document {doc_id}")))?;
+        Ok(RulesDocument {
+            uuid: meta.uuid.clone(),
+            anchor: meta.anchor.clone(),
+            pack: meta.pack.clone(),
+            name: meta.name.clone(),
+            doc_type: meta.doc_type.clone(),
+            traits: meta.traits.clone(),
+            level: meta.level,
+            body: self.body(doc_id)?,
+            version: meta.version.clone(),
+        })
+    }
+}

@@ -1,0 +1,330 @@
+//! Search over the layers: analyzed question → tantivy query (built directly, never parsed, so no input can make it
+//! throw) → candidates scored with statistics shared by all layers → reranked with rules knowledge (names the
+//! question mentions, rule names it points at, a prior for core rules, duplicates collapsed) → hits with snippets.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{collector::TopDocs, Searcher, Term};
+
+use crate::analysis::{analyze, stem_words, AnalyzedQuery};
+use crate::index::{DocMeta, Fields, Layer};
+use crate::ranking::{collapse_key, kind_factor, mark_dominated, prior, NameMatch};
+use crate::RulesError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SearchOptions {
+    pub top: usize,
+    /// The packs this user may see; `None` for the GM, who sees everything.
+    pub user_packs: Option<Vec<String>>,
+    /// Whether to build highlighted snippets (the CLI's batch mode skips them).
+    pub snippets: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            top: 10,
+            user_packs: None,
+            snippets: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub uuid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    pub pack: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub score: f32,
+    /// The best passage of the text, HTML-escaped, with matched words in `<b>`.
+    pub snippet: String,
+    /// A Foundry content link: `@UUID[uuid]{name}` (with `#anchor` for a journal passage).
+    pub link: String,
+    /// Other documents with the same name and type (archetype copies, "(Level N)" variants) folded into this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+/// How many candidates each layer hands to the reranker.
+const CANDIDATES: usize = 80;
+const NAME_BOOST: f32 = 3.0;
+const TRAITS_BOOST: f32 = 1.5;
+const RULE_NAME_BOOST: f32 = 4.0;
+
+/// A layer to search, with the keys it must not return (removed or replaced since it was built).
+pub struct Source<'a> {
+    pub layer: &'a Layer,
+    pub removed: &'a HashSet<String>,
+}
+
+/// BM25 statistics summed over every layer, so scores from different layers compare.
+struct SharedStatistics<'a> {
+    searchers: Vec<&'a Searcher>,
+}
+
+impl Bm25StatisticsProvider for SharedStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searchers
+            .iter()
+            .map(|searcher| searcher.total_num_tokens(field))
+            .sum()
+    }
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searchers
+            .iter()
+            .map(|searcher| searcher.total_num_docs())
+            .sum()
+    }
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searchers
+            .iter()
+            .map(|searcher| searcher.doc_freq(term))
+            .sum()
+    }
+}
+
+struct Candidate<'a> {
+    source: usize,
+    doc_id: u32,
+    meta: &'a DocMeta,
+    bm25: f32,
+    score: f32,
+}
+
+pub fn search(
+    sources: &[Source<'_>],
+    query: &str,
+    options: &SearchOptions,
+) -> Result<Vec<SearchHit>, RulesError> {
+    let analyzed = analyze(query);
+    let Some(first) = sources.first() else {
+        return Ok(Vec::new());
+    };
+    if analyzed.terms.is_empty() && analyzed.rule_names.is_empty() || options.top == 0 {
+        return Ok(Vec::new());
+    }
+    let fields = first.layer.fields;
+    let statistics = SharedStatistics {
+        searchers: sources
+            .iter()
+            .map(|source| &source.layer.searcher)
+            .collect(),
+    };
+    let text = text_query(&analyzed, fields, &statistics)?;
+    let mut candidates = Vec::new();
+    for (index, source) in sources.iter().enumerate() {
+        let query = filtered(text.box_clone(), fields, source.removed, options);
+        let collector = TopDocs::with_limit(CANDIDATES).order_by_score();
+        let top = source.layer.searcher.search_with_statistics_provider(
+            query.as_ref(),
+            &collector,
+            &statistics,
+        )?;
+        for (bm25, address) in top {
+            if let Some(meta) = source.layer.metas.get(address.doc_id as usize) {
+                candidates.push(Candidate {
+                    source: index,
+                    doc_id: address.doc_id,
+                    meta,
+                    bm25,
+                    score: 0.0,
+                });
+            }
+        }
+    }
+    let ranked = rerank(candidates, &analyzed);
+    let body_terms: Vec<Term> = analyzed
+        .terms
+        .iter()
+        .map(|term| Term::from_field_text(fields.body, &term.text))
+        .collect();
+    let mut generators: HashMap<usize, SnippetGenerator> = HashMap::new();
+    let mut hits = Vec::new();
+    for (candidate, also) in ranked.into_iter().take(options.top) {
+        let layer = sources[candidate.source].layer;
+        let snippet = match options.snippets {
+            true => {
+                let generator = match generators.entry(candidate.source) {
+                    std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        let query = TermSetQuery::new(body_terms.clone());
+                        let mut generator =
+                            SnippetGenerator::create(&layer.searcher, &query, fields.body)?;
+                        generator.set_max_num_chars(220);
+                        entry.insert(generator)
+                    }
+                };
+                let body = layer.body(candidate.doc_id)?;
+                let snippet = generator.snippet(&body);
+                match snippet.fragment().is_empty() {
+                    true => escape_html(&body.chars().take(220).collect::<String>()),
+                    false => snippet.to_html(),
+                }
+            }
+            false => String::new(),
+        };
+        let meta = candidate.meta;
+        let target = match &meta.anchor {
+            Some(anchor) => format!("{}#{anchor}", meta.uuid),
+            None => meta.uuid.clone(),
+        };
+        hits.push(SearchHit {
+            uuid: meta.uuid.clone(),
+            anchor: meta.anchor.clone(),
+            pack: meta.pack.clone(),
+            name: meta.name.clone(),
+            doc_type: meta.doc_type.clone(),
+            score: candidate.score,
+            snippet,
+            link: format!("@UUID[{target}]{{{}}}", meta.name),
+            also,
+        });
+    }
+    Ok(hits)
+}
+
+fn text_query(
+    analyzed: &AnalyzedQuery,
+    fields: Fields,
+    statistics: &SharedStatistics<'_>,
+) -> Result<Box<dyn Query>, RulesError> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut add = |query: Box<dyn Query>, boost: f32| {
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+    };
+    for term in &analyzed.terms {
+        let name = Term::from_field_text(fields.name, &term.text);
+        let body = Term::from_field_text(fields.body, &term.text);
+        let traits = Term::from_field_text(fields.traits, &term.text);
+        let known = statistics.doc_freq(&name)? + statistics.doc_freq(&body)? > 0;
+        if !known && term.text.chars().count() >= 4 && term.weight >= 1.0 {
+            // Typo tolerance: an unknown word matches its near spellings, a little less strongly.
+            let distance = if term.text.chars().count() <= 5 { 1 } else { 2 };
+            add(
+                Box::new(FuzzyTermQuery::new(name, distance, true)),
+                NAME_BOOST * 0.6,
+            );
+            add(Box::new(FuzzyTermQuery::new(body, distance, true)), 0.6);
+            continue;
+        }
+        add(
+            Box::new(TermQuery::new(name, IndexRecordOption::WithFreqs)),
+            NAME_BOOST * term.weight,
+        );
+        add(
+            Box::new(TermQuery::new(body, IndexRecordOption::WithFreqs)),
+            term.weight,
+        );
+        add(
+            Box::new(TermQuery::new(traits, IndexRecordOption::WithFreqs)),
+            TRAITS_BOOST * term.weight,
+        );
+    }
+    for (rule_name, weight) in &analyzed.rule_names {
+        let terms: Vec<Term> = stem_words(rule_name)
+            .iter()
+            .map(|word| Term::from_field_text(fields.name, word))
+            .collect();
+        match terms.len() {
+            0 => {}
+            1 => add(
+                Box::new(TermQuery::new(
+                    terms[0].clone(),
+                    IndexRecordOption::WithFreqs,
+                )),
+                RULE_NAME_BOOST * weight,
+            ),
+            _ => add(Box::new(PhraseQuery::new(terms)), RULE_NAME_BOOST * weight),
+        }
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Restricts to visible packs and drops removed keys, without changing scores.
+fn filtered(
+    text: Box<dyn Query>,
+    fields: Fields,
+    removed: &HashSet<String>,
+    options: &SearchOptions,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+    if let Some(packs) = &options.user_packs {
+        let terms = packs
+            .iter()
+            .map(|pack| Term::from_field_text(fields.pack, pack));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermSetQuery::new(terms)),
+                0.0,
+            )),
+        ));
+    }
+    if !removed.is_empty() {
+        let terms = removed
+            .iter()
+            .map(|key| Term::from_field_text(fields.key, key));
+        clauses.push((Occur::MustNot, Box::new(TermSetQuery::new(terms))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Orders candidates by rules relevance and folds duplicates; returns each kept one with the uuids folded into it.
+fn rerank<'a>(
+    mut candidates: Vec<Candidate<'a>>,
+    analyzed: &AnalyzedQuery,
+) -> Vec<(Candidate<'a>, Vec<String>)> {
+    let best = candidates
+        .iter()
+        .map(|candidate| candidate.bm25)
+        .fold(f32::EPSILON, f32::max);
+    let mut matches: Vec<NameMatch> = candidates
+        .iter()
+        .map(|candidate| NameMatch::of(candidate.meta, analyzed))
+        .collect();
+    mark_dominated(&mut matches);
+    for (candidate, matched) in candidates.iter_mut().zip(&matches) {
+        let relevance = (candidate.bm25 / best) * prior(candidate.meta) + matched.bonus();
+        candidate.score = relevance * kind_factor(candidate.meta, analyzed);
+    }
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut kept: Vec<(Candidate<'a>, Vec<String>)> = Vec::new();
+    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    let mut seen_uuids: HashSet<String> = HashSet::new();
+    for candidate in candidates {
+        if !seen_uuids.insert(candidate.meta.uuid.clone()) {
+            continue; // another passage of a page already listed
+        }
+        let key = (
+            candidate.meta.doc_type.clone(),
+            collapse_key(&candidate.meta.name),
+        );
+        match by_key.get(&key) {
+            Some(&position) => kept[position].1.push(candidate.meta.uuid.clone()),
+            None => {
+                by_key.insert(key, kept.len());
+                kept.push((candidate, Vec::new()));
+            }
+        }
+    }
+    kept
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
