@@ -29,6 +29,10 @@ enum Command {
     Xp(commands::xp::XpArgs),
     /// Build a creature from a Gamemastery Guide road map and print the pf2e NPC document.
     Monster(commands::monster::MonsterArgs),
+    /// Generate distinct encounters in a threat band from a creature pool (compendium actors or an index).
+    Encounter(commands::encounter::EncounterArgs),
+    /// Encounter generator statistics and XP/generation timings (table on stderr, JSON on stdout).
+    BenchEncounter(commands::bench_encounter::BenchEncounterArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +43,8 @@ fn main() -> ExitCode {
         Command::EvalRules(args) => commands::eval_rules::run(args),
         Command::Xp(args) => commands::xp::run(args),
         Command::Monster(args) => commands::monster::run(args),
+        Command::Encounter(args) => commands::encounter::run(args),
+        Command::BenchEncounter(args) => commands::bench_encounter::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -114,6 +114,11 @@ impl Party {
     }
 }
 
+/// Budgets for a party size given as a JS number, refused like [`Party::new`] refuses sizes.
+pub fn budgets_for_party_size(party_size: f64) -> Result<EncounterBudgets, InputError> {
+    Ok(Party::new(f64::from(MIN_PARTY_LEVEL), party_size)?.budgets())
+}
+
 /// Reads a JS number as a whole number, refusing fractions, NaN and infinities.
 pub fn whole(what: &str, value: f64) -> Result<i64, InputError> {
     if !value.is_finite() || value.fract() != 0.0 || value.abs() > 1e15 {

@@ -2,8 +2,12 @@
 //! capability; `interop` is the one place where JS values become Rust values and back. The logic itself lives in
 //! the pure crates (`familiar-rules`, `familiar-encounter`, ...), which test natively.
 
+mod encounter;
 mod info;
 mod interop;
 mod raven;
 
+pub use encounter::{
+    build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters, EncounterPool,
+};
 pub use info::{build_info, BuildInfo};

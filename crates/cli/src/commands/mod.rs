@@ -1,9 +1,11 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
+pub mod bench_encounter;
+pub mod encounter;
 pub mod eval_rules;
+pub mod monster;
 pub mod search;
 pub mod version;
-pub mod monster;
 pub mod xp;
 
 /// Why a subcommand failed; printed to stderr, with a non-zero exit.

@@ -231,10 +231,15 @@ pub fn generate(request: &GenerateRequest, pool: &[PoolEntry]) -> Result<Generat
 
     if encounters.is_empty() {
         let weakest = slots.iter().map(|slot| slot.xp).min().unwrap_or(0);
-        let mut hint = hint(request, max_creatures);
-        if weakest > budget {
-            hint = format!("the weakest candidate is worth {weakest} XP to this party, more than the whole {budget} XP budget; {hint}");
-        }
+        let hint = if weakest > budget {
+            format!(
+                "the weakest candidate is worth {weakest} XP to this party, more than the whole {budget} XP budget; \
+                 {}",
+                hint(request, None)
+            )
+        } else {
+            hint(request, Some(max_creatures))
+        };
         return Err(GenerateError::NothingFits {
             shape: request
                 .shape
@@ -251,7 +256,7 @@ pub fn generate(request: &GenerateRequest, pool: &[PoolEntry]) -> Result<Generat
         notes.push(format!(
             "only {} distinct encounters fit; {}",
             encounters.len(),
-            hint(request, max_creatures)
+            hint(request, Some(max_creatures))
         ));
     }
     Ok(Generated {
@@ -350,13 +355,14 @@ fn describe(
     }
 }
 
-fn hint(request: &GenerateRequest, max_creatures: usize) -> String {
+/// What to relax; `max_creatures` is `None` when more creatures cannot help.
+fn hint(request: &GenerateRequest, max_creatures: Option<usize>) -> String {
     let mut relax = Vec::new();
     if request.shape.is_some() {
         relax.push("choose another shape or leave it open".to_string());
     }
-    if max_creatures < MAX_CREATURES_LIMIT {
-        relax.push(format!("allow more than {max_creatures} creatures"));
+    if let Some(max) = max_creatures.filter(|max| *max < MAX_CREATURES_LIMIT) {
+        relax.push(format!("allow more than {max} creatures"));
     }
     if !request.include_traits.is_empty() || !request.exclude_traits.is_empty() {
         relax.push("loosen the trait filters".to_string());

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::InputError;
 use crate::xp::EntityKind;
 
 #[derive(
@@ -109,6 +110,31 @@ pub fn pool_from_jsonl(text: &str) -> (Vec<PoolEntry>, usize) {
     (entries, skipped)
 }
 
+/// A pool from a JSON array (a compendium index export or actors) or from JSON lines; only a malformed array is
+/// an error, since a bad line in a JSONL file should not cost the GM the rest of the bestiary.
+pub fn pool_from_text(text: &str) -> Result<(Vec<PoolEntry>, usize), InputError> {
+    if !text.trim_start().starts_with('[') {
+        return Ok(pool_from_jsonl(text));
+    }
+    let values: Vec<Value> = serde_json::from_str(text).map_err(|error| InputError::Malformed {
+        what: "the creature pool".into(),
+        reason: error.to_string(),
+    })?;
+    let total = values.len();
+    let entries: Vec<PoolEntry> = values
+        .into_iter()
+        .filter_map(|value| {
+            if value.get("system").is_some() {
+                entry_from_actor(&value)
+            } else {
+                serde_json::from_value(value).ok()
+            }
+        })
+        .collect();
+    let skipped = total - entries.len();
+    Ok((entries, skipped))
+}
+
 /// The GM's filters: any of `include_traits` (when given), none of `exclude_traits`, rarity at most the cap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PoolFilter {
@@ -181,6 +207,17 @@ mod tests {
         );
         let (entries, skipped) = pool_from_jsonl(&text);
         assert_eq!((entries.len(), skipped), (2, 2));
+        let array = format!(
+            "[{npc}, {}, 3]",
+            json!({"uuid": "i", "name": "Row", "level": 2, "kind": "simpleHazard"})
+        );
+        let (entries, skipped) = pool_from_text(&array).unwrap();
+        assert_eq!(
+            (entries.len(), skipped, entries[1].kind),
+            (2, 1, EntityKind::SimpleHazard)
+        );
+        assert!(pool_from_text("[{").is_err());
+        assert_eq!(pool_from_text(&text).unwrap().0.len(), 2);
     }
 
     #[test]
