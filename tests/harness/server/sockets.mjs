@@ -66,13 +66,13 @@ export function attachSockets(io, { world, packs, modules }) {
       throw new Error(`scope "${scope}" is not stored by the server`);
     });
 
-    handle("harness.chat.create", ({ data }) => {
+    handle("harness.chatmessage.create", ({ data }) => {
       const message = world.addMessage(data, user._id);
       socket.broadcast.emit("harness.chat.created", { message, userId: user._id });
       return message;
     });
 
-    handle("harness.chat.delete", ({ id }) => {
+    handle("harness.chatmessage.delete", ({ id }) => {
       const i = world.messages.findIndex((m) => m._id === id);
       if (i < 0) throw new Error(`ChatMessage ${id} does not exist`);
       if (world.messages[i].author !== user._id && user.role < ROLES.ASSISTANT) throw new Error(`User ${user.name} cannot delete ChatMessage ${id}`);
