@@ -6,8 +6,10 @@ mod encounter;
 mod info;
 mod interop;
 mod raven;
+mod rules;
 
 pub use encounter::{
     build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters, EncounterPool,
 };
 pub use info::{build_info, BuildInfo};
+pub use rules::RulesIndexJs;
