@@ -9,6 +9,7 @@ import { launchBrowser } from "../../support/browser.mjs";
 import { startTestHarness, openGame } from "../../support/harness.mjs";
 import { scanJsonl } from "../server/jsonl.mjs";
 import { STRICT_CSP } from "../server/csp.mjs";
+import { World } from "../server/world.mjs";
 import { PROBE_DIR } from "./fixtures.mjs";
 
 let strict;
@@ -114,5 +115,19 @@ describe("JSONL reader", () => {
     await scanJsonl(file, (obj, offset, length) => seen.push([obj.a, offset, length]), (line) => bad.push(line));
     assert.deepEqual(seen, [["é", 0, 10], [2, 20, 7]]);
     assert.deepEqual(bad, [2]);
+  });
+});
+
+describe("world persistence", () => {
+  it("world and user settings written to worldDir/settings.json are read back by a new server", () => {
+    const worldDir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-world-"));
+    const first = new World({ worldDir });
+    first.setSetting({ key: "familiar.volume", value: "0.5" });
+    first.setSetting({ key: "familiar.seen", value: "true", user: "UserTamsin000001" });
+    const second = new World({ worldDir });
+    assert.deepEqual(second.settingsFor("UserTamsin000001").map((s) => [s.key, s.value, s.user]), [["familiar.volume", "0.5", null], ["familiar.seen", "true", "UserTamsin000001"]]);
+    assert.deepEqual(second.settingsFor("UserBrannoc00001").map((s) => s.key), ["familiar.volume"]);
+    assert.throws(() => second.setSetting({ key: "nodot", value: "1" }), /invalid setting key/);
+    fs.rmSync(worldDir, { recursive: true, force: true });
   });
 });
