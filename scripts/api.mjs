@@ -10,8 +10,11 @@ export function createApi() {
   return Object.freeze({
     /** Bumped on any breaking change to this object. */
     apiVersion: 1,
-    /** Resolves when the bundle is loaded and Foundry is ready. */
-    ready: started.then(() => true),
+    /** Resolves true once the bundle is loaded and Foundry is ready, false if Familiar could not start. */
+    ready: started.then(
+      () => true,
+      () => false,
+    ),
     /** The running bundle's version and build. */
     async buildInfo() {
       await started;
