@@ -1,0 +1,175 @@
+//! Visibility, incremental edits, persistence and malformed input on the whole index.
+
+mod common;
+
+use familiar_rules::persist::{from_bytes, to_bytes};
+use familiar_rules::{Manifest, NoResolver, RulesError, RulesIndex, SearchOptions};
+use serde_json::json;
+
+fn index() -> RulesIndex {
+    let mut index = RulesIndex::new().expect("index");
+    index.add_documents(&common::corpus(), &NoResolver);
+    index
+}
+
+fn names(index: &mut RulesIndex, query: &str, options: &SearchOptions) -> Vec<String> {
+    index
+        .search(query, options)
+        .expect("search")
+        .into_iter()
+        .map(|hit| hit.name)
+        .collect()
+}
+
+#[test]
+fn players_see_only_their_packs_and_the_gm_sees_all() {
+    let mut index = index();
+    let player = SearchOptions {
+        user_packs: Some(vec!["home.actions".into()]),
+        ..SearchOptions::default()
+    };
+    let seen = index.search("shield", &player).expect("search");
+    assert!(seen.iter().all(|hit| hit.pack == "home.actions"));
+    assert!(names(&mut index, "ember shield", &SearchOptions::default())
+        .contains(&"Ember Shield".to_string()));
+    let nobody = SearchOptions {
+        user_packs: Some(vec![]),
+        ..SearchOptions::default()
+    };
+    assert!(index.search("shield", &nobody).expect("search").is_empty());
+}
+
+#[test]
+fn updates_and_deletes_apply_without_a_rebuild() {
+    let mut index = index();
+    index.commit().expect("commit");
+    let base = index.stats().base_units;
+    let changed = common::item(
+        "home.actions",
+        "a3",
+        "action",
+        "Shove",
+        "<p>You heave a foe backwards with a mighty zephyr.</p>",
+        &["attack"],
+    );
+    let new = common::item(
+        "home.actions",
+        "a9",
+        "action",
+        "Balance Beam",
+        "<p>You cross a narrow beam.</p>",
+        &["move"],
+    );
+    index.add_documents(&[changed, new], &NoResolver);
+    assert_eq!(
+        names(&mut index, "zephyr", &SearchOptions::default())[0],
+        "Shove"
+    );
+    let stats = index.stats();
+    assert_eq!(stats.base_units, base, "the base was not rebuilt");
+    assert_eq!(stats.delta_units, 2);
+
+    assert_eq!(index.remove(&["Compendium.home.actions.Item.a9".into()]), 1);
+    assert_eq!(
+        index.remove(&["Compendium.home.actions.Item.nope".into()]),
+        0
+    );
+    assert!(!names(&mut index, "narrow beam", &SearchOptions::default())
+        .contains(&"Balance Beam".to_string()));
+    assert_eq!(
+        index.remove(&["Compendium.home.lore.JournalEntry.j1".into()]),
+        1
+    );
+    assert!(!names(&mut index, "lighthouse", &SearchOptions::default())
+        .contains(&"Saltmarsh Harbor".to_string()));
+    assert_eq!(index.stats().documents, common::corpus().len() - 1);
+}
+
+#[test]
+fn the_old_text_of_an_updated_document_no_longer_matches() {
+    let mut index = index();
+    index.commit().expect("commit");
+    let changed = common::item(
+        "home.actions",
+        "a3",
+        "action",
+        "Heave",
+        "<p>You heave a foe backwards.</p>",
+        &["attack"],
+    );
+    index.add_documents(&[changed], &NoResolver);
+    let hits = index
+        .search(
+            "push creature athletics fortitude",
+            &SearchOptions::default(),
+        )
+        .expect("search");
+    assert!(hits.iter().all(|hit| hit.name != "Shove"), "{hits:?}");
+}
+
+#[test]
+fn bytes_round_trip_with_manifest_and_staleness() {
+    let mut index = index();
+    let before = names(&mut index, "get up from prone", &SearchOptions::default());
+    let bytes = to_bytes(&mut index).expect("bytes");
+    let mut loaded = from_bytes(&bytes).expect("loads");
+    assert_eq!(
+        names(&mut loaded, "get up from prone", &SearchOptions::default()),
+        before
+    );
+    assert_eq!(loaded.manifest(), index.manifest());
+    assert_eq!(loaded.manifest().packs["home.actions"], 4);
+
+    let mut current: Manifest = loaded.manifest();
+    assert!(!loaded.manifest().is_stale_for(&current));
+    current
+        .documents
+        .insert("Compendium.home.actions.Item.a3".into(), "2".into());
+    assert!(loaded.manifest().is_stale_for(&current));
+}
+
+#[test]
+fn corrupted_bytes_are_detected_never_searched() {
+    let mut index = index();
+    let bytes = to_bytes(&mut index).expect("bytes");
+    for position in [0, 9, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
+        let mut broken = bytes.clone();
+        broken[position] ^= 0x5a;
+        assert!(
+            matches!(from_bytes(&broken), Err(RulesError::Corrupted(_))),
+            "byte {position}"
+        );
+    }
+    for cut in [0, 5, 20, bytes.len() - 3] {
+        assert!(from_bytes(&bytes[..cut]).is_err());
+    }
+}
+
+#[test]
+fn malformed_documents_are_reported_and_the_rest_indexed() {
+    let mut index = RulesIndex::new().expect("index");
+    let huge = "<p>".to_string() + &"dragon ".repeat(100_000) + "</p>";
+    let report = index.add_documents(
+        &[
+            json!(null),
+            json!({"uuid": "Compendium.x.y.Item.1", "name": ["not", "text"]}),
+            json!({"uuid": "Compendium.x.y.Item.2", "name": "Odd", "system": {"description": {"value": {"html": 1}}}}),
+            json!({"uuid": "Compendium.x.y.Item.3", "name": "Big", "type": "feat",
+                   "system": {"description": {"value": huge}}}),
+            json!({"uuid": "Compendium.x.y.Item.4", "name": "Fine", "type": "feat",
+                   "system": {"description": {"value": "<p>ok</p>"}, "traits": {"value": "oops"}}}),
+        ],
+        &NoResolver,
+    );
+    assert_eq!(report.documents, 5);
+    assert_eq!(report.indexed, 2);
+    assert_eq!(report.skipped.len(), 3);
+    assert_eq!(report.truncated, vec!["Compendium.x.y.Item.3".to_string()]);
+    assert_eq!(
+        index
+            .search("dragon", &SearchOptions::default())
+            .expect("search")[0]
+            .name,
+        "Big"
+    );
+}
