@@ -94,8 +94,11 @@ mod tests {
 
     #[test]
     fn matches_the_shared_encounter_rules_bands() {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/pf2e/encounter-rules.json");
+        let dir = std::env::var_os("FAMILIAR_SHARED").map_or_else(
+            || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/pf2e"),
+            std::path::PathBuf::from,
+        );
+        let path = dir.join("encounter-rules.json");
         let Ok(text) = std::fs::read_to_string(path) else {
             println!("skipped: ../shared/pf2e not present");
             return;
