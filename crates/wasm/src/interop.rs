@@ -12,7 +12,6 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// Reads a plain JS object into a Rust value, with a JS `Error` whose message names what was wrong.
-
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|error| js_error(&error.to_string()))
 }

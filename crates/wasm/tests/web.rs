@@ -1,6 +1,6 @@
 //! Runs in headless browsers through wasm-bindgen-test: the exports behave as JS sees them.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -13,7 +13,7 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 fn build_info_is_a_plain_object_with_the_version() {
     let info = familiar_wasm::build_info().expect("build info serialises");
     assert!(info.is_object());
-    assert!(!js_sys::Map::instanceof(&info), "a plain object, not a Map");
+    assert!(!info.is_instance_of::<js_sys::Map>(), "a plain object, not a Map");
     assert_eq!(
         get(&info, "version").as_string().as_deref(),
         Some(env!("CARGO_PKG_VERSION"))
