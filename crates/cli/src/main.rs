@@ -25,6 +25,8 @@ enum Command {
     Search(commands::search::SearchArgs),
     /// hit@1, hit@5 and MRR@10 of the rules index on a question set.
     EvalRules(commands::eval_rules::EvalRulesArgs),
+    /// Rules index build time, query p50/p95, serialized size and load time (sample and generated corpora).
+    BenchRules(commands::bench_rules::BenchRulesArgs),
     /// XP, threat rating and rewards for an encounter, exactly as the pf2e system computes them.
     Xp(commands::xp::XpArgs),
     /// Build a creature from a Gamemastery Guide road map and print the pf2e NPC document.
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Version => commands::version::run(),
         Command::Search(args) => commands::search::run(args),
         Command::EvalRules(args) => commands::eval_rules::run(args),
+        Command::BenchRules(args) => commands::bench_rules::run(args),
         Command::Xp(args) => commands::xp::run(args),
         Command::Monster(args) => commands::monster::run(args),
         Command::Encounter(args) => commands::encounter::run(args),

@@ -77,13 +77,30 @@ fn analyzer() -> TextAnalyzer {
 
 /// Text → stemmed lowercase tokens, as the index's stemmed fields see it.
 pub fn stem_words(text: &str) -> Vec<String> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut words = Vec::new();
-    while let Some(token) = stream.next() {
-        words.push(token.text.clone());
+    thread_local! {
+        // Building a stemmer allocates; this runs on every keystroke.
+        static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
     }
-    words
+    ANALYZER.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(text);
+        let mut words = Vec::new();
+        while let Some(token) = stream.next() {
+            words.push(token.text.clone());
+        }
+        words
+    })
+}
+
+/// The stemmed names of every condition (a number after one is its value).
+fn condition_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        CONDITION_WORDS
+            .iter()
+            .flat_map(|(_, name)| stem_words(name))
+            .collect()
+    })
 }
 
 struct Phrase {
@@ -177,10 +194,7 @@ pub fn analyze(query: &str) -> AnalyzedQuery {
         }),
     };
 
-    let condition_names: Vec<String> = CONDITION_WORDS
-        .iter()
-        .flat_map(|(_, name)| stem_words(name))
-        .collect();
+    let condition_names = condition_names();
     for (index, word) in words.iter().enumerate() {
         if is_stopword(word) {
             continue;

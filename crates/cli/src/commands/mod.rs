@@ -2,6 +2,7 @@
 
 pub mod bench_encounter;
 pub mod encounter;
+pub mod bench_rules;
 pub mod eval_rules;
 pub mod monster;
 pub mod search;
