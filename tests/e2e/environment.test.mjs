@@ -87,3 +87,22 @@ test("under a route prefix the module loads everything relative to itself", asyn
     await context.close();
   }
 });
+
+test("a core version outside the manifest's range gets one warning, and the module still runs", async () => {
+  const harness = await harnessFor({ moduleDir: STAGED_MODULE });
+  for (const [profile, version, pattern] of [
+    ["v10", "9.280", /supports Foundry versions 10 to 13; this is version 9/],
+    ["v13", "14.350", /verified up to Foundry version 13; this is version 14/],
+  ]) {
+    const { page, context } = await openGame(browser, harness, { profile, query: { version } });
+    try {
+      await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
+      const warnings = (await notices(page)).filter((notice) => notice.type === "warning");
+      assert.equal(warnings.length, 1, JSON.stringify(warnings));
+      assert.match(warnings[0].message, pattern);
+      await page.locator("#familiar-raven").waitFor({ state: "visible" });
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -58,6 +58,22 @@ for (const profile of PROFILES) {
       }
     });
 
+    test("leaves no footprint outside its namespace: no globals, no core prototypes, only its own settings and sheet", async () => {
+      const { page, context } = await openGame(browser, harness, { profile });
+      try {
+        await ravenInteractive(page);
+        const diff = await page.evaluate(() =>
+          window.__harness.diffFootprint(window.__harness.footprint.beforeModules, window.__harness.footprint.afterReady),
+        );
+        assert.deepEqual(diff.globals.added, []);
+        assert.deepEqual(diff.prototypes, {});
+        assert.ok(diff.settings.added.every((key) => key.startsWith("familiar.")), diff.settings.added.join());
+        assert.ok(diff.stylesheets.added.every((href) => href.endsWith("/modules/familiar/styles/familiar.css")));
+      } finally {
+        await context.close();
+      }
+    });
+
     test("a click on the raven opens the panel, which shows the bundle's build info", async () => {
       const { page, context } = await openGame(browser, harness, { profile });
       try {

@@ -125,7 +125,7 @@ async function main() {
   let users = null;
   const game = {
     version: profile.version,
-    release: { generation: profile.generation, build: profile.build, version: profile.version },
+    release: { generation: profile.releaseGeneration, build: profile.build, version: profile.version },
     world: { id: "harness-vale", title: "The Harness Vale" },
     system: { id: profile.systemId, title: profile.systemId === "pf2e" ? "Pathfinder Second Edition" : profile.systemId, version: profile.pf2eVersion },
     modules: buildModules(manifests, profile.loadModules),

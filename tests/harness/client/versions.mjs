@@ -71,6 +71,9 @@ export function resolveProfile(search) {
   return {
     name,
     generation: base.generation,
+    // What game.release reports: a ?version= override (e.g. 9.280 or 14.350) reports its own major version while
+    // the API surface stays the profile's, to test a module's handling of versions outside its range.
+    releaseGeneration: Number.parseInt(version, 10) || base.generation,
     version,
     build: Number(version.split(".")[1] ?? 0),
     pf2eVersion: base.pf2e,
