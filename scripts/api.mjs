@@ -5,6 +5,7 @@
 import { closePanel, openPanel } from "./apps/raven-panel.mjs";
 import { requireWasm, started } from "./runtime.mjs";
 import { listPeers } from "./presence.mjs";
+import { rulesIndexStatus, searchRules } from "./rules-index.mjs";
 
 export function createApi() {
   return Object.freeze({
@@ -25,6 +26,16 @@ export function createApi() {
       await openPanel();
     },
     closePanel,
+    /**
+     * Searches the rules in the compendia this user may see; builds the index on first use.
+     * Resolves `[{uuid, pack, name, type, score, snippet, link}]`, best first; `link` is `@UUID[uuid]{name}`.
+     */
+    async search(query, { top = 10 } = {}) {
+      await started;
+      return searchRules(query, { top });
+    },
+    /** The rules index: `{state, source, documents, packs, buildMs, skipped, updatedAt, error}`. */
+    rulesIndexStatus,
     /** The other connected clients running Familiar: `[{userId, name, version, seenAt}]`. */
     peers: listPeers,
   });

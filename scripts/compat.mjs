@@ -52,6 +52,23 @@ export function addSceneControlButton(controls, { name, title, icon, onActivate 
   else controls[name] = { name, title, icon, order: Object.keys(controls).length, visible: true, activeTool: name, tools: { [name]: tool } };
 }
 
+/**
+ * A progress notice for long work: v13's `ui.notifications` progress handle
+ * (https://foundryvtt.com/api/classes/foundry.applications.ui.Notifications.html); before v13, a notice when the
+ * work starts and another when it ends. Returns `{update(pct, message), done(message)}`.
+ */
+export function progressNotice(message) {
+  if (coreGeneration() >= 13) {
+    const handle = ui.notifications.info(message, { progress: true });
+    return {
+      update: (pct, text) => handle.update({ pct, message: text ?? message }),
+      done: (text) => handle.update({ pct: 1, message: text }),
+    };
+  }
+  ui.notifications.info(message);
+  return { update: () => {}, done: (text) => ui.notifications.info(text) };
+}
+
 /** The module's entry in `game.modules`. */
 export function moduleEntry(id) {
   return game.modules.get(id);

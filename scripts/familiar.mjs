@@ -6,5 +6,6 @@ import "./wasm.mjs";
 import * as init from "./hooks/init.mjs";
 import * as ready from "./hooks/ready.mjs";
 import * as getSceneControlButtons from "./hooks/getSceneControlButtons.mjs";
+import * as documentChanges from "./hooks/documentChanges.mjs";
 
-for (const hook of [init, ready, getSceneControlButtons]) hook.listen();
+for (const hook of [init, ready, getSceneControlButtons, documentChanges]) hook.listen();

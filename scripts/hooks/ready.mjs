@@ -8,6 +8,7 @@ import { markFailed, markStarted } from "../runtime.mjs";
 import { refreshRaven } from "../apps/raven-perch.mjs";
 import { wasmReady } from "../wasm.mjs";
 import { startPresence } from "../presence.mjs";
+import { ensureRulesIndex } from "../rules-index.mjs";
 
 async function start() {
   performance.mark(MARKS.foundryReady);
@@ -25,6 +26,8 @@ async function start() {
   startPresence(wasm.buildInfo().version);
   await refreshRaven();
   performance.mark(MARKS.ravenInteractive);
+  // Build or load the rules index after the raven is usable, so start-up never waits for it.
+  if (environment.pf2e) ensureRulesIndex().catch((error) => console.error("Familiar | rules index failed", error));
 }
 
 export function listen() {

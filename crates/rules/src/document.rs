@@ -219,6 +219,27 @@ fn pack_from_uuid(uuid: &str) -> Option<String> {
     Some(format!("{}.{}", parts.next()?, parts.next()?))
 }
 
+/// A fingerprint of what a set of documents (or their compendium index entries, with `uuid`, `_stats.modifiedTime`
+/// and `system.schema.version`) is: equal fingerprints mean an index built from them is current. Order-independent;
+/// entries without a uuid cannot be told apart and are left out.
+pub fn fingerprint(entries: &[Value]) -> String {
+    let mut lines: Vec<String> = entries
+        .iter()
+        .filter_map(|entry| {
+            let uuid = entry.get("uuid")?.as_str()?;
+            Some(format!("{uuid}\t{}", version_of(entry)))
+        })
+        .collect();
+    lines.sort_unstable();
+    // FNV-1a, 64 bits: a change detector, not a security measure.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in lines.join("\n").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{}:{hash:016x}", lines.len())
+}
+
 fn version_of(value: &Value) -> String {
     value
         .pointer("/_stats/modifiedTime")
@@ -263,6 +284,19 @@ mod tests {
     fn read(value: Value) -> (Vec<SourceDocument>, IngestReport) {
         let mut report = IngestReport::default();
         (read_document(&value, 0, &mut report), report)
+    }
+
+    #[test]
+    fn fingerprints_change_with_any_document_and_ignore_order() {
+        let a = json!({"uuid": "Compendium.p.Item.a", "_stats": {"modifiedTime": 1}});
+        let b = json!({"uuid": "Compendium.p.Item.b", "system": {"schema": {"version": 0.9}}});
+        let b_edited = json!({"uuid": "Compendium.p.Item.b", "_stats": {"modifiedTime": 2}});
+        let base = fingerprint(&[a.clone(), b.clone()]);
+        assert_eq!(base, fingerprint(&[b, a.clone()]));
+        assert_ne!(base, fingerprint(&[a.clone(), b_edited]));
+        assert_ne!(base, fingerprint(std::slice::from_ref(&a)));
+        assert!(base.starts_with("2:"));
+        assert_eq!(fingerprint(&[json!({"name": "no uuid"})]), fingerprint(&[]));
     }
 
     #[test]

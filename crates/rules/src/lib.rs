@@ -19,7 +19,7 @@ pub mod rules_index;
 pub mod search;
 pub mod vocabulary;
 
-pub use document::IngestReport;
+pub use document::{fingerprint, IngestReport};
 pub use enrichers::{NoResolver, Resolver};
 pub use persist::Manifest;
 pub use rules_index::{IndexStats, RulesIndex};

@@ -32,6 +32,14 @@ impl Resolver for JsResolver {
     }
 }
 
+/// `rulesFingerprint(entries)`: what the compendium index entries (`uuid`, `_stats.modifiedTime`,
+/// `system.schema.version`) add up to; a saved index whose fingerprint differs is stale.
+#[wasm_bindgen(js_name = rulesFingerprint)]
+pub fn rules_fingerprint(entries: JsValue) -> Result<String, JsValue> {
+    let entries: Vec<Value> = interop::from_js(entries)?;
+    Ok(familiar_rules::fingerprint(&entries))
+}
+
 /// `new RulesIndex()`, then `addDocuments(docs)`, `search(query, {top, userPacks})`, `remove(uuids)`,
 /// `toBytes()` / `RulesIndex.fromBytes(bytes)`, `stats()`, `manifest()`.
 #[wasm_bindgen(js_name = RulesIndex)]

@@ -1,0 +1,181 @@
+/**
+ * The rules index of this client, built in wasm from the compendia this user may open. It is saved to IndexedDB
+ * with a fingerprint of the packs' contents, loaded back on the next start when nothing changed, rebuilt when
+ * anything did, and discarded (then rebuilt) when the saved bytes are corrupted. Edits to compendium documents
+ * update it in place.
+ */
+import { t } from "./constants.mjs";
+import { progressNotice } from "./compat.mjs";
+import { requireWasm } from "./runtime.mjs";
+import { deleteBlob, loadBlob, saveBlob } from "./storage.mjs";
+
+/** Fields of a compendium index entry that tell whether a document changed. */
+const VERSION_FIELDS = ["_stats.modifiedTime", "system.schema.version"];
+/** How long to wait after an edit before saving the index again. */
+const SAVE_DELAY_MS = 2000;
+
+let index = null;
+let building = null;
+let saveTimer = null;
+const status = {
+  state: "idle", // idle | building | ready | failed
+  source: null, // built | cache | rebuilt-after-corruption
+  documents: 0,
+  packs: [],
+  buildMs: 0,
+  skipped: 0,
+  updatedAt: null,
+  error: null,
+};
+
+/** Packs this user may read whose documents hold rules text; bestiaries only for the GM. */
+function indexablePacks() {
+  const gm = game.user.isGM;
+  return game.packs.filter((pack) => {
+    const kind = pack.documentName;
+    const rules = kind === "Item" || kind === "JournalEntry" || (gm && kind === "Actor");
+    return rules && (gm || pack.visible);
+  });
+}
+
+function storageKey() {
+  return `rules-index:${game.world?.id ?? "world"}:${game.user.id}`;
+}
+
+function localize(key) {
+  return game.i18n.localize(key);
+}
+
+/** Index entries of every indexable pack with a uuid, the same on every core version. */
+async function indexEntries(packs) {
+  const lists = await Promise.all(
+    packs.map(async (pack) => {
+      const entries = await pack.getIndex({ fields: VERSION_FIELDS });
+      return [...entries].map((entry) => ({ ...entry, uuid: entry.uuid ?? `Compendium.${pack.collection}.${entry._id}` }));
+    }),
+  );
+  return lists.flat();
+}
+
+function sourceOf(document, pack) {
+  return { ...document.toObject(), pack: pack.collection, uuid: document.uuid };
+}
+
+async function loadSaved(wasm, fingerprint) {
+  const saved = await loadBlob(storageKey());
+  if (!saved) return { index: null, corrupted: false };
+  if (saved.fingerprint !== fingerprint) return { index: null, corrupted: false };
+  try {
+    return { index: wasm.RulesIndex.fromBytes(saved.bytes), corrupted: false };
+  } catch (error) {
+    console.warn("Familiar | the saved rules index is corrupted; rebuilding it", error);
+    await deleteBlob(storageKey());
+    return { index: null, corrupted: true };
+  }
+}
+
+async function build(wasm, packs) {
+  const fresh = new wasm.RulesIndex();
+  const notice = progressNotice(t("Rules.Building"));
+  let skipped = 0;
+  for (const [position, pack] of packs.entries()) {
+    notice.update(position / packs.length, t("Rules.BuildingPack", { pack: pack.metadata?.label ?? pack.collection }));
+    const documents = await pack.getDocuments();
+    const report = fresh.addDocuments(documents.map((document) => sourceOf(document, pack)), localize);
+    skipped += report.skipped.length;
+    if (report.skipped.length) console.warn(`Familiar | skipped ${report.skipped.length} documents of ${pack.collection}`, report.skipped);
+  }
+  fresh.commit();
+  notice.done(t("Rules.Built", { documents: fresh.stats().documents }));
+  return { index: fresh, skipped };
+}
+
+async function save(fingerprint) {
+  if (!index) return;
+  await saveBlob(storageKey(), { fingerprint, bytes: index.toBytes() });
+}
+
+async function prepare() {
+  const wasm = requireWasm();
+  const started = performance.now();
+  status.state = "building";
+  const packs = indexablePacks();
+  const fingerprint = wasm.rulesFingerprint(await indexEntries(packs));
+  const saved = await loadSaved(wasm, fingerprint);
+  if (saved.index) {
+    index = saved.index;
+    status.source = "cache";
+  } else {
+    const built = await build(wasm, packs);
+    index = built.index;
+    status.skipped = built.skipped;
+    status.source = saved.corrupted ? "rebuilt-after-corruption" : "built";
+    await save(fingerprint);
+  }
+  Object.assign(status, {
+    state: "ready",
+    documents: index.stats().documents,
+    packs: packs.map((pack) => pack.collection),
+    buildMs: Math.round(performance.now() - started),
+    updatedAt: Date.now(),
+    error: null,
+  });
+  return index;
+}
+
+/** The index, built or loaded on first use; concurrent callers share one build. */
+export function ensureRulesIndex() {
+  building ??= prepare().catch((error) => {
+    building = null;
+    Object.assign(status, { state: "failed", error: error?.message ?? String(error) });
+    throw error;
+  });
+  return building;
+}
+
+/** Searches the rules this user may see: `[{uuid, pack, name, type, score, snippet, link}]`, best first. */
+export async function searchRules(query, { top = 10 } = {}) {
+  if (typeof query !== "string") throw new TypeError("search(query): query must be a string");
+  const rules = await ensureRulesIndex();
+  const userPacks = game.user.isGM ? undefined : status.packs;
+  return rules.search(query, { top, userPacks });
+}
+
+/** A copy of the index's state for the Status view and diagnostics. */
+export function rulesIndexStatus() {
+  return structuredClone(status);
+}
+
+function scheduleSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(async () => {
+    const wasm = requireWasm();
+    const fingerprint = wasm.rulesFingerprint(await indexEntries(indexablePacks()));
+    await save(fingerprint);
+  }, SAVE_DELAY_MS);
+}
+
+/** The indexed pack a compendium document belongs to, or null (world documents and other packs are not indexed). */
+function indexedPackOf(document) {
+  if (!index || !document?.pack || !status.packs.includes(document.pack)) return null;
+  return game.packs.get(document.pack) ?? null;
+}
+
+/** A compendium document was created or changed: index its current text. */
+export function documentChanged(document) {
+  const pack = indexedPackOf(document);
+  if (!pack) return;
+  index.addDocuments([sourceOf(document, pack)], localize);
+  status.documents = index.stats().documents;
+  status.updatedAt = Date.now();
+  scheduleSave();
+}
+
+/** A compendium document was deleted: drop it from the index. */
+export function documentDeleted(document) {
+  if (!indexedPackOf(document)) return;
+  index.remove([document.uuid]);
+  status.documents = index.stats().documents;
+  status.updatedAt = Date.now();
+  scheduleSave();
+}
