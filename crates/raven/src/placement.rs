@@ -51,7 +51,12 @@ const MARGIN: f64 = 12.0;
 /// the middle of the canvas. Falls back to the bottom-right corner clamped into the viewport when nothing is free.
 pub fn default_perch(viewport: Rect, obstacles: &[Rect], size: f64) -> Point {
     let free = |point: Point| {
-        let body = Rect { x: point.x, y: point.y, width: size, height: size };
+        let body = Rect {
+            x: point.x,
+            y: point.y,
+            width: size,
+            height: size,
+        };
         point.x >= viewport.x
             && point.y >= viewport.y
             && body.right() <= viewport.right()
@@ -60,18 +65,42 @@ pub fn default_perch(viewport: Rect, obstacles: &[Rect], size: f64) -> Point {
     };
     let bottom = viewport.bottom() - size - MARGIN;
     let right = viewport.right() - size - MARGIN;
-    let mut candidates = vec![Point { x: right, y: bottom }];
+    let mut candidates = vec![Point {
+        x: right,
+        y: bottom,
+    }];
     // Left of each obstacle, at the bottom of the screen (the sidebar's left edge), then above each obstacle.
     for obstacle in obstacles {
-        candidates.push(Point { x: obstacle.x - size - MARGIN, y: bottom });
-        candidates.push(Point { x: obstacle.right() - size, y: obstacle.y - size - MARGIN });
-        candidates.push(Point { x: obstacle.x - size - MARGIN, y: obstacle.bottom() - size });
+        candidates.push(Point {
+            x: obstacle.x - size - MARGIN,
+            y: bottom,
+        });
+        candidates.push(Point {
+            x: obstacle.right() - size,
+            y: obstacle.y - size - MARGIN,
+        });
+        candidates.push(Point {
+            x: obstacle.x - size - MARGIN,
+            y: obstacle.bottom() - size,
+        });
     }
-    candidates.push(Point { x: viewport.x + MARGIN, y: bottom });
+    candidates.push(Point {
+        x: viewport.x + MARGIN,
+        y: bottom,
+    });
     candidates
         .into_iter()
         .find(|&point| free(point))
-        .unwrap_or_else(|| clamp_into_viewport(Point { x: right, y: bottom }, viewport, size))
+        .unwrap_or_else(|| {
+            clamp_into_viewport(
+                Point {
+                    x: right,
+                    y: bottom,
+                },
+                viewport,
+                size,
+            )
+        })
 }
 
 /// Moves a point so that a raven of `size` at it lies fully inside the viewport (a resize or a drag past the edge).
@@ -83,8 +112,16 @@ pub fn clamp_into_viewport(point: Point, viewport: Rect, size: f64) -> Point {
         value.min(high).max(low)
     };
     Point {
-        x: clamp(point.x, viewport.x, (viewport.right() - size).max(viewport.x)),
-        y: clamp(point.y, viewport.y, (viewport.bottom() - size).max(viewport.y)),
+        x: clamp(
+            point.x,
+            viewport.x,
+            (viewport.right() - size).max(viewport.x),
+        ),
+        y: clamp(
+            point.y,
+            viewport.y,
+            (viewport.bottom() - size).max(viewport.y),
+        ),
     }
 }
 
@@ -92,14 +129,39 @@ pub fn clamp_into_viewport(point: Point, viewport: Rect, size: f64) -> Point {
 mod tests {
     use super::*;
 
-    const VIEWPORT: Rect = Rect { x: 0.0, y: 0.0, width: 1920.0, height: 1080.0 };
+    const VIEWPORT: Rect = Rect {
+        x: 0.0,
+        y: 0.0,
+        width: 1920.0,
+        height: 1080.0,
+    };
     // Roughly where Foundry draws its scene controls, sidebar and hotbar at 1920 × 1080.
-    const CONTROLS: Rect = Rect { x: 0.0, y: 80.0, width: 50.0, height: 600.0 };
-    const SIDEBAR: Rect = Rect { x: 1620.0, y: 0.0, width: 300.0, height: 1080.0 };
-    const HOTBAR: Rect = Rect { x: 650.0, y: 1020.0, width: 560.0, height: 52.0 };
+    const CONTROLS: Rect = Rect {
+        x: 0.0,
+        y: 80.0,
+        width: 50.0,
+        height: 600.0,
+    };
+    const SIDEBAR: Rect = Rect {
+        x: 1620.0,
+        y: 0.0,
+        width: 300.0,
+        height: 1080.0,
+    };
+    const HOTBAR: Rect = Rect {
+        x: 650.0,
+        y: 1020.0,
+        width: 560.0,
+        height: 52.0,
+    };
 
     fn body(point: Point) -> Rect {
-        Rect { x: point.x, y: point.y, width: 64.0, height: 64.0 }
+        Rect {
+            x: point.x,
+            y: point.y,
+            width: 64.0,
+            height: 64.0,
+        }
     }
 
     #[test]
@@ -107,16 +169,28 @@ mod tests {
         let obstacles = [CONTROLS, SIDEBAR, HOTBAR];
         let point = default_perch(VIEWPORT, &obstacles, 64.0);
         for obstacle in obstacles {
-            assert!(!body(point).overlaps(&obstacle), "{point:?} covers {obstacle:?}");
+            assert!(
+                !body(point).overlaps(&obstacle),
+                "{point:?} covers {obstacle:?}"
+            );
         }
         assert!(point.x + 64.0 <= SIDEBAR.x, "sits left of the sidebar");
-        assert!(point.y > 900.0, "sits near the bottom, out of the canvas centre");
+        assert!(
+            point.y > 900.0,
+            "sits near the bottom, out of the canvas centre"
+        );
     }
 
     #[test]
     fn takes_the_corner_when_nothing_is_in_the_way() {
         let point = default_perch(VIEWPORT, &[], 64.0);
-        assert_eq!(point, Point { x: 1920.0 - 64.0 - MARGIN, y: 1080.0 - 64.0 - MARGIN });
+        assert_eq!(
+            point,
+            Point {
+                x: 1920.0 - 64.0 - MARGIN,
+                y: 1080.0 - 64.0 - MARGIN
+            }
+        );
     }
 
     #[test]
@@ -127,23 +201,55 @@ mod tests {
 
     #[test]
     fn tiny_viewports_still_hold_the_raven_at_the_origin() {
-        let tiny = Rect { x: 0.0, y: 0.0, width: 40.0, height: 40.0 };
+        let tiny = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 40.0,
+            height: 40.0,
+        };
         assert_eq!(default_perch(tiny, &[], 64.0), Point { x: 0.0, y: 0.0 });
     }
 
     #[test]
     fn clamping_pulls_a_dragged_raven_back_on_screen() {
-        let far = Point { x: 5000.0, y: -300.0 };
-        assert_eq!(clamp_into_viewport(far, VIEWPORT, 64.0), Point { x: 1856.0, y: 0.0 });
-        let nan = Point { x: f64::NAN, y: f64::INFINITY };
-        assert_eq!(clamp_into_viewport(nan, VIEWPORT, 64.0), Point { x: 0.0, y: 0.0 });
+        let far = Point {
+            x: 5000.0,
+            y: -300.0,
+        };
+        assert_eq!(
+            clamp_into_viewport(far, VIEWPORT, 64.0),
+            Point { x: 1856.0, y: 0.0 }
+        );
+        let nan = Point {
+            x: f64::NAN,
+            y: f64::INFINITY,
+        };
+        assert_eq!(
+            clamp_into_viewport(nan, VIEWPORT, 64.0),
+            Point { x: 0.0, y: 0.0 }
+        );
     }
 
     #[test]
     fn touching_edges_do_not_overlap() {
-        let left = Rect { x: 0.0, y: 0.0, width: 10.0, height: 10.0 };
-        let right = Rect { x: 10.0, y: 0.0, width: 10.0, height: 10.0 };
+        let left = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 10.0,
+            height: 10.0,
+        };
+        let right = Rect {
+            x: 10.0,
+            y: 0.0,
+            width: 10.0,
+            height: 10.0,
+        };
         assert!(!left.overlaps(&right));
-        assert!(!left.overlaps(&Rect { x: 5.0, y: 5.0, width: 0.0, height: 3.0 }));
+        assert!(!left.overlaps(&Rect {
+            x: 5.0,
+            y: 5.0,
+            width: 0.0,
+            height: 3.0
+        }));
     }
 }

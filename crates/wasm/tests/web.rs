@@ -13,7 +13,10 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 fn build_info_is_a_plain_object_with_the_version() {
     let info = familiar_wasm::build_info().expect("build info serialises");
     assert!(info.is_object());
-    assert!(!info.is_instance_of::<js_sys::Map>(), "a plain object, not a Map");
+    assert!(
+        !info.is_instance_of::<js_sys::Map>(),
+        "a plain object, not a Map"
+    );
     assert_eq!(
         get(&info, "version").as_string().as_deref(),
         Some(env!("CARGO_PKG_VERSION"))
