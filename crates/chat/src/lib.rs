@@ -1,1 +1,46 @@
-//! Rules chat: provider wire formats, retries and grounded prompts (sans-IO). Built by a later issue.
+//! Rules chat core, sans-IO: the caller owns sockets and timers, feeds response bytes and the current time in, and
+//! polls for requests to send, events to show and the next deadline (the quinn-proto shape). Time is wall-clock
+//! milliseconds passed in by the caller; randomness comes from a caller-given seed. No threads, no clocks.
+//!
+//! Wire formats: [`provider`] (configuration, requests, `/models`) with [`openai`] and [`anthropic`]; [`sse`] frames
+//! server-sent events and [`stream`] turns them into answer events.
+//! Reliability: [`retry`] classifies failures and spaces retries, [`breaker`] keeps unhealthy providers out,
+//! [`chain`] runs one answer across the ordered providers; [`offline`] answers from the rules index alone.
+//! Grounding: [`prompt`] builds the numbered-passage prompt, [`citations`] turns `[n]` into content links,
+//! [`history`] keeps long conversations within a token budget. [`render`] is the one Markdown → safe HTML path.
+
+pub mod anthropic;
+pub mod breaker;
+pub mod chain;
+pub mod citations;
+pub mod history;
+pub mod offline;
+pub mod openai;
+pub mod prompt;
+pub mod provider;
+pub mod render;
+pub mod retry;
+pub mod sse;
+pub mod stream;
+
+pub use breaker::{BreakerConfig, CircuitBreaker};
+pub use chain::{
+    Answer, AskEvent, AskId, AskInput, Attempt, ChainConfig, Command, ProviderChain, RequestId,
+};
+pub use citations::{link_citations, Citation, Linked};
+pub use history::{History, HistoryConfig, TokenBudget};
+pub use offline::{offline_answer, OfflineReason};
+pub use prompt::{build_prompt, Passage, PromptParts, DEFAULT_SYSTEM_PROMPT};
+pub use provider::{Api, HttpRequest, Message, Method, ModelInfo, Prompt, ProviderConfig, Role};
+pub use render::{render_markdown, sanitize_html};
+pub use retry::{Failure, FailureKind, RetryPolicy, Timeouts};
+pub use stream::{FinishReason, StreamDecoder, StreamError, StreamEvent, Usage};
+
+/// Why a configuration or a non-streamed body could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChatError {
+    #[error("the model list is not valid JSON: {0}")]
+    ModelList(String),
+    #[error("provider {name:?}: {problem}")]
+    Config { name: String, problem: String },
+}

@@ -1,0 +1,136 @@
+//! `[n]` in an answer → the content link of passage n. Numbers of passages that were not given are dropped, and so
+//! are content links the model wrote itself to documents that were not among the passages.
+
+use serde::Serialize;
+
+use crate::prompt::{link_label, Passage};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Citation {
+    /// The passage number the model used (1-based).
+    pub number: usize,
+    /// The link target (`uuid` or `uuid#anchor`).
+    pub uuid: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Linked {
+    /// The answer with `@UUID[...]{...}` links in place of the numbers.
+    pub text: String,
+    /// Each cited passage once, in order of first use.
+    pub citations: Vec<Citation>,
+}
+
+pub fn link_citations(answer: &str, passages: &[Passage]) -> Linked {
+    let mut citations: Vec<Citation> = Vec::new();
+    let text = rewrite(answer, passages, |passage, number| {
+        if !citations.iter().any(|c| c.number == number) {
+            citations.push(Citation {
+                number,
+                uuid: passage.target(),
+                name: passage.name.clone(),
+            });
+        }
+        passage.link()
+    });
+    Linked { text, citations }
+}
+
+/// The answer as history keeps it: `[n]` → `(Name)`, so old numbers never collide with a later turn's passages.
+pub fn with_names(answer: &str, passages: &[Passage]) -> String {
+    rewrite(answer, passages, |passage, _| format!("({})", passage.name))
+}
+
+/// Replaces each citation group `[1]`, `[1, 2]` (and `[1][2]` as two groups) and each `@UUID[..]{..}`.
+fn rewrite(
+    answer: &str,
+    passages: &[Passage],
+    mut cite: impl FnMut(&Passage, usize) -> String,
+) -> String {
+    let mut out = String::with_capacity(answer.len());
+    let mut rest = answer;
+    while let Some(position) = rest.find(['[', '@']) {
+        out.push_str(&rest[..position]);
+        let tail = &rest[position..];
+        if let Some((consumed, replacement)) = content_link(tail, passages) {
+            out.push_str(&replacement);
+            rest = &tail[consumed..];
+            continue;
+        }
+        if let Some((consumed, numbers)) = citation_group(tail) {
+            let links: Vec<String> = numbers
+                .into_iter()
+                .filter_map(|n| passages.get(n.checked_sub(1)?).map(|p| cite(p, n)))
+                .collect();
+            if links.is_empty() {
+                // Every number was out of range: drop the group and the space before it.
+                let trimmed = out.trim_end_matches(' ').len();
+                out.truncate(trimmed);
+            } else {
+                out.push_str(&links.join(", "));
+            }
+            rest = &tail[consumed..];
+            continue;
+        }
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `[3]` or `[1, 2]` (not a Markdown link `[1](...)`): bytes consumed and the numbers.
+fn citation_group(text: &str) -> Option<(usize, Vec<usize>)> {
+    let close = text.find(']')?;
+    let inner = &text[1..close];
+    if inner.is_empty() || inner.len() > 40 {
+        return None;
+    }
+    let numbers: Option<Vec<usize>> = inner
+        .split([',', ';'])
+        .map(|part| {
+            let part = part.trim();
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let numbers = numbers?;
+    if text[close + 1..].starts_with('(') {
+        return None;
+    }
+    Some((close + 1, numbers))
+}
+
+/// A model-written `@UUID[target]{label}`: kept when the target is a given passage, else reduced to its label.
+fn content_link(text: &str, passages: &[Passage]) -> Option<(usize, String)> {
+    let body = text.strip_prefix("@UUID[")?;
+    let close = body.find(']')?;
+    let target = &body[..close];
+    let after = &body[close + 1..];
+    let (label, label_len) = match after.strip_prefix('{') {
+        Some(braced) => {
+            let end = braced.find('}')?;
+            (Some(&braced[..end]), end + 2)
+        }
+        None => (None, 0),
+    };
+    let consumed = "@UUID[".len() + close + 1 + label_len;
+    let passage = passages
+        .iter()
+        .find(|p| p.target() == target || p.uuid == target);
+    let replacement = match (passage, label) {
+        (Some(passage), Some(label)) => {
+            format!("@UUID[{}]{{{}}}", passage.target(), link_label(label))
+        }
+        (Some(passage), None) => passage.link(),
+        (None, Some(label)) => label.to_string(),
+        (None, None) => String::new(),
+    };
+    Some((consumed, replacement))
+}

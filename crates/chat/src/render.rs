@@ -1,0 +1,170 @@
+//! The one path from untrusted text (model answers, player questions, compendium HTML) to HTML: Markdown through
+//! `pulldown-cmark` with every raw HTML fragment demoted to text, `@UUID[...]{...}` turned into Foundry content-link
+//! anchors, and the result through an `ammonia` allow-list that knows no script, style, event handler, form, frame,
+//! SVG, MathML, image or non-http(s)/mailto URL. Nothing else in Familiar may put untrusted text into the DOM.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use ammonia::{Builder, UrlRelative};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Markdown (answers, questions) → safe HTML.
+pub fn render_markdown(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            // Raw HTML from the author is shown as text, never interpreted.
+            Event::Text(part) | Event::Html(part) | Event::InlineHtml(part) => text.push_str(&part),
+            // Images could fetch from anywhere (tracking, CSRF through GET): their alt text stays.
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
+            other => {
+                flush_text(&mut text, &mut events);
+                events.push(other);
+            }
+        }
+    }
+    flush_text(&mut text, &mut events);
+    let mut html = String::with_capacity(markdown.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    cleaner().clean(&html).to_string()
+}
+
+/// HTML from a compendium or another module → safe HTML through the same allow-list.
+pub fn sanitize_html(html: &str) -> String {
+    cleaner().clean(html).to_string()
+}
+
+/// Text with its content links as anchor events, the rest as text events (escaped by the HTML writer).
+fn flush_text(text: &mut String, events: &mut Vec<Event<'_>>) {
+    if text.is_empty() {
+        return;
+    }
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("@UUID[") {
+        match parse_content_link(&rest[start..]) {
+            Some((consumed, anchor)) => {
+                if start > 0 {
+                    events.push(Event::Text(CowStr::from(rest[..start].to_string())));
+                }
+                events.push(Event::InlineHtml(CowStr::from(anchor)));
+                rest = &rest[start + consumed..];
+            }
+            None => {
+                let keep = start + "@UUID[".len();
+                events.push(Event::Text(CowStr::from(rest[..keep].to_string())));
+                rest = &rest[keep..];
+            }
+        }
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    text.clear();
+}
+
+/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor. Targets are restricted to the
+/// characters Foundry document UUIDs use, so nothing odd reaches the attribute.
+fn parse_content_link(text: &str) -> Option<(usize, String)> {
+    let body = text.strip_prefix("@UUID[")?;
+    let close = body.find(']')?;
+    let target = &body[..close];
+    let valid = !target.is_empty()
+        && target.len() <= 200
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '#'));
+    if !valid {
+        return None;
+    }
+    let after = &body[close + 1..];
+    let (label, label_len) = match after.strip_prefix('{') {
+        Some(braced) => {
+            let end = braced.find('}')?;
+            (&braced[..end], end + 2)
+        }
+        None => (target.rsplit(['.', '#']).next().unwrap_or(target), 0),
+    };
+    let anchor = format!(
+        "<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{}\">{}</a>",
+        escape(target),
+        escape(label)
+    );
+    Some(("@UUID[".len() + close + 1 + label_len, anchor))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The allow-list, built once.
+fn cleaner() -> &'static Builder<'static> {
+    static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let tags: HashSet<&str> = [
+            "p",
+            "br",
+            "hr",
+            "strong",
+            "b",
+            "em",
+            "i",
+            "u",
+            "s",
+            "del",
+            "code",
+            "pre",
+            "kbd",
+            "sup",
+            "sub",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "a",
+            "span",
+        ]
+        .into_iter()
+        .collect();
+        let mut builder = Builder::empty();
+        builder
+            .tags(tags)
+            .clean_content_tags(["script", "style"].into_iter().collect())
+            .add_tag_attributes(
+                "a",
+                ["href", "title", "data-uuid", "data-link", "draggable"],
+            )
+            .add_tag_attributes("ol", ["start"])
+            .add_allowed_classes("a", ["content-link"])
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .url_relative(UrlRelative::Deny)
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .strip_comments(true);
+        builder
+    })
+}
