@@ -1,1 +1,32 @@
-//! Art: image providers, prompt safety and image checks (sans-IO). Built by a later issue.
+//! Art: portraits and tokens from the GM's image providers, sans-IO like quinn-proto. The core builds every
+//! request (method, URL, headers, body) and consumes responses, the current time and seeded randomness; the
+//! browser (fetch) and the CLI (ureq) move the bytes.
+//!
+//! - [`job`]: the [`Studio`] — per-provider queues, budgets, retries, failover, batches, progress and cancel.
+//! - [`providers`]: OpenAI Images, Stability v2beta, AI Horde, AUTOMATIC1111/Forge and ComfyUI protocols.
+//! - [`prompt`]: prompts from a creature or free text, presets, negative prompts, length limits.
+//! - [`safety`]: the prompt filter with strictness levels and the per-layer safety report.
+//! - [`image_check`]: decode, size, blank/placeholder checks and the quality score.
+//! - [`token`]: WebP portraits and round tokens with a border.
+//! - [`naming`]: file names that never overwrite.
+//! - [`http`]: the request/response vocabulary shared with the transports.
+
+pub mod error;
+pub mod http;
+pub mod image_check;
+pub mod job;
+pub mod naming;
+pub mod prompt;
+pub mod providers;
+pub mod safety;
+pub mod token;
+
+pub use error::{ConfigError, ProviderError, TransportError};
+pub use http::{HttpRequest, HttpResponse, Method, Millis};
+pub use job::{
+    ArtImage, ArtOrder, Attempt, AttemptStatus, Event, JobId, JobReport, RequestId, Studio,
+    StudioSettings, Transmit,
+};
+pub use prompt::{Creature, Preset, Subject};
+pub use providers::{ApiKind, ProviderConfig};
+pub use safety::{check_prompt, LayerVerdict, SafetyReport, Strictness};
