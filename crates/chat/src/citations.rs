@@ -65,9 +65,16 @@ fn rewrite(
                 .filter_map(|n| passages.get(n.checked_sub(1)?).map(|p| cite(p, n)))
                 .collect();
             if links.is_empty() {
-                // Every number was out of range: drop the group and the space before it.
-                let trimmed = out.trim_end_matches(' ').len();
-                out.truncate(trimmed);
+                // Every number was out of range: drop the group, the space and a dangling "and"/"or"/comma.
+                let mut kept = out.trim_end_matches(' ');
+                for connector in [" and", " or", ","] {
+                    if let Some(stripped) = kept.strip_suffix(connector) {
+                        kept = stripped.trim_end_matches(' ');
+                        break;
+                    }
+                }
+                let kept = kept.len();
+                out.truncate(kept);
             } else {
                 out.push_str(&links.join(", "));
             }

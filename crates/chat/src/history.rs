@@ -131,12 +131,13 @@ impl History {
         (raw * self.token_scale).ceil() as u32 + 4
     }
 
-    /// Learns from the provider: it counted `reported` input tokens for a prompt we estimated at `estimated`.
-    pub fn record_usage(&mut self, estimated: u32, reported: u32) {
-        if estimated == 0 || reported == 0 {
+    /// Learns from the provider: it counted `reported` input tokens for a prompt of `prompt_chars` characters.
+    pub fn record_usage(&mut self, prompt_chars: usize, reported: u32) {
+        let raw = prompt_chars.div_ceil(4);
+        if raw == 0 || reported == 0 {
             return;
         }
-        let observed = (reported as f64 / estimated as f64 * self.token_scale).clamp(0.5, 3.0);
+        let observed = (reported as f64 / raw as f64).clamp(0.5, 3.0);
         // A moving average: one odd count does not swing the budget.
         self.token_scale = 0.7 * self.token_scale + 0.3 * observed;
     }
@@ -156,26 +157,36 @@ impl History {
             answer: cut(answer),
         });
         let excess = self.turns.len().saturating_sub(self.config.max_turns);
-        self.fold(excess);
+        self.fold(excess, self.config.max_summary_chars);
     }
 
     /// The history for a prompt whose other parts take `fixed_tokens`: recent turns that fit, older ones folded.
+    /// The summary gets at most a third of what history may use.
     pub fn context(&mut self, budget: &TokenBudget, fixed_tokens: u32) -> HistoryContext<'_> {
         let available = budget
             .left_for_history(fixed_tokens)
             .min(self.config.max_history_tokens);
-        let mut used = self.estimate_tokens(&self.summary);
-        let mut keep = 0;
-        for turn in self.turns.iter().rev() {
-            let cost = self.estimate_tokens(&turn.question) + self.estimate_tokens(&turn.answer);
-            if used + cost > available {
+        let summary_chars = (available as usize * 4 / 3).min(self.config.max_summary_chars);
+        self.fold(0, summary_chars);
+        loop {
+            let mut used = self.estimate_tokens(&self.summary);
+            let mut keep = 0;
+            for turn in self.turns.iter().rev() {
+                let cost =
+                    self.estimate_tokens(&turn.question) + self.estimate_tokens(&turn.answer);
+                if used + cost > available {
+                    break;
+                }
+                used += cost;
+                keep += 1;
+            }
+            let fold = self.turns.len() - keep;
+            if fold == 0 {
                 break;
             }
-            used += cost;
-            keep += 1;
+            // Folding grows the summary, so check again with the new one.
+            self.fold(fold, summary_chars);
         }
-        let fold = self.turns.len() - keep;
-        self.fold(fold);
         HistoryContext {
             summary: (!self.summary.is_empty()).then_some(self.summary.as_str()),
             turns: &self.turns,
@@ -200,15 +211,13 @@ impl History {
             + self.turns.capacity() * std::mem::size_of::<Turn>()
     }
 
-    fn fold(&mut self, count: usize) {
-        if count == 0 {
-            return;
-        }
+    /// Moves the `count` oldest turns into the summary and trims it to `max_chars`.
+    fn fold(&mut self, count: usize, max_chars: usize) {
         for turn in self.turns.drain(..count) {
             self.summary_lines.push_back(summary_line(&turn));
         }
         let mut total: usize = self.summary_lines.iter().map(|line| line.len() + 1).sum();
-        while total > self.config.max_summary_chars {
+        while total > max_chars {
             match self.summary_lines.pop_front() {
                 Some(line) => {
                     total -= line.len() + 1;

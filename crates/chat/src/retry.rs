@@ -191,7 +191,7 @@ pub fn retry_after_ms(headers: &[(String, String)], now_ms: u64) -> Option<u64> 
     }
     let value = header(headers, "retry-after")?;
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0) as u64);
+        return (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0) as u64);
     }
     let date = httpdate::parse_http_date(value).ok()?;
     let at_ms = date.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
