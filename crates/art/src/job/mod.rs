@@ -554,6 +554,11 @@ impl Studio {
         let provider_index = self.jobs[j].tasks[t].provider;
         let provider = self.chain[provider_index].name.clone();
         let message = Some(error.to_string());
+        // Only work that may still be running on the provider is worth a cancel request.
+        let still_running = matches!(
+            error,
+            ProviderError::StepTimeout { .. } | ProviderError::BudgetExhausted { .. }
+        );
         let recovery = self.jobs[j].tasks[t].recovery_for(&error, self.settings.max_retries);
         match recovery {
             task::Decision::Retry { retry } => {
@@ -580,11 +585,10 @@ impl Studio {
                     self.emit_progress(j, Stage::Retrying);
                     return;
                 }
-                self.fail_over(j, t, provider, message, now);
+                self.fail_over(j, t, provider, message, still_running, now);
             }
-            task::Decision::Failover => self.fail_over(j, t, provider, message, now),
+            task::Decision::Failover => self.fail_over(j, t, provider, message, still_running, now),
             task::Decision::Stop => {
-                self.cancel_provider_work(j, t, now);
                 self.release_slot(j, t);
                 let job = &mut self.jobs[j];
                 let reason = format!("{provider}: {error}");
@@ -605,9 +609,12 @@ impl Studio {
         t: usize,
         provider: String,
         message: Option<String>,
+        still_running: bool,
         now: Millis,
     ) {
-        self.cancel_provider_work(j, t, now);
+        if still_running {
+            self.cancel_provider_work(j, t, now);
+        }
         self.release_slot(j, t);
         let last = self.jobs[j].tasks[t].provider + 1 >= self.chain.len();
         let status = if last {
