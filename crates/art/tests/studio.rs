@@ -280,7 +280,7 @@ fn a_stalled_horde_job_uses_up_its_budget_is_cancelled_and_fails_over() {
     assert_eq!(submit.request.header_value("apikey"), Some("0000000000"));
     let accepted = HttpResponse::new(202, serde_json::to_vec(&json!({"id": "job-1"})).unwrap());
     studio.handle_response(submit.id, accepted, 10);
-    let mut now = 10;
+    let mut now;
     let mut checks = 0;
     let local =
         loop {
