@@ -33,6 +33,10 @@ enum Command {
     Monster(commands::monster::MonsterArgs),
     /// Generate distinct encounters in a threat band from a creature pool (compendium actors or an index).
     Encounter(commands::encounter::EncounterArgs),
+    /// Portraits, tokens or scenes from the image providers in a JSON file, saved without overwriting.
+    Art(commands::art::ArtArgs),
+    /// Art pipeline against the fake providers with a fault mix: saved share, our time per image, memory.
+    BenchArt(commands::bench_art::BenchArtArgs),
     /// Encounter generator statistics and XP/generation timings (table on stderr, JSON on stdout).
     BenchEncounter(commands::bench_encounter::BenchEncounterArgs),
 }
@@ -48,6 +52,8 @@ fn main() -> ExitCode {
         Command::Monster(args) => commands::monster::run(args),
         Command::Encounter(args) => commands::encounter::run(args),
         Command::BenchEncounter(args) => commands::bench_encounter::run(args),
+        Command::Art(args) => commands::art::run(args),
+        Command::BenchArt(args) => commands::bench_art::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
+pub mod art;
+pub mod bench_art;
 pub mod bench_encounter;
 pub mod encounter;
 pub mod bench_rules;
@@ -35,4 +37,8 @@ pub enum CliError {
     Generate(#[from] familiar_encounter::GenerateError),
     #[error(transparent)]
     Build(#[from] familiar_encounter::BuildError),
+    #[error(transparent)]
+    ArtConfig(#[from] familiar_art::ConfigError),
+    #[error("every image provider failed ({attempts} attempts; see the attempts list)")]
+    ArtFailed { attempts: usize },
 }
