@@ -247,14 +247,14 @@ impl ProviderChain {
                     None if now_ms >= flight.started_ms + timeouts.first_byte_ms => {
                         let failure = Failure::new(
                             FailureKind::FirstByteTimeout,
-                            format!("no response within {} s", timeouts.first_byte_ms / 1000),
+                            format!("no response within {}", seconds(timeouts.first_byte_ms)),
                         );
                         Some((*id, Some(failure)))
                     }
                     Some(last) if now_ms >= last + timeouts.idle_ms => {
                         let failure = Failure::new(
                             FailureKind::IdleTimeout,
-                            format!("the stream went silent for {} s", timeouts.idle_ms / 1000),
+                            format!("the stream went silent for {}", seconds(timeouts.idle_ms)),
                         );
                         Some((*id, Some(failure)))
                     }
@@ -584,5 +584,13 @@ impl ProviderChain {
                 answer: Box::new(answer),
             },
         ));
+    }
+}
+
+/// "10 s", "0.4 s": durations as people read them.
+fn seconds(ms: u64) -> String {
+    match ms % 1000 {
+        0 => format!("{} s", ms / 1000),
+        _ => format!("{:.1} s", ms as f64 / 1000.0),
     }
 }

@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Print the version and build as JSON.
     Version,
+    /// Ask the raven: a grounded, cited answer streamed from the provider chain, or an offline answer.
+    Ask(commands::ask::AskArgs),
     /// Search the rules index built from a JSONL corpus: one query, or `--jsonl` questions on stdin.
     Search(commands::search::SearchArgs),
     /// hit@1, hit@5 and MRR@10 of the rules index on a question set.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Version => commands::version::run(),
+        Command::Ask(args) => commands::ask::run(args),
         Command::Search(args) => commands::search::run(args),
         Command::EvalRules(args) => commands::eval_rules::run(args),
         Command::BenchRules(args) => commands::bench_rules::run(args),

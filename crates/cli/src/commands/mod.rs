@@ -1,10 +1,11 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
 pub mod art;
+pub mod ask;
 pub mod bench_art;
 pub mod bench_encounter;
-pub mod encounter;
 pub mod bench_rules;
+pub mod encounter;
 pub mod eval_rules;
 pub mod monster;
 pub mod search;
@@ -41,4 +42,11 @@ pub enum CliError {
     ArtConfig(#[from] familiar_art::ConfigError),
     #[error("every image provider failed ({attempts} attempts; see the attempts list)")]
     ArtFailed { attempts: usize },
+    #[error("providers file {path}: {source}")]
+    ProvidersFile {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Chat(#[from] familiar_chat::ChatError),
 }

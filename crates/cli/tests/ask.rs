@@ -1,0 +1,517 @@
+//! `familiar ask` against our fake provider server (tests/fakes/provider-server.mjs, run with node): every scripted
+//! fault gives the right retry, failover or offline answer, and the `attempts` array says what happened.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+struct FakeServer {
+    child: Child,
+    port: u16,
+}
+
+impl FakeServer {
+    fn start() -> FakeServer {
+        let script = repo_root().join("tests/fakes/provider-server.mjs");
+        let mut child = Command::new("node")
+            .arg(&script)
+            .args(["--port", "0"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect(
+                "node must be installed to run the fake provider server (tests/run.sh installs it)",
+            );
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("port line: {line:?}"));
+        FakeServer { child, port }
+    }
+
+    fn base(&self, provider: &str) -> String {
+        format!("http://127.0.0.1:{}/{provider}/v1", self.port)
+    }
+
+    fn log(&self) -> Vec<Value> {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        use std::io::Write;
+        write!(
+            stream,
+            "GET /_log HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body = response.split("\r\n\r\n").nth(1).unwrap();
+        serde_json::from_str(body).unwrap()
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh scratch directory per test.
+fn scratch() -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "familiar-ask-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A small home-made compendium (our own words) in the pf2e document shape.
+fn corpus(dir: &Path) -> PathBuf {
+    let item = |id: &str, kind: &str, name: &str, html: &str| {
+        json!({
+            "_id": id, "name": name, "type": kind, "pack": "home.rules",
+            "uuid": format!("Compendium.home.rules.Item.{id}"),
+            "system": {"description": {"value": html}, "traits": {"value": [], "rarity": "common"}, "level": {"value": 1}},
+            "_stats": {"modifiedTime": 1}
+        })
+    };
+    let docs = [
+        item("grabbed", "condition", "Grabbed", "<p>You are held in place by another creature. You are off-guard and immobilized; moving away needs an Escape.</p>"),
+        item("step", "action", "Step", "<p>You carefully move 5 feet. Unlike Stride, Step does not trigger reactions. You can't Step while immobilized.</p>"),
+        item("escape", "action", "Escape", "<p>You attempt to get free of being grabbed, immobilized or restrained.</p>"),
+    ];
+    let path = dir.join("corpus.jsonl");
+    let text: Vec<String> = docs.iter().map(Value::to_string).collect();
+    std::fs::write(&path, text.join("\n")).unwrap();
+    path
+}
+
+struct Run {
+    lines: Vec<Value>,
+    stdout: String,
+    stderr: String,
+    success: bool,
+    seconds: f64,
+}
+
+impl Run {
+    fn last(&self) -> &Value {
+        self.lines.last().expect("a final line")
+    }
+    fn deltas(&self) -> String {
+        self.lines
+            .iter()
+            .filter_map(|l| l["delta"].as_str())
+            .collect()
+    }
+    fn attempts(&self) -> Vec<(String, Option<u64>, String)> {
+        self.last()["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["provider"].as_str().unwrap().to_string(),
+                    a["status"].as_u64(),
+                    a["error"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+const KEY: &str = "sk-fake-0123456789-secret";
+
+fn ask(providers: Option<Value>, extra: &[&str]) -> Run {
+    let dir = scratch();
+    let corpus = corpus(&dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_familiar"));
+    command
+        .args(["ask", "--corpus"])
+        .arg(&corpus)
+        .arg("--json")
+        .env("FAKE_KEY", KEY);
+    if !extra.contains(&"--max-retries") {
+        command.args(["--max-retries", "2"]);
+    }
+    if let Some(providers) = providers {
+        let path = dir.join("providers.json");
+        std::fs::write(&path, providers.to_string()).unwrap();
+        command.arg("--providers").arg(path);
+    }
+    command.args(extra).arg("Can I Step while grabbed?");
+    let started = Instant::now();
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    Run {
+        lines,
+        stdout,
+        stderr,
+        success: output.status.success(),
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+fn entry(server: &FakeServer, name: &str, api: &str, model: &str) -> Value {
+    json!({"name": name, "api": api, "base_url": server.base(name), "model": model, "api_key_env": "FAKE_KEY"})
+}
+
+fn assert_online(run: &Run, provider: &str) {
+    assert!(run.success, "{}", run.stderr);
+    let last = run.last();
+    assert_eq!(last["offline"], json!(false), "{}", run.stdout);
+    assert_eq!(last["provider"], json!(provider), "{}", run.stdout);
+    let answer = last["answer"].as_str().unwrap();
+    assert!(
+        answer.starts_with(&format!("Answer from {provider} ")),
+        "{answer}"
+    );
+    // [1] became a content link; [9] (no such passage) was dropped.
+    assert!(
+        answer.contains("@UUID[Compendium.home.rules.Item."),
+        "{answer}"
+    );
+    assert!(
+        !answer.contains("[9]") && !answer.contains("[1]"),
+        "{answer}"
+    );
+    assert_eq!(last["citations"].as_array().unwrap().len(), 1);
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key leaked"
+    );
+}
+
+#[test]
+fn openai_answer_streams_with_citations() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([entry(&server, "primary", "openai", "ok")])),
+        &[],
+    );
+    assert_online(&run, "primary");
+    assert!(run.lines.len() > 3, "deltas stream before the answer");
+    assert!(run
+        .deltas()
+        .starts_with("Answer from primary (ok): no, you can't Step"));
+    assert!(run.attempts().is_empty());
+    assert_eq!(run.last()["usage"]["inputTokens"], json!(50));
+    let log = server.log();
+    assert_eq!(log[0]["stream"], json!(true));
+    assert_eq!(log[0]["includeUsage"], json!(true));
+    assert_eq!(log[0]["hasKey"], json!(true));
+}
+
+#[test]
+fn anthropic_answer_streams_with_its_headers() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([entry(&server, "claude", "anthropic", "ok")])),
+        &[],
+    );
+    assert_online(&run, "claude");
+    let log = server.log();
+    assert_eq!(log[0]["path"], json!("/claude/v1/messages"));
+    assert_eq!(log[0]["anthropicVersion"], json!("2023-06-01"));
+    assert_eq!(log[0]["browserAccess"], json!("true"));
+}
+
+#[test]
+fn server_error_is_retried_on_the_same_provider() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([entry(&server, "primary", "openai", "500x1")])),
+        &[],
+    );
+    assert_online(&run, "primary");
+    let attempts = run.attempts();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(
+        (attempts[0].0.as_str(), attempts[0].1),
+        ("primary", Some(500))
+    );
+    assert!(
+        attempts[0].2.contains("internal error (scripted)"),
+        "{}",
+        attempts[0].2
+    );
+}
+
+#[test]
+fn rate_limit_waits_for_retry_after() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([entry(&server, "primary", "openai", "429x1")])),
+        &[],
+    );
+    assert_online(&run, "primary");
+    assert_eq!(run.attempts()[0].1, Some(429));
+    assert!(
+        run.seconds >= 1.0,
+        "Retry-After: 1 was honoured ({} s)",
+        run.seconds
+    );
+}
+
+#[test]
+fn overloaded_529_fails_over_after_the_retries() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "claude", "anthropic", "529"),
+            entry(&server, "backup", "openai", "ok")
+        ])),
+        &[],
+    );
+    assert_online(&run, "backup");
+    let statuses: Vec<_> = run.attempts().iter().map(|a| (a.0.clone(), a.1)).collect();
+    assert_eq!(statuses, vec![("claude".to_string(), Some(529)); 3]);
+}
+
+#[test]
+fn bad_key_is_not_retried_and_fails_over() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "primary", "anthropic", "401"),
+            entry(&server, "backup", "anthropic", "ok")
+        ])),
+        &[],
+    );
+    assert_online(&run, "backup");
+    let attempts = run.attempts();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].1, Some(401));
+    assert!(
+        attempts[0].2.starts_with("bad API key"),
+        "{}",
+        attempts[0].2
+    );
+}
+
+#[test]
+fn missing_key_variable_is_reported_without_a_key() {
+    let server = FakeServer::start();
+    let mut provider = entry(&server, "primary", "openai", "ok");
+    provider["api_key_env"] = json!("FAMILIAR_TEST_UNSET_VARIABLE");
+    let run = ask(Some(json!([provider])), &[]);
+    assert!(run.success);
+    assert!(
+        run.stderr
+            .contains("FAMILIAR_TEST_UNSET_VARIABLE is not set"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.last()["offline"], json!(true));
+    assert_eq!(run.attempts()[0].1, Some(401));
+}
+
+#[test]
+fn unknown_model_on_the_only_provider_answers_offline() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([entry(&server, "primary", "openai", "404")])),
+        &[],
+    );
+    assert!(run.success, "exit 0 with an offline answer");
+    let last = run.last();
+    assert_eq!(last["offline"], json!(true));
+    assert_eq!(last["provider"], Value::Null);
+    assert_eq!(last["offlineReason"]["code"], json!("allFailed"));
+    let answer = last["answer"].as_str().unwrap();
+    assert!(
+        answer.starts_with("**Offline answer**") && answer.contains("unknown model"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("@UUID[Compendium.home.rules.Item."),
+        "{answer}"
+    );
+    assert!(!last["citations"].as_array().unwrap().is_empty());
+    let attempts = run.attempts();
+    assert_eq!(attempts.len(), 1, "404 is not retried");
+    assert_eq!(attempts[0].1, Some(404));
+}
+
+#[test]
+fn first_byte_timeout_fails_over() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "primary", "openai", "timeout"),
+            entry(&server, "backup", "openai", "ok")
+        ])),
+        &["--first-byte-timeout-ms", "400", "--max-retries", "0"],
+    );
+    assert_online(&run, "backup");
+    let attempts = run.attempts();
+    assert_eq!(
+        (attempts[0].1, attempts[0].2.as_str()),
+        (None, "no response within 0.4 s")
+    );
+}
+
+#[test]
+fn slow_trickle_with_keep_alives_still_answers() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([entry(&server, "primary", "openai", "trickle")])),
+        &["--idle-timeout-ms", "1000"],
+    );
+    assert_online(&run, "primary");
+    assert!(run.attempts().is_empty());
+}
+
+#[test]
+fn mid_stream_drop_resets_and_the_next_provider_answers_cleanly() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "primary", "openai", "drop"),
+            entry(&server, "backup", "anthropic", "ok")
+        ])),
+        &[],
+    );
+    assert_online(&run, "backup");
+    let reset = run
+        .lines
+        .iter()
+        .position(|l| l.get("reset").is_some())
+        .expect("a reset line");
+    let after: String = run.lines[reset..]
+        .iter()
+        .filter_map(|l| l["delta"].as_str())
+        .collect();
+    assert!(after.starts_with("Answer from backup"), "{after}");
+    assert!(!run.last()["answer"].as_str().unwrap().contains("primary"));
+    assert_eq!(run.attempts()[0].0, "primary");
+}
+
+#[test]
+fn malformed_chunk_fails_over() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "primary", "openai", "malformed"),
+            entry(&server, "backup", "openai", "ok")
+        ])),
+        &[],
+    );
+    assert_online(&run, "backup");
+    assert!(
+        run.attempts()[0].2.contains("malformed chunk"),
+        "{:?}",
+        run.attempts()
+    );
+}
+
+#[test]
+fn silence_mid_stream_times_out_and_fails_over() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "primary", "anthropic", "stall"),
+            entry(&server, "backup", "openai", "ok")
+        ])),
+        &["--idle-timeout-ms", "400"],
+    );
+    assert_online(&run, "backup");
+    assert!(
+        run.attempts()[0].2.contains("went silent"),
+        "{:?}",
+        run.attempts()
+    );
+}
+
+#[test]
+fn in_stream_error_event_fails_over() {
+    let server = FakeServer::start();
+    let run = ask(
+        Some(json!([
+            entry(&server, "primary", "anthropic", "error-event"),
+            entry(&server, "backup", "openai", "ok")
+        ])),
+        &[],
+    );
+    assert_online(&run, "backup");
+    assert!(
+        run.attempts()[0].2.contains("Overloaded"),
+        "{:?}",
+        run.attempts()
+    );
+}
+
+#[test]
+fn connection_refused_fails_over() {
+    let server = FakeServer::start();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dead = json!({"name": "dead", "api": "openai", "base_url": format!("http://127.0.0.1:{dead_port}/v1"),
+                      "model": "ok", "api_key_env": "FAKE_KEY"});
+    let run = ask(
+        Some(json!([dead, entry(&server, "backup", "openai", "ok")])),
+        &["--max-retries", "0"],
+    );
+    assert_online(&run, "backup");
+    assert!(
+        run.attempts()[0].2.starts_with("connection failed"),
+        "{:?}",
+        run.attempts()
+    );
+}
+
+#[test]
+fn without_providers_the_answer_is_offline() {
+    for providers in [None, Some(json!([]))] {
+        let run = ask(providers, &[]);
+        assert!(run.success);
+        assert_eq!(run.lines.len(), 1);
+        let last = run.last();
+        assert_eq!(last["offline"], json!(true));
+        assert_eq!(last["offlineReason"]["code"], json!("noProviders"));
+        assert!(last["answer"]
+            .as_str()
+            .unwrap()
+            .contains("no AI provider is configured"));
+        assert!(last["attempts"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn a_bad_providers_file_is_an_error() {
+    let run_error = |providers: Value| {
+        let run = ask(Some(providers), &[]);
+        assert!(!run.success);
+        run.stderr
+    };
+    assert!(run_error(json!({"not": "an array"})).contains("providers file"));
+    assert!(run_error(
+        json!([{"name": "x", "api": "gopher", "base_url": "http://x", "model": "m"}])
+    )
+    .contains("providers file"));
+    assert!(run_error(
+        json!([{"name": "x", "api": "openai", "base_url": "ftp://x", "model": "m"}])
+    )
+    .contains("base_url"));
+}

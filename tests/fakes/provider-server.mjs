@@ -1,0 +1,169 @@
+// A fake AI provider for Familiar's tests: OpenAI Chat Completions and Anthropic Messages, both streaming, plus
+// GET /models. Node only, no packages. Faults are scripted by the model name:
+//   ok | 500 | 429 | 529 | 401 | 404 | timeout | trickle | drop | malformed | stall | error-event
+// with an optional "xN" suffix meaning "fail the first N requests for this model, then answer" (e.g. "500x1").
+// Any path prefix works ("/primary/v1/chat/completions"), so one server can play several providers.
+// Usage: node tests/fakes/provider-server.mjs --port 0   → prints the chosen port alone on its first stdout line.
+// It exits when its stdin closes, so a test that dies cannot leave it running.
+import http from "node:http";
+
+const argv = process.argv.slice(2);
+const portArg = argv.indexOf("--port");
+const port = portArg >= 0 ? Number(argv[portArg + 1]) : 0;
+
+const counts = new Map();
+const log = [];
+const hanging = new Set();
+
+const json = (res, status, body, headers = {}) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+};
+
+const answerText = (model, path) =>
+  `Answer from ${path.split("/")[1]} (${model}): no, you can't Step while grabbed [1]. Unrelated [9].`;
+
+// The answer in pieces, as providers send it (a few characters a delta).
+const pieces = (text) => text.match(/.{1,6}/gs) ?? [];
+
+function openaiEvents(text) {
+  const chunk = (delta, finish = null) =>
+    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  return [
+    chunk({ role: "assistant", content: "" }),
+    ...pieces(text).map((p) => chunk({ content: p })),
+    chunk({}, "stop"),
+    `data: ${JSON.stringify({ id: "c1", choices: [], usage: { prompt_tokens: 50, completion_tokens: 20, total_tokens: 70 } })}\n\n`,
+    "data: [DONE]\n\n",
+  ];
+}
+
+function anthropicEvents(text) {
+  const event = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  return [
+    event("message_start", { message: { id: "m1", role: "assistant", usage: { input_tokens: 50, output_tokens: 1 } } }),
+    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    event("ping", {}),
+    ...pieces(text).map((p) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text: p } })),
+    event("content_block_stop", { index: 0 }),
+    event("message_delta", { delta: { stop_reason: "end_turn" }, usage: { output_tokens: 20 } }),
+    event("message_stop", {}),
+  ];
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function errorBody(anthropic, type, message) {
+  return anthropic ? { type: "error", error: { type, message } } : { error: { message, type } };
+}
+
+async function chat(req, res, path, anthropic, body) {
+  const model = String(body.model ?? "");
+  const match = /^(.*?)(?:x(\d+))?$/.exec(model);
+  const count = (counts.get(model) ?? 0) + 1;
+  counts.set(model, count);
+  let fault = match[1];
+  if (match[2] !== undefined && count > Number(match[2])) fault = "ok";
+  const key = anthropic ? req.headers["x-api-key"] : (req.headers.authorization ?? "").replace(/^Bearer /, "");
+  log.push({
+    path,
+    model,
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    hasKey: Boolean(key),
+    anthropicVersion: req.headers["anthropic-version"] ?? null,
+    browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] ?? null,
+  });
+  if (!key) return json(res, 401, errorBody(anthropic, "authentication_error", "missing API key"));
+  const events = (anthropic ? anthropicEvents : openaiEvents)(answerText(model, path));
+  const sse = () => res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  switch (fault) {
+    case "500":
+      return json(res, 500, errorBody(anthropic, "api_error", "internal error (scripted)"));
+    case "429":
+      return json(res, 429, errorBody(anthropic, "rate_limit_error", "slow down (scripted)"), { "retry-after": "1" });
+    case "529":
+      return json(res, 529, errorBody(anthropic, "overloaded_error", "Overloaded"));
+    case "401":
+      return json(res, 401, errorBody(anthropic, "authentication_error", "invalid x-api-key"));
+    case "404":
+      return json(res, 404, errorBody(anthropic, "not_found_error", `model: ${model} does not exist`));
+    case "timeout":
+      hanging.add(res);
+      return; // never answers
+    case "stall":
+      sse();
+      res.write(events[0]);
+      res.write(events[1]);
+      hanging.add(res);
+      return; // then silence
+    case "drop":
+      sse();
+      res.write(events.slice(0, 4).join(""));
+      await sleep(20);
+      return req.socket.destroy();
+    case "malformed":
+      sse();
+      res.write(events[1]);
+      res.write('data: {"choices": [oops\n\n');
+      return res.end(events.slice(2).join(""));
+    case "error-event":
+      sse();
+      res.write(events[1]);
+      res.write(
+        anthropic
+          ? `event: error\ndata: ${JSON.stringify(errorBody(true, "overloaded_error", "Overloaded"))}\n\n`
+          : `data: ${JSON.stringify({ error: { message: "upstream failed", code: 502 } })}\n\n`,
+      );
+      return res.end();
+    case "trickle":
+      sse();
+      for (const event of events) {
+        res.write(": keep-alive\n\n");
+        await sleep(30);
+        res.write(event);
+      }
+      return res.end();
+    default:
+      sse();
+      // Odd chunk boundaries on purpose: the client must not care.
+      const all = events.join("");
+      for (let i = 0; i < all.length; i += 37) res.write(all.slice(i, i + 37));
+      return res.end();
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const path = new URL(req.url, "http://fake").pathname;
+  let raw = "";
+  req.on("data", (chunk) => (raw += chunk));
+  req.on("end", () => {
+    if (req.method === "GET" && path === "/_log") return json(res, 200, log);
+    if (req.method === "GET" && path.endsWith("/models")) {
+      const data = ["ok", "500", "429", "529", "401", "404", "timeout", "trickle", "drop", "malformed", "stall"].map(
+        (id) => ({ id, object: "model", type: "model", display_name: `Fake ${id}` }),
+      );
+      return json(res, 200, { object: "list", data, has_more: false });
+    }
+    const anthropic = req.method === "POST" && path.endsWith("/messages");
+    const openai = req.method === "POST" && path.endsWith("/chat/completions");
+    if (!anthropic && !openai) return json(res, 404, { error: { message: `no route ${req.method} ${path}` } });
+    let body;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return json(res, 400, errorBody(anthropic, "invalid_request_error", "body is not JSON"));
+    }
+    chat(req, res, path, anthropic, body).catch((error) => {
+      if (!res.headersSent) json(res, 500, { error: { message: String(error) } });
+    });
+  });
+});
+
+server.listen(port, "127.0.0.1", () => {
+  process.stdout.write(`${server.address().port}\n`);
+});
+process.stdin.resume();
+process.stdin.on("end", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0));
