@@ -124,7 +124,9 @@ fn squeeze_runs(word: &str) -> String {
         while i + run < chars.len() && chars[i + run] == chars[i] {
             run += 1;
         }
-        let keep = if run >= 3 && chars[i].is_alphabetic() {
+        // A word that is one letter repeated ("kkk") is kept as it is.
+        let whole_word = run == chars.len();
+        let keep = if run >= 3 && chars[i].is_alphabetic() && !whole_word {
             1
         } else {
             run
