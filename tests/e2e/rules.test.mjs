@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, SHARED_PF2E, startTestHarness, USERS } from "../support/harness.mjs";
+import { openGame, SHARED_PF2E, startTestHarness, USERS, waitReady } from "../support/harness.mjs";
 import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
 
 const SECRETS = {
@@ -82,6 +82,7 @@ test("the index is saved, loaded back on reload, and rebuilt when the saved byte
       return keys.length > 0;
     });
     await page.reload();
+    await waitReady(page);
     await search(page, "make camp");
     assert.equal((await indexStatus(page)).source, "cache");
 
@@ -104,6 +105,7 @@ test("the index is saved, loaded back on reload, and rebuilt when the saved byte
         }),
     );
     await page.reload();
+    await waitReady(page);
     const hits = await search(page, "make camp");
     assert.equal(hits[0].name, "Make Camp");
     assert.equal((await indexStatus(page)).source, "rebuilt-after-corruption");
