@@ -46,18 +46,20 @@ export class LineReader {
   }
 
   async read(file, offset, length) {
-    let handle = this.handles.get(file);
-    if (!handle) {
-      handle = await fs.promises.open(file, "r");
-      this.handles.set(file, handle);
+    // Keep the opening promise, so concurrent first reads share one handle instead of leaking extras.
+    let opening = this.handles.get(file);
+    if (!opening) {
+      opening = fs.promises.open(file, "r");
+      this.handles.set(file, opening);
     }
+    const handle = await opening;
     const buf = Buffer.alloc(length);
     await handle.read(buf, 0, length, offset);
     return JSON.parse(buf.toString("utf8"));
   }
 
   async close() {
-    for (const h of this.handles.values()) await h.close();
+    for (const opening of this.handles.values()) await (await opening).close();
     this.handles.clear();
   }
 }
