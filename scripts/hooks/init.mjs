@@ -4,6 +4,7 @@ import { loadTemplates, moduleEntry } from "../compat.mjs";
 import { createApi } from "../api.mjs";
 import { registerSettings } from "../settings.mjs";
 import { refreshRaven } from "../apps/raven-perch.mjs";
+import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
 import { runtime } from "../runtime.mjs";
 
 export function listen() {
@@ -13,7 +14,8 @@ export function listen() {
         if (runtime.wasm) refreshRaven();
       },
     });
-    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs")]);
+    // Views are partials of the panel: Foundry registers preloaded templates as partials under their path.
+    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES]);
     const entry = moduleEntry(MODULE_ID);
     if (entry) entry.api = createApi();
   });

@@ -81,6 +81,7 @@ for (const profile of PROFILES) {
         await page.locator("#familiar-raven").click();
         const panel = page.locator("#familiar-panel");
         await panel.waitFor({ state: "visible" });
+        await panel.getByRole("tab", { name: "About" }).click();
         assert.equal(await panel.locator('[data-familiar-fact="version"]').textContent(), VERSION);
         assert.match(await panel.locator('[data-familiar-fact="build"]').textContent(), /release · wasm32/);
         assert.equal(await panel.locator('[data-familiar-fact="system"]').textContent(), "pf2e");

@@ -33,7 +33,9 @@ test("every FAMILIAR key used in scripts and templates exists in lang/en.json", 
   const used = new Set();
   for (const file of [...files(path.join(REPO, "scripts"), ".mjs"), ...files(path.join(REPO, "templates"), ".hbs")]) {
     const text = readFileSync(file, "utf8");
-    for (const match of text.matchAll(/"FAMILIAR\.([A-Za-z.]+)"/g)) used.add(`FAMILIAR.${match[1]}`);
+    // A key ending in "." is a prefix completed at run time (concat in templates); its completions are checked
+    // by the views' own tests.
+    for (const match of text.matchAll(/"FAMILIAR\.([A-Za-z.]*[A-Za-z])"/g)) used.add(`FAMILIAR.${match[1]}`);
     for (const match of text.matchAll(/\bt\("([A-Za-z.]+)"/g)) used.add(`FAMILIAR.${match[1]}`);
   }
   assert.ok(used.size > 5);

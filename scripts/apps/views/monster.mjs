@@ -1,0 +1,73 @@
+/**
+ * The Monster view (GM): a creature built in wasm on the Gamemastery Guide's creature-building tables, previewed as
+ * a short stat block, and created as a real pf2e NPC actor whose sheet then opens.
+ */
+import { templatePath } from "../../constants.mjs";
+import { renderTemplate } from "../../compat.mjs";
+import { requireWasm } from "../../runtime.mjs";
+
+const signed = (value) => (value >= 0 ? `+${value}` : `${value}`);
+
+function readRequest(form) {
+  const data = new FormData(form);
+  const adjustment = data.get("adjustment");
+  const name = data.get("name")?.toString().trim();
+  return {
+    level: Number(data.get("level")),
+    roadmap: data.get("roadmap"),
+    elite: adjustment === "elite",
+    weak: adjustment === "weak",
+    seed: Number(data.get("seed")) || 0,
+    name: name || undefined,
+  };
+}
+
+/** What the preview shows, read from the NPC document exactly as Foundry will receive it. */
+function statBlock(actor) {
+  const system = actor.system;
+  const saves = ["fortitude", "reflex", "will"].map((save) => signed(system.saves[save].value)).join(" / ");
+  const strikes = actor.items
+    .filter((item) => item.type === "melee")
+    .map((item) => ({
+      name: item.name,
+      bonus: signed(item.system.bonus.value),
+      damage: Object.values(item.system.damageRolls).map((roll) => `${roll.damage} ${roll.damageType}`).join(" + "),
+    }));
+  const casting = actor.items.find((item) => item.type === "spellcastingEntry");
+  return {
+    actor,
+    level: system.details.level.value,
+    ac: system.attributes.ac.value,
+    hp: system.attributes.hp.max,
+    perception: signed(system.perception.mod),
+    saves,
+    strikes,
+    spellcasting: casting ? `${casting.name}: DC ${casting.system.spelldc.dc}, ${signed(casting.system.spelldc.value)}` : "",
+  };
+}
+
+function build(form) {
+  return requireWasm().buildCreature(readRequest(form)).actor;
+}
+
+export function roadmaps() {
+  return requireWasm().creatureRoadmaps();
+}
+
+export async function preview(form, results) {
+  let context;
+  try {
+    context = statBlock(build(form));
+  } catch (error) {
+    context = { error: error?.message ?? String(error) };
+  }
+  results.innerHTML = await renderTemplate(templatePath("views/monster-preview.hbs"), context);
+}
+
+/** Creates the NPC actor and opens its sheet. */
+export async function create(form, results) {
+  await preview(form, results);
+  const actor = await Actor.create(build(form));
+  actor?.sheet?.render(true);
+  return actor;
+}
