@@ -37,10 +37,8 @@ impl Raven {
         Ok(())
     }
 
+    /// The canvas may come and go before `ready` too (a scene switch while loading): only its last word counts.
     pub(super) fn canvas_ready(&mut self) -> Result<(), Ignored> {
-        if !self.ready {
-            return Err(Ignored::NotReady);
-        }
         if self.canvas {
             return Err(Ignored::AlreadyInState);
         }

@@ -161,7 +161,8 @@ impl Raven {
 
     pub(super) fn drag_cancel(&mut self) -> Result<(), Ignored> {
         let drag = self.drag.take().ok_or(Ignored::NotDragging)?;
-        self.position = drag.origin;
+        // The viewport may have shrunk since the press.
+        self.position = self.clamp(drag.origin);
         Ok(())
     }
 

@@ -243,7 +243,7 @@ impl Raven {
     fn settle(&mut self, effects: &mut Vec<Effect>) {
         if !self.visible() {
             if let Some(drag) = self.drag.take() {
-                self.position = drag.origin;
+                self.position = self.clamp(drag.origin);
             }
             self.hovered = false;
             self.focused = false;
