@@ -87,7 +87,7 @@ for (const profile of ["v11", "v13"]) {
         assert.ok(total > 60 && total <= 80, `moderate for 4 at level 2 is 61–80 XP, got "${text}"`);
       }
       await proposals.first().getByRole("button", { name: "Whisper to GMs" }).click();
-      const message = page.locator("#chat-log").getByText(/Encounter plan: Moderate/);
+      const message = page.locator("#chat-log").getByText(/Encounter plan: Moderate/).last();
       await message.waitFor();
       const whisper = await page.evaluate(() => game.messages.contents.at(-1).whisper);
       assert.deepEqual(whisper, [await page.evaluate(() => game.users.find((user) => user.isGM).id)]);

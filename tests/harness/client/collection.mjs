@@ -1,6 +1,10 @@
 // Foundry's Collection: a Map with array-style helpers
 // (foundryvtt.com/api/classes/foundry.utils.Collection.html).
 export class Collection extends Map {
+  /** Iterating a Collection yields its values, not [key, value] pairs (the documented difference from Map). */
+  *[Symbol.iterator]() {
+    yield* this.values();
+  }
   get contents() {
     return [...this.values()];
   }

@@ -31,6 +31,11 @@ export class ClientDocument {
   get compendium() {
     return this.pack ? game.packs.get(this.pack) : undefined;
   }
+  /** Owned (level 3) by any non-GM user: foundryvtt.com/api/classes/foundry.abstract.Document.html (hasPlayerOwner). */
+  get hasPlayerOwner() {
+    const ownership = this.ownership ?? {};
+    return Object.entries(ownership).some(([userId, level]) => userId !== "default" && level >= 3 && !game.users.get(userId)?.isGM);
+  }
   getFlag(scope, key) {
     return getProperty(this.flags?.[scope] ?? {}, key);
   }

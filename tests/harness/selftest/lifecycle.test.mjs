@@ -86,9 +86,10 @@ describe("lifecycle per profile", () => {
     await context.close();
   });
 
-  it("version= overrides the version string while keeping the profile's generation", async () => {
+  it("version= overrides the reported version while keeping the profile's API surface", async () => {
     const { page, context } = await openGame(browser, harness, { profile: "v12", query: { version: "9.280" } });
-    assert.deepEqual(await page.evaluate(() => [game.version, game.release.generation]), ["9.280", 12]);
+    assert.deepEqual(await page.evaluate(() => [game.version, game.release.generation]), ["9.280", 9]);
+    assert.equal(await page.evaluate(() => Boolean(foundry.applications?.api?.ApplicationV2)), true);
     await context.close();
   });
 });

@@ -88,14 +88,17 @@ describe("per profile UI surface (under route prefix /vtt)", () => {
       assert.equal(notes.handle, g >= 13 ? "object" : "number");
       assert.equal(notes.dom, expected.length);
 
-      // Chat: ChatMessage.create, author field per version, render hooks per version.
+      // Chat: ChatMessage.create, author field per version, render hooks per version. Messages of earlier
+      // profiles in this world were rendered (and hooked) at start-up, as Foundry renders the existing log.
+      const renderedBefore = await probe(page, (api) => ({ jq: api.chatRendered.length, html: api.chatHtmlRendered.length }));
       const msg = await page.evaluate(async () => {
         const m = await ChatMessage.create({ content: "<p>Caw</p>" });
         return { user: m.user, author: m.author };
       });
       if (g >= 12) assert.deepEqual(msg, { user: undefined, author: USERS.gm });
       else assert.deepEqual(msg, { user: USERS.gm, author: undefined });
-      const rendered = await probe(page, (api) => ({ jq: api.chatRendered.map((r) => [r.jquery, r.content]), html: api.chatHtmlRendered.map((r) => [r.element, r.content]) }));
+      const all = await probe(page, (api) => ({ jq: api.chatRendered.map((r) => [r.jquery, r.content]), html: api.chatHtmlRendered.map((r) => [r.element, r.content]) }));
+      const rendered = { jq: all.jq.slice(renderedBefore.jq), html: all.html.slice(renderedBefore.html) };
       // v13 still calls renderChatMessage (with jQuery) when someone listens, with a deprecation warning.
       assert.deepEqual(rendered.jq, [[true, "Caw"]]);
       assert.deepEqual(rendered.html, g >= 13 ? [[true, "Caw"]] : []);
@@ -106,7 +109,8 @@ describe("per profile UI surface (under route prefix /vtt)", () => {
       await page.press("#chat-message", "Enter");
       await page.fill("#chat-message", "hello table");
       await page.press("#chat-message", "Enter");
-      await waitFor(page, () => document.querySelectorAll("#chat-log .chat-message").length === 2);
+      const shownBefore = all.jq.length - rendered.jq.length + 1;
+      await waitFor(page, (count) => document.querySelectorAll("#chat-log .chat-message").length === count, shownBefore + 1);
       assert.equal(await probe(page, (api) => api.intercepted), "!probe secret");
       assert.deepEqual(pageErrors, []);
       assert.deepEqual(await page.evaluate(() => window.__harness.cspViolations), []);
