@@ -9,17 +9,20 @@ import { runtime, requireWasm } from "../runtime.mjs";
 import * as askView from "./views/ask.mjs";
 import * as encounterView from "./views/encounter.mjs";
 import * as monsterView from "./views/monster.mjs";
+import { rulesIndexStatus } from "../rules-index.mjs";
+import { listPeers } from "../presence.mjs";
+import { t } from "../constants.mjs";
 
 export const PANEL_ID = `${MODULE_ID}-panel`;
 const TEMPLATE = templatePath("raven-panel.hbs");
-export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "about"].map((view) => templatePath(`views/${view}.hbs`));
+export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "about"].map((view) => templatePath(`views/${view}.hbs`));
 
 let currentView = null;
 
 /** The views this user may open, in tab order. */
 function allowedViews() {
   if (!runtime.environment?.pf2e) return ["about"];
-  return game.user.isGM ? ["ask", "encounter", "monster", "about"] : ["ask", "about"];
+  return game.user.isGM ? ["ask", "encounter", "monster", "status", "about"] : ["ask", "about"];
 }
 
 /** What the panel shows: the current view and what it needs, and the bundle's own answer about itself. */
@@ -35,14 +38,18 @@ function panelContext() {
     system: game.system?.id ?? "",
   };
   if (currentView === "encounter") {
-    Object.assign(context, {
-      party: encounterView.partyDefaults(),
-      threats: encounterView.THREATS,
-      shapes: encounterView.SHAPES,
-      rarities: encounterView.RARITIES,
-    });
+    Object.assign(context, { party: encounterView.partyDefaults(), ...encounterView.choices() });
   }
   if (currentView === "monster") context.roadmaps = monsterView.roadmaps();
+  if (currentView === "status") {
+    const index = rulesIndexStatus();
+    Object.assign(context, {
+      index,
+      stateLabel: t(`Status.States.${index.state}`),
+      updatedAt: index.updatedAt ? new Date(index.updatedAt).toLocaleString(game.i18n.lang) : "—",
+      peers: listPeers(),
+    });
+  }
   return context;
 }
 

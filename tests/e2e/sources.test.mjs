@@ -48,10 +48,12 @@ test("the adapter never hard-codes a /modules/ path (route prefixes and asset ho
   }
 });
 
-test("the adapter renders no unsanitised text with innerHTML except our own templates", () => {
+test("the adapter sets innerHTML only from our own Handlebars templates (which escape every value)", () => {
   for (const file of files(path.join(REPO, "scripts"), ".mjs")) {
     for (const line of readFileSync(file, "utf8").split("\n")) {
-      if (/\.innerHTML\s*=/.test(line)) assert.match(line, /= html;$/, `${path.relative(REPO, file)}: ${line.trim()}`);
+      if (/\.innerHTML\s*=/.test(line)) {
+        assert.match(line, /= (html;|await renderTemplate\(templatePath\()/, `${path.relative(REPO, file)}: ${line.trim()}`);
+      }
     }
   }
 });
@@ -67,5 +69,11 @@ test("every stylesheet selector is scoped to the module", () => {
     for (const selector of selectors.map((text) => text.trim())) {
       assert.match(selector, /^(\.familiar-|#familiar-)/, `${path.basename(file)}: "${selector}" is not scoped`);
     }
+  }
+});
+
+test("templates never output a value unescaped ({{{ }}})", () => {
+  for (const file of files(path.join(REPO, "templates"), ".hbs")) {
+    assert.doesNotMatch(readFileSync(file, "utf8"), /\{\{\{/, path.relative(REPO, file));
   }
 });

@@ -125,3 +125,18 @@ for (const profile of ["v11", "v13"]) {
     }
   });
 }
+
+test("Status shows the rules index and the other clients to the GM", async () => {
+  const gm = await openGame(browser, harness, { profile: "v12" });
+  const player = await openGame(browser, harness, { profile: "v12", user: USERS.tamsin });
+  try {
+    await gm.page.evaluate(() => game.modules.get("familiar").api.search("make camp"));
+    const panel = await openView(gm.page, "Status");
+    assert.equal(await panel.locator('[data-familiar-fact="index-state"]').textContent(), "Ready");
+    assert.ok(Number(await panel.locator('[data-familiar-fact="index-documents"]').textContent()) >= 12);
+    await panel.locator(".familiar-status__peers").getByText(/Tamsin/).waitFor();
+  } finally {
+    await gm.context.close();
+    await player.context.close();
+  }
+});

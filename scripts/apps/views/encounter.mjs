@@ -11,6 +11,12 @@ export const SHAPES = ["any", "soloBoss", "bossAndLackeys", "matedPair", "eliteP
 export const RARITIES = ["common", "uncommon", "rare", "unique"];
 const INDEX_FIELDS = ["system.details.level.value", "system.traits.value", "system.traits.rarity", "system.traits.size.value", "system.details.isComplex"];
 
+/** Select options with their localised labels. */
+export function choices() {
+  const options = (values, group) => values.map((value) => ({ value, label: t(`Encounter.${group}.${value}`) }));
+  return { threats: options(THREATS, "Threats"), shapes: options(SHAPES, "Shapes"), rarities: options(RARITIES, "Rarities") };
+}
+
 let pool = null;
 let lastGenerated = [];
 
@@ -86,6 +92,7 @@ export async function generate(form, results) {
     const encounters = generated.encounters.map((encounter, index) => ({
       ...encounter,
       number: index + 1,
+      shapeLabel: t(`Encounter.Shapes.${encounter.shape}`),
       ratingLabel: t(`Encounter.Threats.${encounter.xp.rating}`),
     }));
     await show(results, { encounters });
@@ -126,7 +133,9 @@ export async function rateScene(form, results) {
         .map((actor) => ({ level: actor.system.details.level.value, isComplex: Boolean(actor.system.details.isComplex) })),
     });
     const members = actors.map((actor) => ({ uuid: actor.uuid, name: actor.name, level: actor.system.details.level.value, count: 1 }));
-    await show(results, { encounters: [{ number: 1, shape: "mixed", members, xp, ratingLabel: t(`Encounter.Threats.${xp.rating}`) }] });
+    await show(results, {
+      encounters: [{ number: 1, shapeLabel: t("Encounter.Shapes.mixed"), members, xp, ratingLabel: t(`Encounter.Threats.${xp.rating}`) }],
+    });
   } catch (error) {
     await show(results, { error: error?.message ?? String(error) });
   }
