@@ -73,7 +73,7 @@ impl Raven {
                     x: self.position.x + dx,
                     y: self.position.y + dy,
                 });
-                self.prefs.position = Some(self.position);
+                self.remember_position();
                 Ok(())
             }
             _ => Err(Ignored::UnhandledKey),
@@ -152,7 +152,7 @@ impl Raven {
         }
         if let Some(drag) = self.drag.take() {
             if drag.moving {
-                self.prefs.position = Some(self.position);
+                self.remember_position();
                 self.after_drag = true;
             }
         }

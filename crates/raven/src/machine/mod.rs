@@ -299,6 +299,15 @@ impl Raven {
         self.prefs.collapsed = true;
     }
 
+    /// Saves where the user put the raven, in whole CSS pixels: they read back from JSON exactly, and nobody
+    /// misses the fraction (the spot is clamped again when it is restored).
+    fn remember_position(&mut self) {
+        self.prefs.position = Some(Point {
+            x: self.position.x.round(),
+            y: self.position.y.round(),
+        });
+    }
+
     /// The view a click opens: the last one if this user may still open it, else the first allowed.
     fn preferred_view(&self) -> Option<ViewId> {
         self.prefs
