@@ -136,6 +136,17 @@ async function chat(req, res, path, anthropic, body) {
 
 const server = http.createServer((req, res) => {
   const path = new URL(req.url, "http://fake").pathname;
+  // CORS as hosted providers answer it, so the module's fetch in Chromium can call this server (Retry-After too).
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader("access-control-expose-headers", "*");
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, {
+      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "*",
+      "access-control-max-age": "600",
+    });
+    return res.end();
+  }
   let raw = "";
   req.on("data", (chunk) => (raw += chunk));
   req.on("end", () => {

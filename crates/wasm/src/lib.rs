@@ -2,14 +2,18 @@
 //! capability; `interop` is the one place where JS values become Rust values and back. The logic itself lives in
 //! the pure crates (`familiar-rules`, `familiar-encounter`, ...), which test natively.
 
+mod chat;
 mod encounter;
 mod info;
 mod interop;
 mod raven;
 mod rules;
 
+pub use chat::{list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession};
 pub use encounter::{
-    build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters, EncounterPool,
+    build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters,
+    EncounterPool,
 };
 pub use info::{build_info, BuildInfo};
+pub use raven::{raven_lang_keys, RavenJs};
 pub use rules::RulesIndexJs;

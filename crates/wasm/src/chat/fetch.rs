@@ -1,0 +1,142 @@
+//! The browser side of the wire: the core's [`HttpRequest`] through `fetch` (gloo-net) with an abort signal, the
+//! response body read chunk by chunk (wasm-streams), and the `GET /models` call of the settings form.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use familiar_chat::provider::{models_request, parse_models};
+use familiar_chat::retry::classify_status;
+use familiar_chat::{HttpRequest, Method, ModelInfo, ProviderConfig};
+use gloo_net::http::{Headers, RequestBuilder, Response};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{AbortController, AbortSignal};
+
+/// What the body reader saw, one step at a time.
+pub enum BodyStep {
+    Data(Vec<u8>),
+    End,
+    Failed(String),
+}
+
+/// Sends the request; `Err` is the message for the GM (connection refused, CORS, a header the browser refused).
+pub async fn send(http: &HttpRequest, signal: &AbortSignal) -> Result<Response, String> {
+    let headers = web_sys::Headers::new().map_err(|error| js_message(&error))?;
+    for (name, value) in &http.headers {
+        // The browser refuses values with line breaks or non-Latin-1 characters (a badly pasted key): say which
+        // header, never its value.
+        headers.set(name, value).map_err(|_| {
+            format!("the {name} header is not valid (check the API key for stray characters)")
+        })?;
+    }
+    let method = match http.method {
+        Method::Get => gloo_net::http::Method::GET,
+        Method::Post => gloo_net::http::Method::POST,
+    };
+    let builder = RequestBuilder::new(&http.url)
+        .method(method)
+        .headers(Headers::from_raw(headers))
+        .abort_signal(Some(signal));
+    let request = match &http.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(|error| error.to_string())?;
+    request.send().await.map_err(|error| error.to_string())
+}
+
+/// Status and headers as the core wants them (only CORS-exposed headers are visible to the page).
+pub fn head(response: &Response) -> (u16, Vec<(String, String)>) {
+    (response.status(), response.headers().entries().collect())
+}
+
+/// Reads `response`'s body, handing each step to `on_step` until it returns `false`, the body ends or fails.
+pub async fn read_body(response: &Response, mut on_step: impl FnMut(BodyStep) -> bool) {
+    let Some(body) = response.body() else {
+        on_step(BodyStep::End);
+        return;
+    };
+    let mut stream = wasm_streams::ReadableStream::from_raw(body);
+    let mut reader = match stream.try_get_reader() {
+        Ok(reader) => reader,
+        Err(error) => {
+            on_step(BodyStep::Failed(String::from(error.message())));
+            return;
+        }
+    };
+    loop {
+        let step = match reader.read().await {
+            Ok(Some(chunk)) => BodyStep::Data(js_sys::Uint8Array::new(&chunk).to_vec()),
+            Ok(None) => BodyStep::End,
+            Err(error) => BodyStep::Failed(js_message(&error)),
+        };
+        let last = !matches!(step, BodyStep::Data(_));
+        if !on_step(step) || last {
+            return;
+        }
+    }
+}
+
+/// Why `GET /models` did not give a list.
+pub struct ModelsFailure {
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+/// `GET {base}/models` with the provider's authentication, given up after `timeout_ms`.
+pub async fn list_models(
+    provider: &ProviderConfig,
+    timeout_ms: u32,
+) -> Result<Vec<ModelInfo>, ModelsFailure> {
+    let failure = |status, message: String| ModelsFailure { status, message };
+    let controller = AbortController::new().map_err(|error| failure(None, js_message(&error)))?;
+    let finished = Rc::new(Cell::new(false));
+    let watchdog = {
+        let (controller, finished) = (controller.clone(), finished.clone());
+        async move {
+            TimeoutFuture::new(timeout_ms).await;
+            if !finished.get() {
+                controller.abort();
+            }
+        }
+    };
+    wasm_bindgen_futures::spawn_local(watchdog);
+    let result = fetch_models(provider, &controller.signal()).await;
+    finished.set(true);
+    result.map_err(|(status, message)| match controller.signal().aborted() {
+        true => failure(
+            None,
+            format!("no answer within {} s", timeout_ms.div_ceil(1000)),
+        ),
+        false => failure(status, message),
+    })
+}
+
+async fn fetch_models(
+    provider: &ProviderConfig,
+    signal: &AbortSignal,
+) -> Result<Vec<ModelInfo>, (Option<u16>, String)> {
+    let response = send(&models_request(provider), signal)
+        .await
+        .map_err(|message| (None, format!("connection failed: {message}")))?;
+    let (status, headers) = head(&response);
+    let body = response
+        .text()
+        .await
+        .map_err(|error| (Some(status), format!("the response broke: {error}")))?;
+    if !(200..300).contains(&status) {
+        let failure = classify_status(status, &headers, &body, super::now_ms());
+        return Err((Some(status), failure.message));
+    }
+    parse_models(&body).map_err(|error| (Some(status), error.to_string()))
+}
+
+/// The message of a JS error value (`Error`, `DOMException`, a thrown string).
+pub fn js_message(value: &JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
+    value
+        .as_string()
+        .unwrap_or_else(|| "an unknown browser error".to_string())
+}
