@@ -24,6 +24,9 @@ pub struct AnalyzedQuery {
     pub content: Vec<String>,
     /// Document kinds the question asks for ("the slow spell", "the Medic archetype"): types or pack words.
     pub kind_hints: Vec<&'static str>,
+    /// The stem of the last word when the question ends in it (no space or punctuation after): it may still be
+    /// being typed, so an unknown one stands for the words it begins.
+    pub last_word: Option<String>,
 }
 
 /// Words that say which kind of document is wanted → a document type or a word of the pack id.
@@ -194,6 +197,12 @@ pub fn analyze(query: &str) -> AnalyzedQuery {
         }),
     };
 
+    if lowered.ends_with(char::is_alphanumeric) {
+        analyzed.last_word = words
+            .last()
+            .filter(|word| !is_stopword(word) && !word.chars().all(|ch| ch.is_ascii_digit()))
+            .cloned();
+    }
     let condition_names = condition_names();
     for (index, word) in words.iter().enumerate() {
         if is_stopword(word) {

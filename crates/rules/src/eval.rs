@@ -46,6 +46,7 @@ pub fn evaluate(index: &mut RulesIndex, questions: &[Question]) -> Result<Accura
         top: 10,
         user_packs: None,
         snippets: false,
+        ..SearchOptions::default()
     };
     let mut results = Vec::new();
     for question in questions {

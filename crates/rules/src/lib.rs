@@ -3,8 +3,8 @@
 //! Ingestion: [`document`] reads the pf2e shapes tolerantly, [`enrichers`] turns Foundry enrichers into text,
 //! [`html`] turns HTML into blocks, [`passages`] splits long journal pages into anchored passages.
 //! Search: [`analysis`] (with [`vocabulary`]) understands the question, [`index`] holds tantivy layers,
-//! [`search`] queries and reranks with [`ranking`]. [`rules_index`] is the whole index with visibility and
-//! incremental updates; [`persist`] turns it into bytes and back; [`eval`] measures accuracy.
+//! [`search`] queries and reranks with [`ranking`], [`snippet`] highlights the hits returned. [`rules_index`] is
+//! the whole index with visibility and incremental updates; [`persist`] turns it into bytes and back; [`eval`] measures accuracy.
 
 pub mod analysis;
 pub mod document;
@@ -17,6 +17,7 @@ pub mod persist;
 pub mod ranking;
 pub mod rules_index;
 pub mod search;
+pub mod snippet;
 pub mod vocabulary;
 
 pub use document::{fingerprint, IngestReport};

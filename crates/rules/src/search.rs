@@ -10,12 +10,12 @@ use tantivy::query::{
     PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{collector::TopDocs, Searcher, Term};
 
 use crate::analysis::{analyze, stem_words, AnalyzedQuery};
 use crate::index::{DocMeta, Fields, Layer};
 use crate::ranking::{collapse_key, kind_factor, mark_dominated, prior, NameMatch};
+use crate::snippet::{passage_text, Highlighter};
 use crate::RulesError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,9 @@ pub struct SearchOptions {
     pub user_packs: Option<Vec<String>>,
     /// Whether to build highlighted snippets (the CLI's batch mode skips them).
     pub snippets: bool,
+    /// Also return each hit's clean passage text, cut at a word to at most this many characters (for grounding
+    /// answers); `None` (the default) returns no text.
+    pub passage_chars: Option<usize>,
 }
 
 impl Default for SearchOptions {
@@ -34,6 +37,7 @@ impl Default for SearchOptions {
             top: 10,
             user_packs: None,
             snippets: true,
+            passage_chars: None,
         }
     }
 }
@@ -53,6 +57,9 @@ pub struct SearchHit {
     pub snippet: String,
     /// A Foundry content link: `@UUID[uuid]{name}` (with `#anchor` for a journal passage).
     pub link: String,
+    /// The clean text of the passage, capped, when `passage_chars` asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// Other documents with the same name and type (archetype copies, "(Level N)" variants) folded into this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
@@ -63,6 +70,10 @@ const CANDIDATES: usize = 80;
 const NAME_BOOST: f32 = 3.0;
 const TRAITS_BOOST: f32 = 1.5;
 const RULE_NAME_BOOST: f32 = 4.0;
+/// A last word still being typed stands for at most this many of the indexed words it begins.
+const PREFIX_EXPANSIONS: usize = 6;
+/// How many dictionary words a prefix looks at before choosing the most common ones.
+const PREFIX_SCAN: usize = 4_000;
 
 /// A layer to search, with the keys it must not return (removed or replaced since it was built).
 pub struct Source<'a> {
@@ -146,35 +157,19 @@ pub fn search(
         }
     }
     let ranked = rerank(candidates, &analyzed);
-    let body_terms: Vec<Term> = analyzed
-        .terms
-        .iter()
-        .map(|term| Term::from_field_text(fields.body, &term.text))
-        .collect();
-    let mut generators: HashMap<usize, SnippetGenerator> = HashMap::new();
+    let highlighter = options
+        .snippets
+        .then(|| Highlighter::new(analyzed.terms.iter().map(|term| term.text.as_str())));
     let mut hits = Vec::new();
     for (candidate, also) in ranked.into_iter().take(options.top) {
         let layer = sources[candidate.source].layer;
-        let snippet = match options.snippets {
-            true => {
-                let generator = match generators.entry(candidate.source) {
-                    std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(entry) => {
-                        let query = TermSetQuery::new(body_terms.clone());
-                        let mut generator =
-                            SnippetGenerator::create(&layer.searcher, &query, fields.body)?;
-                        generator.set_max_num_chars(220);
-                        entry.insert(generator)
-                    }
-                };
-                let body = layer.body(candidate.doc_id)?;
-                let snippet = generator.snippet(&body);
-                match snippet.fragment().is_empty() {
-                    true => escape_html(&body.chars().take(220).collect::<String>()),
-                    false => snippet.to_html(),
-                }
-            }
+        let body = match highlighter.is_some() || options.passage_chars.is_some() {
+            true => layer.body(candidate.doc_id)?,
             false => String::new(),
+        };
+        let snippet = match &highlighter {
+            Some(highlighter) => highlighter.snippet(&body),
+            None => String::new(),
         };
         let meta = candidate.meta;
         let target = match &meta.anchor {
@@ -190,6 +185,9 @@ pub fn search(
             score: candidate.score,
             snippet,
             link: format!("@UUID[{target}]{{{}}}", meta.name),
+            text: options
+                .passage_chars
+                .map(|chars| passage_text(&body, chars)),
             also,
         });
     }
@@ -210,6 +208,31 @@ fn text_query(
         let body = Term::from_field_text(fields.body, &term.text);
         let traits = Term::from_field_text(fields.traits, &term.text);
         let known = statistics.doc_freq(&name)? + statistics.doc_freq(&body)? > 0;
+        if !known && analyzed.last_word.as_deref() == Some(term.text.as_str()) {
+            // A word still being typed: the most common indexed words it begins ("chemi" → chemical...).
+            let expansions = prefix_terms(statistics, fields.name, &term.text)?;
+            let expansions = match expansions.is_empty() {
+                true => prefix_terms(statistics, fields.body, &term.text)?,
+                false => expansions,
+            };
+            if !expansions.is_empty() {
+                for word in expansions {
+                    let weight = term.weight * 0.8;
+                    for (field, boost) in [
+                        (fields.name, NAME_BOOST),
+                        (fields.body, 1.0),
+                        (fields.traits, TRAITS_BOOST),
+                    ] {
+                        let term = Term::from_field_text(field, &word);
+                        add(
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                            boost * weight,
+                        );
+                    }
+                }
+                continue;
+            }
+        }
         if !known && term.text.chars().count() >= 4 && term.weight >= 1.0 {
             // Typo tolerance: an unknown word matches its near spellings, a little less strongly.
             let distance = if term.text.chars().count() <= 5 { 1 } else { 2 };
@@ -251,6 +274,64 @@ fn text_query(
         }
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The indexed words of `field` that begin with `prefix`, most common first, at most [`PREFIX_EXPANSIONS`].
+fn prefix_terms(
+    statistics: &SharedStatistics<'_>,
+    field: Field,
+    prefix: &str,
+) -> Result<Vec<String>, RulesError> {
+    if prefix.len() < 3 {
+        return Ok(Vec::new());
+    }
+    let mut end = prefix.as_bytes().to_vec();
+    // The first string after every word that begins with the prefix (the last byte of UTF-8 text is never 0xFF).
+    if let Some(last) = end.last_mut() {
+        *last = last.saturating_add(1);
+    }
+    // The most common words of each layer (allocating only those), then ranked by their shared frequency.
+    let mut found: Vec<String> = Vec::new();
+    for searcher in &statistics.searchers {
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .lt(&end)
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            let mut best: Vec<(u32, String)> = Vec::new();
+            let mut scanned = 0;
+            while scanned < PREFIX_SCAN && stream.advance() {
+                scanned += 1;
+                let doc_freq = stream.value().doc_freq;
+                if best.len() == PREFIX_EXPANSIONS && best[PREFIX_EXPANSIONS - 1].0 >= doc_freq {
+                    continue;
+                }
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                best.truncate(PREFIX_EXPANSIONS - 1);
+                let at = best.partition_point(|(known, _)| *known >= doc_freq);
+                best.insert(at, (doc_freq, word.to_string()));
+            }
+            for (_, word) in best {
+                if !found.contains(&word) {
+                    found.push(word);
+                }
+            }
+        }
+    }
+    let mut ranked = Vec::with_capacity(found.len());
+    for word in found {
+        let doc_freq = statistics.doc_freq(&Term::from_field_text(field, &word))?;
+        ranked.push((doc_freq, word));
+    }
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked.truncate(PREFIX_EXPANSIONS);
+    Ok(ranked.into_iter().map(|(_, word)| word).collect())
 }
 
 /// Restricts to visible packs and drops removed keys, without changing scores.
@@ -321,10 +402,4 @@ fn rerank<'a>(
         }
     }
     kept
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

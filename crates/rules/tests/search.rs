@@ -112,3 +112,37 @@ fn query_syntax_is_just_text() {
     }
     assert_eq!(top(&mut index, "name:(stand")[0], "Stand");
 }
+
+#[test]
+fn a_word_still_being_typed_finds_the_names_it_begins() {
+    let mut index = index();
+    assert_eq!(top(&mut index, "ember shi")[0], "Ember Shield");
+    assert_eq!(top(&mut index, "saltma")[0], "Gazetteer: Saltmarsh Harbor");
+    // A finished word (followed by a space or punctuation) is a typo, not a prefix.
+    assert_eq!(top(&mut index, "sickenned?")[0], "Sickened");
+}
+
+#[test]
+fn passage_text_comes_only_when_asked_and_is_capped() {
+    let mut index = index();
+    let plain = index
+        .search("lighthouse", &SearchOptions::default())
+        .expect("search");
+    assert!(plain.iter().all(|hit| hit.text.is_none()));
+    let options = SearchOptions {
+        passage_chars: Some(60),
+        ..SearchOptions::default()
+    };
+    let hits = index.search("lighthouse", &options).expect("search");
+    let text = hits[0].text.as_deref().expect("text");
+    assert!(!text.is_empty() && text.chars().count() <= 60, "{text}");
+    assert!(!text.contains('<'), "clean text, not HTML: {text}");
+    let full = SearchOptions {
+        passage_chars: Some(100_000),
+        snippets: false,
+        ..SearchOptions::default()
+    };
+    let whole = index.search("lighthouse", &full).expect("search");
+    assert!(whole[0].text.as_deref().expect("text").starts_with(text));
+    assert!(whole[0].snippet.is_empty());
+}

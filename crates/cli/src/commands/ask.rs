@@ -203,6 +203,7 @@ pub fn run(args: AskArgs) -> Result<(), CliError> {
         top: args.passages,
         user_packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
         snippets: true,
+        ..SearchOptions::default()
     };
     let passages: Vec<Passage> = index
         .search(&args.question, &options)?

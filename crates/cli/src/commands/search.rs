@@ -60,6 +60,7 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
         top: args.top,
         user_packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
         snippets: !args.jsonl,
+        ..SearchOptions::default()
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
