@@ -415,3 +415,25 @@ pub fn sample_events(raven: &Raven) -> Vec<(&'static str, Event)> {
         ),
     ]
 }
+
+pub fn ready_gm() -> Raven {
+    let mut raven = gm();
+    run(&mut raven, &[ready_event()]);
+    raven
+}
+
+pub fn announced(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::AnnounceSentence { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn persisted(raven: &Raven, effects: &[Effect]) -> bool {
+    effects.contains(&Effect::PersistPrefs {
+        json: raven.prefs_json(),
+    })
+}
