@@ -2,7 +2,8 @@
 //! threads, so it runs in wasm32), reopening it from its files, and a per-document table for ranking without
 //! touching the document store.
 
-use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
 use tantivy::directory::RamDirectory;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
@@ -41,7 +42,8 @@ pub fn schema() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        key: builder.add_text_field("key", STRING | STORED),
+        // Indexed only, to filter out removed units; the key itself is in the document table.
+        key: builder.add_text_field("key", STRING),
         pack: builder.add_text_field("pack", STRING),
         name: builder.add_text_field("name", text(IndexRecordOption::WithFreqsAndPositions)),
         traits: builder.add_text_field("traits", text(IndexRecordOption::WithFreqs)),
@@ -79,40 +81,46 @@ pub fn tokenizers() -> TokenizerManager {
 }
 
 /// What ranking needs about a unit, kept in memory beside the index (the body stays in the document store).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Strings shared by many units (pack, type, traits, version) are shared in memory too.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocMeta {
-    pub key: String,
     pub uuid: String,
     pub anchor: Option<String>,
-    pub pack: String,
+    pub pack: Arc<str>,
     pub name: String,
-    pub doc_type: String,
-    pub traits: Vec<String>,
+    pub doc_type: Arc<str>,
+    pub traits: Vec<Arc<str>>,
     pub level: Option<i64>,
-    pub version: String,
+    pub version: Arc<str>,
     /// The stemmed words of the name, for matching against the question.
-    #[serde(skip)]
     pub name_words: Vec<String>,
 }
 
 impl DocMeta {
     pub fn of(document: &RulesDocument) -> DocMeta {
         DocMeta {
-            key: document.key(),
             uuid: document.uuid.clone(),
             anchor: document.anchor.clone(),
-            pack: document.pack.clone(),
+            pack: document.pack.as_str().into(),
             name: document.name.clone(),
-            doc_type: document.doc_type.clone(),
-            traits: document.traits.clone(),
+            doc_type: document.doc_type.as_str().into(),
+            traits: document
+                .traits
+                .iter()
+                .map(|tag| tag.as_str().into())
+                .collect(),
             level: document.level,
-            version: document.version.clone(),
+            version: document.version.as_str().into(),
             name_words: stem_words(base_name(&document.name)),
         }
     }
 
-    pub fn fill_derived(&mut self) {
-        self.name_words = stem_words(base_name(&self.name));
+    /// The key of the unit in the index (see [`RulesDocument::key`]).
+    pub fn key(&self) -> String {
+        match &self.anchor {
+            Some(anchor) => format!("{}#{anchor}", self.uuid),
+            None => self.uuid.clone(),
+        }
     }
 }
 
@@ -153,7 +161,7 @@ impl Layer {
     }
 
     /// Wraps an index whose documents are described by `metas` (in doc-id order).
-    pub fn open(mut index: Index, mut metas: Vec<DocMeta>) -> Result<Layer, RulesError> {
+    pub fn open(mut index: Index, metas: Vec<DocMeta>) -> Result<Layer, RulesError> {
         index.set_tokenizers(tokenizers());
         let fields = fields_of(&index.schema())?;
         let reader = index
@@ -168,11 +176,6 @@ impl Layer {
                 searcher.segment_readers().len(),
                 metas.len()
             )));
-        }
-        for meta in &mut metas {
-            if meta.name_words.is_empty() {
-                meta.fill_derived();
-            }
         }
         Ok(Layer {
             index,
@@ -213,13 +216,13 @@ impl Layer {
         Ok(RulesDocument {
             uuid: meta.uuid.clone(),
             anchor: meta.anchor.clone(),
-            pack: meta.pack.clone(),
+            pack: meta.pack.to_string(),
             name: meta.name.clone(),
-            doc_type: meta.doc_type.clone(),
-            traits: meta.traits.clone(),
+            doc_type: meta.doc_type.to_string(),
+            traits: meta.traits.iter().map(|tag| tag.to_string()).collect(),
             level: meta.level,
             body: self.body(doc_id)?,
-            version: meta.version.clone(),
+            version: meta.version.to_string(),
         })
     }
 }

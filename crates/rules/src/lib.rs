@@ -4,7 +4,8 @@
 //! [`html`] turns HTML into blocks, [`passages`] splits long journal pages into anchored passages.
 //! Search: [`analysis`] (with [`vocabulary`]) understands the question, [`index`] holds tantivy layers,
 //! [`search`] queries and reranks with [`ranking`], [`snippet`] highlights the hits returned. [`rules_index`] is
-//! the whole index with visibility and incremental updates; [`persist`] turns it into bytes and back; [`eval`] measures accuracy.
+//! the whole index with visibility and incremental updates; [`persist`] turns it into bytes and back (the document
+//! table through [`table`]); [`eval`] measures accuracy.
 
 pub mod analysis;
 pub mod document;
@@ -18,6 +19,7 @@ pub mod ranking;
 pub mod rules_index;
 pub mod search;
 pub mod snippet;
+pub mod table;
 pub mod vocabulary;
 
 pub use document::{fingerprint, IngestReport};

@@ -1,6 +1,6 @@
-//! The index as bytes for IndexedDB: `FAMRIDX` magic, format version, a JSON header (the manifest, the document
-//! table, the tantivy file list), the tantivy files, and a CRC-32 of everything before it. Loading checks all of it,
-//! so a truncated or altered blob is reported as corrupted and never searched.
+//! The index as bytes for IndexedDB: `FAMRIDX` magic, format version, the tantivy file list (JSON), the document
+//! table ([`crate::table`], from which the manifest is derived), the tantivy files, and a CRC-32 of everything
+//! before it. Loading checks all of it, so a truncated or altered blob is reported as corrupted and never searched.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::{Directory, RamDirectory};
 use tantivy::Index;
 
-use crate::index::{DocMeta, Layer};
+use crate::index::Layer;
 use crate::rules_index::RulesIndex;
-use crate::RulesError;
+use crate::{table, RulesError};
 
 const MAGIC: &[u8; 7] = b"FAMRIDX";
 /// Bump when the layout, the schema or the analysis that built the index changes: old bytes are then rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What an index was built from. The caller compares it with what its packs hold now to decide on a rebuild.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,14 +35,14 @@ impl Manifest {
 
 #[derive(Serialize, Deserialize)]
 struct Header {
-    manifest: Manifest,
-    metas: Vec<DocMeta>,
     files: Vec<(String, usize)>,
 }
 
 pub fn to_bytes(index: &mut RulesIndex) -> Result<Vec<u8>, RulesError> {
-    index.commit()?;
-    index.compact()?;
+    if index.has_edits() {
+        index.commit()?;
+        index.compact()?;
+    }
     let directory = index.base.index.directory();
     let mut paths: Vec<PathBuf> = directory.list_managed_files().into_iter().collect();
     for extra in ["meta.json", ".managed.json"] {
@@ -61,19 +61,18 @@ pub fn to_bytes(index: &mut RulesIndex) -> Result<Vec<u8>, RulesError> {
         files.push((path.to_string_lossy().into_owned(), data.len()));
         contents.push(data);
     }
-    let header = Header {
-        manifest: index.manifest(),
-        metas: index.base.metas.clone(),
-        files,
-    };
-    let header =
-        serde_json::to_vec(&header).map_err(|error| RulesError::Corrupted(error.to_string()))?;
-    let mut bytes =
-        Vec::with_capacity(header.len() + contents.iter().map(Vec::len).sum::<usize>() + 32);
+    let header = serde_json::to_vec(&Header { files })
+        .map_err(|error| RulesError::Corrupted(error.to_string()))?;
+    let table = table::encode(&index.base.metas, &index.empty_sources());
+    let mut bytes = Vec::with_capacity(
+        header.len() + table.len() + contents.iter().map(Vec::len).sum::<usize>() + 40,
+    );
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&header);
+    bytes.extend_from_slice(&(table.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&table);
     for data in contents {
         bytes.extend_from_slice(&data);
     }
@@ -105,6 +104,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<RulesIndex, RulesError> {
     let header_bytes = take(body, &mut at, header_len)?;
     let header: Header = serde_json::from_slice(header_bytes)
         .map_err(|error| RulesError::Corrupted(error.to_string()))?;
+    let table_len = usize::try_from(u64::from_le_bytes(read_array(body, &mut at)?))
+        .map_err(|_| corrupted("table length"))?;
+    let (metas, empty_sources) = table::decode(take(body, &mut at, table_len)?)?;
     let directory = RamDirectory::default();
     for (path, len) in &header.files {
         let data = take(body, &mut at, *len)?;
@@ -116,8 +118,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<RulesIndex, RulesError> {
         return Err(corrupted("trailing bytes"));
     }
     let index = Index::open(directory)?;
-    let base = Layer::open(index, header.metas)?;
-    RulesIndex::from_base(base, &header.manifest.documents)
+    let base = Layer::open(index, metas)?;
+    RulesIndex::from_base(base, empty_sources)
 }
 
 fn take<'a>(bytes: &'a [u8], at: &mut usize, len: usize) -> Result<&'a [u8], RulesError> {

@@ -8,13 +8,13 @@ use crate::index::DocMeta;
 /// (so homebrew packs of the same kinds rank alike) with monster packs and boons below player rules.
 pub fn prior(meta: &DocMeta) -> f32 {
     let pack = meta.pack.to_ascii_lowercase();
-    if pack.contains("bestiary") || matches!(meta.doc_type.as_str(), "npc" | "hazard") {
+    if pack.contains("bestiary") || matches!(&*meta.doc_type, "npc" | "hazard") {
         return 0.75;
     }
     if pack.contains("boons") || pack.contains("curses") {
         return 0.7;
     }
-    match meta.doc_type.as_str() {
+    match &*meta.doc_type {
         "condition" => 1.35,
         "class" | "ancestry" => 1.3,
         "action" => 1.25,
@@ -55,7 +55,7 @@ pub fn kind_factor(meta: &DocMeta, analyzed: &AnalyzedQuery) -> f32 {
     let wanted = analyzed
         .kind_hints
         .iter()
-        .any(|kind| meta.doc_type == *kind || pack.contains(kind));
+        .any(|kind| &*meta.doc_type == *kind || pack.contains(kind));
     if wanted {
         1.25
     } else {

@@ -13,6 +13,7 @@ use crate::index::Layer;
 use crate::passages::{to_units, RulesDocument};
 use crate::persist::Manifest;
 use crate::search::{search, SearchHit, SearchOptions, Source};
+use crate::table::EmptySource;
 use crate::RulesError;
 
 /// Past this many documents in the delta, the next commit rebuilds the base instead.
@@ -36,8 +37,11 @@ pub struct RulesIndex {
     delta_docs: Vec<RulesDocument>,
     /// Keys of base documents removed or replaced since the base was built.
     removed: HashSet<String>,
-    /// Source uuid → (pack, version, the keys of its units) for every live document.
-    pub(crate) sources: HashMap<String, SourceEntry>,
+    /// Source uuid → (pack, version, the keys of its units) for every live document. Derived from the base's
+    /// table when first needed, so loading an index does not build it.
+    sources: Option<HashMap<String, SourceEntry>>,
+    /// Loaded sources that have no units (the table keeps them for the manifest), until `sources` is built.
+    empty_sources: Vec<EmptySource>,
     dirty: bool,
 }
 
@@ -60,67 +64,131 @@ impl RulesIndex {
             delta: Layer::empty()?,
             delta_docs: Vec::new(),
             removed: HashSet::new(),
-            sources: HashMap::new(),
+            sources: Some(HashMap::new()),
+            empty_sources: Vec::new(),
             dirty: false,
         })
     }
 
-    /// Wraps a loaded base layer, rebuilding the per-source table from its documents.
+    /// Wraps a loaded base layer and the sources it holds no units of.
     pub(crate) fn from_base(
         base: Layer,
-        versions: &BTreeMap<String, String>,
+        empty_sources: Vec<EmptySource>,
     ) -> Result<RulesIndex, RulesError> {
-        let mut sources: HashMap<String, SourceEntry> = HashMap::new();
-        for meta in &base.metas {
-            let uuid = source_uuid(&meta.uuid);
-            let entry = sources
-                .entry(uuid.to_string())
-                .or_insert_with(|| SourceEntry {
-                    pack: meta.pack.clone(),
-                    version: versions.get(uuid).cloned().unwrap_or_default(),
-                    keys: Vec::new(),
-                });
-            entry.keys.push(meta.key.clone());
-        }
         Ok(RulesIndex {
             base,
             delta: Layer::empty()?,
             delta_docs: Vec::new(),
             removed: HashSet::new(),
-            sources,
+            sources: None,
+            empty_sources,
             dirty: false,
         })
+    }
+
+    /// The per-source table of a loaded index, from the base's documents (all live: nothing is edited yet).
+    fn derive_sources(&self) -> HashMap<String, SourceEntry> {
+        let mut sources: HashMap<String, SourceEntry> = HashMap::new();
+        for meta in &self.base.metas {
+            let entry = sources
+                .entry(source_uuid(&meta.uuid).to_string())
+                .or_insert_with(|| SourceEntry {
+                    pack: meta.pack.to_string(),
+                    version: meta.version.to_string(),
+                    keys: Vec::new(),
+                });
+            entry.keys.push(meta.key());
+        }
+        for source in &self.empty_sources {
+            sources.insert(
+                source.uuid.clone(),
+                SourceEntry {
+                    pack: source.pack.to_string(),
+                    version: source.version.to_string(),
+                    keys: Vec::new(),
+                },
+            );
+        }
+        sources
+    }
+
+    fn sources_mut(&mut self) -> &mut HashMap<String, SourceEntry> {
+        if self.sources.is_none() {
+            self.sources = Some(self.derive_sources());
+            self.empty_sources.clear();
+        }
+        self.sources.get_or_insert_with(HashMap::new)
+    }
+
+    /// Runs `f` on the per-source table, deriving it for the occasion if it is not built.
+    fn with_sources<T>(&self, f: impl FnOnce(&HashMap<String, SourceEntry>) -> T) -> T {
+        match &self.sources {
+            Some(sources) => f(sources),
+            None => f(&self.derive_sources()),
+        }
+    }
+
+    /// Sources without units, for the document table.
+    pub(crate) fn empty_sources(&self) -> Vec<EmptySource> {
+        self.with_sources(|sources| {
+            sources
+                .iter()
+                .filter(|(_, entry)| entry.keys.is_empty())
+                .map(|(uuid, entry)| EmptySource {
+                    uuid: uuid.clone(),
+                    pack: entry.pack.as_str().into(),
+                    version: entry.version.as_str().into(),
+                })
+                .collect()
+        })
+    }
+
+    /// Whether edits are waiting or the base has units replaced or removed (so saving must rebuild it first).
+    pub(crate) fn has_edits(&self) -> bool {
+        self.dirty || !self.delta_docs.is_empty() || !self.removed.is_empty()
     }
 
     /// Adds or replaces documents (compendium objects as the pf2e system gives them, plus `pack` and `uuid`).
     pub fn add_documents(&mut self, values: &[Value], resolver: &dyn Resolver) -> IngestReport {
         let mut report = IngestReport::default();
         for (position, value) in values.iter().enumerate() {
-            let sources = read_document(value, position, &mut report);
-            let Some(first) = sources.first() else {
-                continue;
-            };
-            let uuid = source_uuid(&first.uuid).to_string();
-            self.remove_source(&uuid);
-            let mut keys = Vec::new();
-            for source in &sources {
-                for unit in to_units(source, resolver) {
-                    keys.push(unit.key());
-                    self.delta_docs.push(unit);
-                }
-            }
-            report.indexed += 1;
-            self.sources.insert(
-                uuid,
-                SourceEntry {
-                    pack: first.pack.clone(),
-                    version: first.version.clone(),
-                    keys,
-                },
-            );
-            self.dirty = true;
+            self.add_document(value, position, resolver, &mut report);
         }
         report
+    }
+
+    /// Adds or replaces one document, `position` being where it stood in the caller's input (for the report).
+    /// Lets a caller convert and add documents one at a time instead of holding them all at once.
+    pub fn add_document(
+        &mut self,
+        value: &Value,
+        position: usize,
+        resolver: &dyn Resolver,
+        report: &mut IngestReport,
+    ) {
+        let sources = read_document(value, position, report);
+        let Some(first) = sources.first() else {
+            return;
+        };
+        let uuid = source_uuid(&first.uuid).to_string();
+        self.remove_source(&uuid);
+        let mut keys = Vec::new();
+        for source in &sources {
+            for unit in to_units(source, resolver) {
+                keys.push(unit.key());
+                self.delta_docs.push(unit);
+            }
+        }
+        report.indexed += 1;
+        self.sources_mut().insert(
+            uuid,
+            SourceEntry {
+                pack: first.pack.clone(),
+                version: first.version.clone(),
+                keys,
+            },
+        );
+        self.dirty = true;
     }
 
     /// Removes documents by uuid (a journal entry's uuid removes all its pages). Returns how many were known.
@@ -132,7 +200,7 @@ impl RulesIndex {
     }
 
     fn remove_source(&mut self, uuid: &str) -> bool {
-        let Some(entry) = self.sources.remove(uuid) else {
+        let Some(entry) = self.sources_mut().remove(uuid) else {
             return false;
         };
         let keys: HashSet<&String> = entry.keys.iter().collect();
@@ -167,7 +235,8 @@ impl RulesIndex {
         let delta_keys: HashSet<String> = self.delta_docs.iter().map(RulesDocument::key).collect();
         let mut documents = Vec::with_capacity(self.base.len() + self.delta_docs.len());
         for (doc_id, meta) in self.base.metas.iter().enumerate() {
-            if !self.removed.contains(&meta.key) && !delta_keys.contains(&meta.key) {
+            let key = meta.key();
+            if !self.removed.contains(&key) && !delta_keys.contains(&key) {
                 documents.push(self.base.document(doc_id as u32)?);
             }
         }
@@ -200,29 +269,31 @@ impl RulesIndex {
     }
 
     pub fn stats(&self) -> IndexStats {
-        let mut packs = BTreeMap::new();
-        for entry in self.sources.values() {
-            *packs.entry(entry.pack.clone()).or_insert(0) += 1;
-        }
-        IndexStats {
-            documents: self.sources.len(),
-            units: self.sources.values().map(|entry| entry.keys.len()).sum(),
-            packs,
+        self.with_sources(|sources| IndexStats {
+            documents: sources.len(),
+            units: sources.values().map(|entry| entry.keys.len()).sum(),
+            packs: pack_counts(sources),
             delta_units: self.delta_docs.len(),
             base_units: self.base.len(),
-        }
+        })
     }
 
     /// What the index holds: packs with their document counts, and every document's version.
     pub fn manifest(&self) -> Manifest {
-        let stats = self.stats();
-        Manifest {
-            packs: stats.packs,
-            documents: self
-                .sources
+        self.with_sources(|sources| Manifest {
+            packs: pack_counts(sources),
+            documents: sources
                 .iter()
                 .map(|(uuid, entry)| (uuid.clone(), entry.version.clone()))
                 .collect(),
-        }
+        })
     }
+}
+
+fn pack_counts(sources: &HashMap<String, SourceEntry>) -> BTreeMap<String, usize> {
+    let mut packs = BTreeMap::new();
+    for entry in sources.values() {
+        *packs.entry(entry.pack.clone()).or_insert(0) += 1;
+    }
+    packs
 }

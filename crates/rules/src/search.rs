@@ -179,9 +179,9 @@ pub fn search(
         hits.push(SearchHit {
             uuid: meta.uuid.clone(),
             anchor: meta.anchor.clone(),
-            pack: meta.pack.clone(),
+            pack: meta.pack.to_string(),
             name: meta.name.clone(),
-            doc_type: meta.doc_type.clone(),
+            doc_type: meta.doc_type.to_string(),
             score: candidate.score,
             snippet,
             link: format!("@UUID[{target}]{{{}}}", meta.name),
@@ -383,14 +383,14 @@ fn rerank<'a>(
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut kept: Vec<(Candidate<'a>, Vec<String>)> = Vec::new();
-    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
-    let mut seen_uuids: HashSet<String> = HashSet::new();
+    let mut by_key: HashMap<(&str, String), usize> = HashMap::new();
+    let mut seen_uuids: HashSet<&str> = HashSet::new();
     for candidate in candidates {
-        if !seen_uuids.insert(candidate.meta.uuid.clone()) {
+        if !seen_uuids.insert(candidate.meta.uuid.as_str()) {
             continue; // another passage of a page already listed
         }
         let key = (
-            candidate.meta.doc_type.clone(),
+            &*candidate.meta.doc_type,
             collapse_key(&candidate.meta.name),
         );
         match by_key.get(&key) {

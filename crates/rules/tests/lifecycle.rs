@@ -173,3 +173,39 @@ fn malformed_documents_are_reported_and_the_rest_indexed() {
         "Big"
     );
 }
+
+#[test]
+fn a_loaded_index_keeps_empty_pages_in_its_manifest_and_takes_edits() {
+    let mut index = index();
+    let empty_page = serde_json::json!({
+        "name": "Blank", "pack": "home.lore", "uuid": "Compendium.home.lore.JournalEntry.j9",
+        "pages": [{"_id": "p9", "name": "Blank", "type": "text", "text": {"content": ""}}],
+    });
+    index.add_documents(&[empty_page], &NoResolver);
+    let bytes = to_bytes(&mut index).expect("bytes");
+    let mut loaded = from_bytes(&bytes).expect("loads");
+    assert_eq!(loaded.manifest(), index.manifest());
+    assert!(loaded
+        .manifest()
+        .documents
+        .contains_key("Compendium.home.lore.JournalEntry.j9"));
+    assert_eq!(loaded.stats(), index.stats());
+
+    // Edits after loading: the per-source table is derived on the first one.
+    let mut shove = common::corpus()
+        .into_iter()
+        .find(|doc| doc["name"] == "Shove")
+        .expect("shove");
+    shove["system"]["description"]["value"] = "<p>You heave a foe aside with a bellow.</p>".into();
+    loaded.add_documents(&[shove], &NoResolver);
+    assert_eq!(
+        names(&mut loaded, "bellow", &SearchOptions::default())[0],
+        "Shove"
+    );
+    assert_eq!(
+        loaded.remove(&["Compendium.home.actions.Item.a1".into()]),
+        1
+    );
+    assert!(!names(&mut loaded, "stand up", &SearchOptions::default()).contains(&"Stand".into()));
+    assert_eq!(loaded.stats().documents, index.stats().documents - 1);
+}

@@ -64,10 +64,23 @@ impl RulesIndexJs {
         documents: JsValue,
         localize: Option<js_sys::Function>,
     ) -> Result<JsValue, JsValue> {
-        let documents: Vec<Value> = interop::from_js(documents)?;
-        let report = self
-            .inner
-            .add_documents(&documents, &JsResolver { localize });
+        let resolver = JsResolver { localize };
+        let mut report = familiar_rules::IngestReport::default();
+        match documents.dyn_into::<js_sys::Array>() {
+            // One document converted at a time: the whole batch as serde values would be several times its
+            // clean text, and wasm memory never shrinks back.
+            Ok(array) => {
+                for (position, document) in array.iter().enumerate() {
+                    let value: Value = interop::from_js(document).unwrap_or(Value::Null);
+                    self.inner
+                        .add_document(&value, position, &resolver, &mut report);
+                }
+            }
+            Err(other) => {
+                let documents: Vec<Value> = interop::from_js(other)?;
+                report = self.inner.add_documents(&documents, &resolver);
+            }
+        }
         interop::to_js(&report)
     }
 
