@@ -129,14 +129,14 @@ pub async fn test_connection(provider: JsValue) -> Result<JsValue, JsValue> {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct TimeoutsInput {
     first_byte_ms: Option<u64>,
     idle_ms: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct RetryInput {
     max_retries: Option<u32>,
     initial_delay_ms: Option<u64>,
@@ -144,7 +144,7 @@ struct RetryInput {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct SessionConfig {
     #[serde(default)]
     providers: Vec<ProviderConfig>,
@@ -213,6 +213,14 @@ pub struct ChatSession {
 impl ChatSession {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<ChatSession, JsValue> {
+        refuse_unknown_keys(&config, "the chat configuration", SESSION_KEYS)?;
+        refuse_unknown_keys(
+            &get(&config, "timeouts"),
+            "timeouts",
+            &["firstByteMs", "idleMs"],
+        )?;
+        let retry_keys = ["maxRetries", "initialDelayMs", "maxDelayMs"];
+        refuse_unknown_keys(&get(&config, "retry"), "retry", &retry_keys)?;
         let config: SessionConfig = interop::from_js(config)?;
         let mut providers = config.providers;
         for provider in &mut providers {
@@ -388,6 +396,27 @@ impl Drop for ChatSession {
     fn drop(&mut self) {
         cancel_all(&self.driver);
     }
+}
+
+const SESSION_KEYS: &[&str] = &["providers", "timeouts", "retry", "systemPrompt", "language"];
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// serde-wasm-bindgen reads only the fields a struct names, so a misspelt option would pass unnoticed: refuse it.
+fn refuse_unknown_keys(object: &JsValue, what: &str, known: &[&str]) -> Result<(), JsValue> {
+    let Some(object) = object.dyn_ref::<js_sys::Object>() else {
+        return Ok(()); // undefined is "not given"; other non-objects fail to deserialize with a clear message
+    };
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let message = format!("{what}: unknown option {key:?} (expected one of {known:?})");
+            return Err(interop::js_error(&message));
+        }
+    }
+    Ok(())
 }
 
 fn cancel_all(driver: &Rc<Driver>) -> usize {
