@@ -53,11 +53,12 @@ step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
 step "release build" ./www-build.sh
+# The chat tests stream from our fake provider server; with-fake-provider.sh starts and stops it.
 step "wasm tests chromium" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
-  cargo test -p familiar-wasm --target wasm32-unknown-unknown
+  tests/tools/with-fake-provider.sh cargo test -p familiar-wasm --target wasm32-unknown-unknown
 if [ $firefox_ok -eq 1 ]; then
   step "wasm tests firefox" env GECKODRIVER="$(command -v geckodriver)" WASM_BINDGEN_TEST_TIMEOUT=180 \
-    cargo test -p familiar-wasm --target wasm32-unknown-unknown
+    tests/tools/with-fake-provider.sh cargo test -p familiar-wasm --target wasm32-unknown-unknown
 fi
 step "harness self-tests" node --test --test-reporter=tap --test-concurrency=1 tests/harness/selftest/
 step "end-to-end" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
