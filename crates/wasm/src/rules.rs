@@ -95,8 +95,9 @@ impl RulesIndexJs {
         self.inner.commit().map_err(refuse)
     }
 
-    /// `[{uuid, anchor?, pack, name, type, score, snippet, link, also?}]`, best first. `options`: `{top = 10,
-    /// userPacks}`; pass the packs a player may see as `userPacks`, nothing for the GM.
+    /// `[{uuid, anchor?, pack, name, type, score, snippet, link, text?, also?}]`, best first. `options`: `{top = 10,
+    /// userPacks, snippets = true, passageChars}`; pass the packs a player may see as `userPacks`, nothing for the
+    /// GM; `passageChars: n` adds each hit's clean passage text (capped at n characters) as `text`.
     pub fn search(&mut self, query: &str, options: JsValue) -> Result<JsValue, JsValue> {
         let options: SearchOptions = match options.is_undefined() || options.is_null() {
             true => SearchOptions::default(),
