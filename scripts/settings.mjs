@@ -4,7 +4,7 @@ import { MODULE_ID } from "./constants.mjs";
 export const SETTINGS = {
   showRaven: "showRaven",
   animations: "animations",
-  ravenPosition: "ravenPosition",
+  ravenPrefs: "ravenPrefs",
   playersMayUse: "playersMayUse",
 };
 
@@ -26,12 +26,12 @@ export function registerSettings({ onRavenSettingChange }) {
     type: Boolean,
     default: true,
   });
-  // Where this user dragged the raven; null until they move it.
-  game.settings.register(MODULE_ID, SETTINGS.ravenPosition, {
+  // The raven state machine's own prefs (spot, last view, panel open, animation) as the JSON it reads back.
+  game.settings.register(MODULE_ID, SETTINGS.ravenPrefs, {
     scope: "client",
     config: false,
-    type: Object,
-    default: null,
+    type: String,
+    default: "",
   });
   game.settings.register(MODULE_ID, SETTINGS.playersMayUse, {
     name: "FAMILIAR.Settings.PlayersMayUse.Name",

@@ -1,7 +1,8 @@
 /**
  * The raven's panel. ApplicationV2 with the Handlebars mixin on v12+, the v1 Application on v10–v11; both render
  * `templates/raven-panel.hbs` from the same context and bind the same listeners. Views a user may not use are not
- * rendered at all.
+ * rendered at all. Whether the panel is open and which view it shows come from the raven's state machine
+ * (raven-perch.mjs connects it); tabs, the close button and Escape go back to the machine as events.
  */
 import { MODULE_ID, templatePath } from "../constants.mjs";
 import { applicationV2 } from "../compat.mjs";
@@ -17,20 +18,53 @@ export const PANEL_ID = `${MODULE_ID}-panel`;
 const TEMPLATE = templatePath("raven-panel.hbs");
 export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "about"].map((view) => templatePath(`views/${view}.hbs`));
 
-let currentView = null;
+/** "About" is the panel's own tab, not a view of the state machine: it shows the bundle's build and the world's
+ * system, whatever the machine's view is, and is the only tab outside pf2e. */
+const ABOUT = "about";
+const ABOUT_LABEL = "FAMILIAR.Views.about";
 
-/** The views this user may open, in tab order. */
-function allowedViews() {
-  if (!runtime.environment?.pf2e) return ["about"];
-  return game.user.isGM ? ["ask", "encounter", "monster", "status", "about"] : ["ask", "about"];
+/** The raven this panel renders: `{dispatch(event) → Promise<result>, view() → view model}`, or null. */
+let raven = null;
+/** Whether the About tab is showing over the machine's view (the one bit of UI the machine does not know). */
+let aboutSelected = false;
+/** What the open panel was last rendered from, so hover or drag events do not re-render its forms. */
+let renderedFrom = null;
+/** Set while the machine itself closes the panel, so `close()` does not report the close back to it. */
+let closingForRaven = false;
+
+/** The machine views this user may open, in tab order (the machine's `allowedViews` option). Outside pf2e the
+ * raven keeps one view so it stays on screen, but the panel renders only About there. */
+export function machineViews() {
+  if (!runtime.environment?.pf2e) return ["ask"];
+  return game.user.isGM ? ["ask", "encounter", "monster", "status"] : ["ask"];
+}
+
+/** Called by the perch when a raven comes or goes. */
+export function connectPanel(connection) {
+  raven = connection;
+  renderedFrom = null;
+  aboutSelected = false;
+}
+
+function machinePanel() {
+  return raven?.view()?.panel ?? null;
+}
+
+/** The tabs the panel renders and the view it shows, from the machine's panel view model. */
+function displayed(panelView) {
+  const pf2e = Boolean(runtime.environment?.pf2e);
+  const view = aboutSelected || !pf2e ? ABOUT : panelView.view;
+  const machineTabs = pf2e ? panelView.tabs.map((tab) => ({ id: tab.view, label: tab.titleKey })) : [];
+  const tabs = [...machineTabs, { id: ABOUT, label: ABOUT_LABEL }].map((tab) => ({ ...tab, active: tab.id === view }));
+  return { view, tabs };
 }
 
 /** What the panel shows: the current view and what it needs, and the bundle's own answer about itself. */
 function panelContext() {
-  const views = allowedViews();
-  if (!views.includes(currentView)) currentView = views[0];
+  const panelView = machinePanel();
+  const { view: currentView, tabs } = panelView ? displayed(panelView) : { view: ABOUT, tabs: [] };
   const context = {
-    views: views.map((id) => ({ id, label: `FAMILIAR.Views.${id}`, active: id === currentView })),
+    views: tabs,
     view: currentView,
     info: requireWasm().buildInfo(),
     core: runtime.environment?.core,
@@ -76,21 +110,26 @@ function reportFailure(error) {
 
 const boundRoots = new WeakSet();
 
+/** Shows a tab: About is the panel's own, any other is the machine's `selectView`. Resolves once rendered. */
+async function selectTab(view) {
+  if (view === ABOUT) {
+    aboutSelected = true;
+    return syncPanel(machinePanel());
+  }
+  aboutSelected = false;
+  await raven?.dispatch({ type: "selectView", view });
+  // Already the machine's view (About was showing over it): nothing changed there, so redraw here.
+  return syncPanel(machinePanel());
+}
+
 /** Listeners delegated from the panel's root element, bound once per element (ApplicationV2 keeps its element
  * across renders; the v1 Application renders a new one each time). */
-function bindPanel(root, app) {
+function bindPanel(root) {
   if (!root || boundRoots.has(root)) return;
   boundRoots.add(root);
-  const switchTo = (view, { focus = false } = {}) => {
-    currentView = view;
-    if (focus) {
-      Hooks.once(`render${app.constructor.name}`, () => document.querySelector(`[data-familiar-view="${view}"]`)?.focus());
-    }
-    app.render(true);
-  };
   root.addEventListener("click", (event) => {
     const tab = event.target.closest("[data-familiar-view]");
-    if (tab) return switchTo(tab.dataset.familiarView);
+    if (tab) return void selectTab(tab.dataset.familiarView).catch(reportFailure);
     const action = event.target.closest("[data-familiar-action]");
     if (action) ACTIONS[action.dataset.familiarAction]?.(action, root)?.catch?.(reportFailure);
   });
@@ -101,12 +140,24 @@ function bindPanel(root, app) {
     const view = form.dataset.familiarForm;
     FORMS[view]?.(form, results(root, view)).catch(reportFailure);
   });
-  // Arrow keys move between tabs, as the ARIA tabs pattern expects.
   root.addEventListener("keydown", (event) => {
+    // Escape closes the panel and the machine sends focus back to the raven; Foundry must not see it too.
+    if (event.key === "Escape" || event.key === "Esc") {
+      event.preventDefault();
+      event.stopPropagation();
+      raven?.dispatch({ type: "key", key: "Escape", shift: event.shiftKey, target: "panel" });
+      return;
+    }
+    // Arrow keys move between tabs, as the ARIA tabs pattern expects.
     const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (!step || !event.target.closest('[role="tablist"]')) return;
-    const views = allowedViews();
-    switchTo(views[(views.indexOf(currentView) + step + views.length) % views.length], { focus: true });
+    const panelView = machinePanel();
+    if (!step || !panelView || !event.target.closest('[role="tablist"]')) return;
+    const { view, tabs } = displayed(panelView);
+    const ids = tabs.map((tab) => tab.id);
+    const next = ids[(ids.indexOf(view) + step + ids.length) % ids.length];
+    selectTab(next)
+      .then(() => document.querySelector(`#${PANEL_ID} [data-familiar-view="${next}"]`)?.focus())
+      .catch(reportFailure);
   });
   // Content links drag as Foundry's drop data, so creatures land on the canvas as tokens.
   root.addEventListener("dragstart", (event) => {
@@ -134,7 +185,12 @@ function defineV2Panel({ ApplicationV2, HandlebarsApplicationMixin }) {
 
     _onRender(context, options) {
       super._onRender?.(context, options);
-      bindPanel(this.element, this);
+      bindPanel(this.element);
+    }
+
+    async close(options) {
+      if (!closingForRaven && reportClose()) return this;
+      return super.close(options);
     }
   };
 }
@@ -159,7 +215,12 @@ function defineV1Panel() {
 
     activateListeners(html) {
       super.activateListeners(html);
-      bindPanel(html[0], this);
+      bindPanel(html[0]);
+    }
+
+    async close(options) {
+      if (!closingForRaven && reportClose()) return this;
+      return super.close(options);
     }
   };
 }
@@ -176,21 +237,61 @@ function ravenPanel() {
   return panel;
 }
 
-export function isPanelOpen() {
-  return Boolean(panel?.rendered);
+/** The window's own close button (or Foundry's Escape) tells the machine, whose view then closes the panel. */
+function reportClose() {
+  if (!raven || !machinePanel()) return false;
+  raven.dispatch({ type: "closePanel" }).catch(reportFailure);
+  return true;
 }
 
-export async function openPanel(view) {
-  if (view) currentView = view;
+/** Resolves once the app has rendered (the v1 Application's `render` returns before it has). */
+function renderApp(app) {
+  const rendered = new Promise((resolve) => Hooks.once(`render${app.constructor.name}`, () => resolve(app)));
+  app.render(true);
+  return rendered;
+}
+
+/**
+ * Makes the panel match the machine's panel view model: closed when it is null, else open on its view. Resolves
+ * once the panel is drawn (or closed), so focus effects can follow.
+ */
+export async function syncPanel(panelView) {
+  if (!panelView) {
+    aboutSelected = false;
+    renderedFrom = null;
+    if (!panel?.rendered) return null;
+    closingForRaven = true;
+    try {
+      return await panel.close();
+    } finally {
+      closingForRaven = false;
+    }
+  }
+  const shape = JSON.stringify({ ...displayed(panelView), badges: panelView.tabs.map((tab) => tab.badge) });
   const app = ravenPanel();
-  await app.render(true);
-  return app;
+  if (app.rendered && shape === renderedFrom) return app;
+  renderedFrom = shape;
+  return renderApp(app);
+}
+
+export function isPanelOpen() {
+  return Boolean(machinePanel());
+}
+
+/** Opens the panel (on `view` when given) as a click on the raven would. */
+export async function openPanel(view) {
+  if (!raven) return null;
+  if (view === ABOUT) return selectTab(ABOUT);
+  if (view) return selectTab(view);
+  if (!machinePanel()) await raven.dispatch({ type: "click" });
+  return panel;
 }
 
 export async function closePanel() {
-  if (panel?.rendered) await panel.close();
+  if (raven && machinePanel()) await raven.dispatch({ type: "closePanel" });
 }
 
+/** The scene-control button: the same as a click on the raven. */
 export async function togglePanel() {
-  return isPanelOpen() ? closePanel() : openPanel();
+  await raven?.dispatch({ type: "click" });
 }
