@@ -48,7 +48,7 @@ test("a bundle that fails to load gives one clear error and leaves Foundry worki
       await assert.rejects(page.evaluate(() => game.modules.get("familiar").api.buildInfo()), /inactive|WebAssembly|CompileError/i);
       // Foundry itself carries on: a chat message still posts.
       await page.evaluate(() => ChatMessage.create({ content: "still here" }));
-      await page.locator("#chat-log").getByText("still here").waitFor();
+      await page.locator("#chat-log").getByText("still here").last().waitFor();
     } finally {
       await context.close();
     }
