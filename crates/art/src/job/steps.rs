@@ -2,7 +2,7 @@
 //! failover or stop after a failure.
 
 use crate::error::{ProviderError, TransportError};
-use crate::http::{HttpResponse, Millis};
+use crate::http::{HttpRequest, HttpResponse, Millis};
 use crate::providers;
 use crate::safety::LayerVerdict;
 
@@ -48,20 +48,7 @@ impl Studio {
                     Ok(request) => {
                         self.busy[provider] += 1;
                         self.jobs[j].tasks[t].holds_slot = true;
-                        let deadline = self.step_deadline(j, t, now);
-                        let id = self.send(
-                            job_id,
-                            Target::Task {
-                                job: job_id,
-                                task: t,
-                            },
-                            request,
-                            deadline,
-                        );
-                        self.jobs[j].tasks[t].state = TaskState::InFlight {
-                            request: id,
-                            deadline,
-                        };
+                        self.send_task_request(j, t, request, now);
                         self.emit_progress(j, Stage::Submitted);
                     }
                     Err(error) => self.task_failed(job_id, t, error, now),
@@ -80,23 +67,21 @@ impl Studio {
                 else {
                     return;
                 };
-                let deadline = self.step_deadline(j, t, now);
-                let id = self.send(
-                    job_id,
-                    Target::Task {
-                        job: job_id,
-                        task: t,
-                    },
-                    request,
-                    deadline,
-                );
-                self.jobs[j].tasks[t].state = TaskState::InFlight {
-                    request: id,
-                    deadline,
-                };
+                self.send_task_request(j, t, request, now);
             }
             _ => {}
         }
+    }
+
+    /// Sends a task's next request with this step's deadline and marks the task in flight.
+    fn send_task_request(&mut self, j: usize, t: usize, request: HttpRequest, now: Millis) {
+        let job = self.jobs[j].id;
+        let deadline = self.step_deadline(j, t, now);
+        let id = self.send(job, Target::Task { job, task: t }, request, deadline);
+        self.jobs[j].tasks[t].state = TaskState::InFlight {
+            request: id,
+            deadline,
+        };
     }
 
     pub(super) fn step_deadline(&self, j: usize, t: usize, now: Millis) -> Millis {
