@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness } from "../support/harness.mjs";
 import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { ravenInteractive } from "./waits.mjs";
 
 let browser;
 const cleanups = [];
@@ -59,7 +60,7 @@ test("outside pf2e the module warns once and the panel says which features are o
   const harness = await harnessFor({ moduleDir: STAGED_MODULE });
   const { page, context } = await openGame(browser, harness, { profile: "v12", query: { system: "dnd5e" } });
   try {
-    await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
+    await ravenInteractive(page);
     const warnings = (await notices(page)).filter((notice) => notice.type === "warning");
     assert.equal(warnings.length, 1);
     assert.match(warnings[0].message, /Pathfinder Second Edition.*"dnd5e"/);
@@ -75,7 +76,7 @@ test("under a route prefix the module loads everything relative to itself", asyn
   assert.match(harness.url, /\/foundry$/);
   const { page, context, consoleErrors } = await openGame(browser, harness, { profile: "v13" });
   try {
-    await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
+    await ravenInteractive(page);
     await page.locator("#familiar-raven").click();
     await page.locator("#familiar-panel").waitFor({ state: "visible" });
     const wasmRequests = await page.evaluate(() =>
@@ -96,7 +97,7 @@ test("a core version outside the manifest's range gets one warning, and the modu
   ]) {
     const { page, context } = await openGame(browser, harness, { profile, query: { version } });
     try {
-      await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
+      await ravenInteractive(page);
       const warnings = (await notices(page)).filter((notice) => notice.type === "warning");
       assert.equal(warnings.length, 1, JSON.stringify(warnings));
       assert.match(warnings[0].message, pattern);

@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, PROFILES, startTestHarness, USERS } from "../support/harness.mjs";
 import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { ravenInteractive } from "./waits.mjs";
 
 const VERSION = JSON.parse(readFileSync(path.join(REPO, "module.json"), "utf8")).version;
 const RAVEN_NAME = "Familiar: ask the raven";
@@ -25,10 +26,6 @@ after(async () => {
   await closeBrowser(browser);
   await harness?.close();
 });
-
-async function ravenInteractive(page) {
-  await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
-}
 
 function overlaps(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

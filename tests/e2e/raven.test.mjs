@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness } from "../support/harness.mjs";
 import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { ravenInteractive } from "./waits.mjs";
 
 let browser;
 let harness;
@@ -25,7 +26,7 @@ after(async () => {
 });
 
 async function ravenOf(page) {
-  await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
+  await ravenInteractive(page);
   const raven = page.locator("#familiar-raven");
   await raven.waitFor({ state: "visible" });
   return raven;

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
 import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { ravenInteractive } from "./waits.mjs";
 
 const CREATURES = {
   file: path.join(REPO, "tests/e2e/fixtures/creatures.jsonl"),
@@ -27,7 +28,7 @@ after(async () => {
 });
 
 async function openView(page, name) {
-  await page.waitForFunction(() => performance.getEntriesByName("familiar:raven-interactive").length > 0);
+  await ravenInteractive(page);
   await page.locator("#familiar-raven").click();
   const panel = page.locator("#familiar-panel");
   await panel.getByRole("tab", { name }).click();
