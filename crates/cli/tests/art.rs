@@ -202,7 +202,7 @@ fn a_provider_filter_result_blocks_and_is_not_sent_elsewhere() {
             run.summary["safety"]["provider_filter"]["verdict"],
             "blocked"
         );
-        assert_eq!(statuses(&run), ["filtered"], "{api}");
+        assert_eq!(statuses(&run), ["filtered"], "{api}: {}", run.summary);
         assert!(run.files.is_empty());
     }
 }

@@ -269,6 +269,7 @@ impl Transport {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(3)
+            .max_idle_age(super::POOLED_CONNECTION_MAX_AGE)
             .build()
             .into();
         Transport { agent }

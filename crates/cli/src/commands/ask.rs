@@ -235,6 +235,7 @@ pub fn run(args: AskArgs) -> Result<(), CliError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(Duration::from_millis(args.first_byte_timeout_ms)))
+        .max_idle_age(super::POOLED_CONNECTION_MAX_AGE)
         .build()
         .into();
     let (sender, receiver) = mpsc::channel::<(u64, Seen)>();

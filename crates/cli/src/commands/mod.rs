@@ -12,6 +12,12 @@ pub mod search;
 pub mod version;
 pub mod xp;
 
+/// How long an idle pooled HTTP connection may be reused. Servers close idle keep-alive connections on their own
+/// clock (Node's default is 5 s, some proxies 1 s), and a request written to one they just closed is reset; provider
+/// calls are seconds apart, so only back-to-back requests share a connection.
+pub(crate) const POOLED_CONNECTION_MAX_AGE: std::time::Duration =
+    std::time::Duration::from_millis(500);
+
 /// Why a subcommand failed; printed to stderr, with a non-zero exit.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
