@@ -93,6 +93,12 @@ pub struct HistoryContext<'a> {
     pub turns: &'a [Turn],
 }
 
+/// Tokens of `text` by the characters / 4 rule plus a message's framing, unscaled: for counting spend when a
+/// provider reported no `usage` (the relay's budgets). [`History::estimate_tokens`] also learns the provider's scale.
+pub fn estimate_tokens(text: &str) -> u64 {
+    text.chars().count().div_ceil(4) as u64 + 4
+}
+
 #[derive(Debug, Clone)]
 pub struct History {
     config: HistoryConfig,

@@ -8,6 +8,7 @@
 //! [`chain`] runs one answer across the ordered providers; [`offline`] answers from the rules index alone.
 //! Grounding: [`prompt`] builds the numbered-passage prompt, [`citations`] turns `[n]` into content links,
 //! [`history`] keeps long conversations within a token budget. [`render`] is the one Markdown → safe HTML path.
+//! Players: [`relay`] carries their questions to the GM's client and the answers back (limits, fair queues, resume).
 
 pub mod anthropic;
 pub mod breaker;
@@ -18,6 +19,7 @@ pub mod offline;
 pub mod openai;
 pub mod prompt;
 pub mod provider;
+pub mod relay;
 pub mod render;
 pub mod retry;
 pub mod sse;

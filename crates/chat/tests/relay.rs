@@ -1,0 +1,587 @@
+//! The GM relay's rules with a fake clock: streaming to the asker, the rate limit at its boundary, daily budgets
+//! and their reset, queues, cancel, resume after a reload, timeouts, a user leaving, and the no-GM answer.
+
+mod relay_support;
+
+use familiar_chat::relay::wire::Field;
+use familiar_chat::relay::{
+    Action, PlayerEvent, RelayConfig, RelayError, SavedUsage, ToPlayer, PROTOCOL_VERSION,
+};
+use familiar_chat::Passage;
+use relay_support::*;
+
+#[test]
+fn a_question_is_accepted_started_streamed_and_answered() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    let out = gm.receive("alice", &ask(&mut alice, "req-00000001"), T0);
+    let started = starts(&out);
+    assert_eq!(
+        started,
+        [(1, "alice".to_string(), "req-00000001".to_string())]
+    );
+    let Action::Start {
+        question, language, ..
+    } = &out[1]
+    else {
+        panic!("the start follows the acceptance: {out:?}");
+    };
+    assert_eq!(
+        (question.as_str(), language.as_str()),
+        ("Can I Step while grabbed?", "en")
+    );
+    let accepted = alice.receive(&raw_to(&out, "alice")[0]);
+    assert_eq!(
+        accepted,
+        PlayerEvent::Accepted {
+            request_id: "req-00000001".into(),
+            queued: false
+        }
+    );
+
+    let mut shown = Vec::new();
+    for piece in ["No: ", "grabbed ", "means immobilized [1]."] {
+        for raw in raw_to(&gm.on_delta(1, piece, T0 + 10), "alice") {
+            if let PlayerEvent::Text { text, .. } = alice.receive(&raw) {
+                shown.push(text);
+            }
+        }
+    }
+    assert_eq!(
+        shown.last().map(String::as_str),
+        Some("No: grabbed means immobilized [1].")
+    );
+    let out = gm.on_final(
+        1,
+        answer("No: grabbed means immobilized @UUID[x]{Step}.", None),
+        T0 + 20,
+    );
+    let PlayerEvent::Final { answer, .. } = alice.receive(&raw_to(&out, "alice")[0]) else {
+        panic!("a final answer");
+    };
+    assert_eq!(answer.provider.as_deref(), Some("primary"));
+    assert_eq!(answer.citations.len(), 1);
+    assert!(!answer.offline && !answer.truncated);
+    assert!(alice.pending().is_empty());
+}
+
+#[test]
+fn the_rate_limit_holds_at_exactly_one_hundred_a_minute() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    // 100 questions, each answered at once, spread over 59.4 s.
+    for n in 0..100 {
+        let now = T0 + n as u64 * 600;
+        let out = gm.receive("alice", &ask(&mut alice, &request_id(n)), now);
+        let (call, _, _) = starts(&out)[0].clone();
+        gm.on_final(call, answer("ok", Some((10, 10))), now);
+    }
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(100)), T0 + 59_999);
+    assert_eq!(
+        the_error(&out, "alice"),
+        RelayError::RateLimited { retry_after_ms: 1 }
+    );
+    assert!(starts(&out).is_empty());
+    // Another user is not affected.
+    let mut bob = player("bob");
+    assert_eq!(
+        starts(&gm.receive("bob", &ask(&mut bob, &request_id(0)), T0 + 59_999)).len(),
+        1
+    );
+    // The first question leaves the window at T0 + 60 s: one more fits, the next does not.
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(101)), T0 + 60_000);
+    assert_eq!(starts(&out).len(), 1);
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(102)), T0 + 60_001);
+    assert_eq!(
+        the_error(&out, "alice"),
+        RelayError::RateLimited {
+            retry_after_ms: 599
+        }
+    );
+}
+
+#[test]
+fn every_message_counts_towards_the_rate_limit() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    for n in 0..60 {
+        gm.receive("alice", b"not json", T0 + n);
+    }
+    for n in 0..40 {
+        let cancel = alice.cancel(&request_id(n)).unwrap();
+        assert!(gm
+            .receive("alice", cancel.as_bytes(), T0 + 100 + n as u64)
+            .is_empty());
+    }
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(1)), T0 + 1_000);
+    assert!(matches!(
+        the_error(&out, "alice"),
+        RelayError::RateLimited { .. }
+    ));
+}
+
+#[test]
+fn the_daily_budget_runs_out_and_starts_over_at_utc_midnight() {
+    let mut gm = relay(RelayConfig {
+        daily_token_budget: Some(1_000),
+        ..RelayConfig::default()
+    });
+    let mut alice = player("alice");
+    for (n, expected_used) in [(0, 900), (1, 1_800)] {
+        let out = gm.receive("alice", &ask(&mut alice, &request_id(n)), T0);
+        let (call, _, _) = starts(&out)[0].clone();
+        gm.on_final(call, answer("ok", Some((600, 300))), T0);
+        assert_eq!(gm.usage(T0)[0].tokens_today, expected_used);
+    }
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(2)), T0 + 1);
+    let midnight = (T0 / DAY_MS + 1) * DAY_MS;
+    assert_eq!(
+        the_error(&out, "alice"),
+        RelayError::BudgetExhausted {
+            used_tokens: 1_800,
+            budget_tokens: 1_000,
+            resets_at_ms: midnight
+        }
+    );
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(3)), midnight - 1);
+    assert!(matches!(
+        the_error(&out, "alice"),
+        RelayError::BudgetExhausted { .. }
+    ));
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(4)), midnight);
+    assert_eq!(starts(&out).len(), 1, "a new UTC day, a new budget");
+    assert_eq!(gm.usage(midnight)[0].tokens_today, 0);
+}
+
+#[test]
+fn tokens_are_estimated_when_the_provider_reports_none() {
+    let config = RelayConfig {
+        prompt_overhead_tokens: 1_000,
+        ..RelayConfig::default()
+    };
+    let mut gm = relay(config);
+    let mut alice = player("alice");
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(0)), T0);
+    gm.on_final(starts(&out)[0].0, answer(&"word ".repeat(400), None), T0);
+    // Question: 25 chars → 7 + 4; overhead 1,000; answer: 2,000 chars → 500 + 4.
+    assert_eq!(gm.usage(T0)[0].tokens_today, 11 + 1_000 + 504);
+    // An offline answer spent nothing at a provider.
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(1)), T0);
+    let mut offline = answer("offline", None);
+    offline.offline = Some(familiar_chat::relay::OfflineNotice {
+        code: "allFailed".into(),
+        message: "every AI provider failed".into(),
+    });
+    let final_message = messages_to(&gm.on_final(starts(&out)[0].0, offline, T0), "alice");
+    assert!(matches!(&final_message[0], ToPlayer::Final { answer, .. } if answer.offline));
+    assert_eq!(gm.usage(T0)[0].tokens_today, 1_515);
+}
+
+#[test]
+fn a_queued_question_is_refused_when_the_budget_ran_out_while_it_waited() {
+    let mut gm = relay(RelayConfig {
+        daily_token_budget: Some(100),
+        max_in_flight_per_user: 1,
+        ..RelayConfig::default()
+    });
+    let mut alice = player("alice");
+    let first = gm.receive("alice", &ask(&mut alice, &request_id(0)), T0);
+    let second = gm.receive("alice", &ask(&mut alice, &request_id(1)), T0);
+    assert!(starts(&second).is_empty());
+    assert!(matches!(
+        messages_to(&second, "alice")[0],
+        ToPlayer::Accepted { queued: true, .. }
+    ));
+    let out = gm.on_final(starts(&first)[0].0, answer("ok", Some((90, 20))), T0 + 5);
+    assert!(starts(&out).is_empty());
+    assert!(matches!(
+        the_error(&out, "alice"),
+        RelayError::BudgetExhausted {
+            used_tokens: 110,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_gm_sets_budgets_per_user_and_may_close_the_relay() {
+    let mut gm = relay(RelayConfig {
+        daily_token_budget: Some(10_000),
+        ..RelayConfig::default()
+    });
+    gm.set_user_budget("bob", Some(0));
+    let mut bob = player("bob");
+    let out = gm.receive("bob", &ask(&mut bob, &request_id(0)), T0);
+    assert!(matches!(
+        the_error(&out, "bob"),
+        RelayError::BudgetExhausted {
+            budget_tokens: 0,
+            ..
+        }
+    ));
+    gm.set_user_budget("bob", None);
+    assert_eq!(gm.budget_for("bob"), Some(10_000));
+    let closed = RelayConfig {
+        players_may_ask: false,
+        ..*gm.config()
+    };
+    gm.set_config(closed, T0);
+    let out = gm.receive("bob", &ask(&mut bob, &request_id(1)), T0);
+    assert_eq!(the_error(&out, "bob"), RelayError::PlayersMayNotAsk);
+}
+
+#[test]
+fn each_user_has_a_queue_cap() {
+    let mut gm = relay(RelayConfig::default()); // 2 in flight, 8 waiting per user
+    let mut alice = player("alice");
+    let mut started = 0;
+    for n in 0..10 {
+        let out = gm.receive("alice", &ask(&mut alice, &request_id(n)), T0);
+        started += starts(&out).len();
+        assert!(errors_to(&out, "alice").is_empty());
+    }
+    assert_eq!(started, 2);
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(10)), T0);
+    assert_eq!(the_error(&out, "alice"), RelayError::QueueFull { limit: 8 });
+    let stats = gm.stats();
+    assert_eq!((stats.queued, stats.in_flight), (8, 2));
+}
+
+#[test]
+fn a_request_id_is_used_once_per_user() {
+    let mut gm = relay(RelayConfig::default());
+    let (mut alice, mut bob) = (player("alice"), player("bob"));
+    gm.receive("alice", &ask(&mut alice, "same-id-123"), T0);
+    let out = gm.receive("alice", &ask(&mut alice, "same-id-123"), T0);
+    assert_eq!(the_error(&out, "alice"), RelayError::DuplicateRequest);
+    let out = gm.receive("bob", &ask(&mut bob, "same-id-123"), T0);
+    assert_eq!(starts(&out).len(), 1, "another user's ids are their own");
+}
+
+#[test]
+fn cancel_stops_a_call_frees_its_slot_and_drops_a_queued_one() {
+    let mut gm = relay(RelayConfig {
+        max_concurrent: 1,
+        ..RelayConfig::default()
+    });
+    let (mut alice, mut bob) = (player("alice"), player("bob"));
+    let first = gm.receive("alice", &ask(&mut alice, &request_id(0)), T0);
+    gm.receive("alice", &ask(&mut alice, &request_id(1)), T0);
+    gm.receive("bob", &ask(&mut bob, &request_id(0)), T0);
+    let call = starts(&first)[0].0;
+    gm.on_delta(call, "Partial", T0 + 1);
+    let out = gm.receive(
+        "alice",
+        alice.cancel(&request_id(0)).unwrap().as_bytes(),
+        T0 + 2,
+    );
+    assert_eq!(cancels(&out), [call]);
+    // Round-robin: bob's turn comes before alice's second question.
+    assert_eq!(starts(&out)[0].1, "bob");
+    assert!(gm.on_delta(call, "late text", T0 + 3).is_empty());
+    assert!(gm.on_final(call, answer("late", None), T0 + 3).is_empty());
+    // A queued question leaves the queue without a call.
+    let out = gm.receive(
+        "alice",
+        alice.cancel(&request_id(1)).unwrap().as_bytes(),
+        T0 + 4,
+    );
+    assert!(out.is_empty());
+    assert_eq!(gm.stats().queued, 0);
+    // The cancelled call's streamed part was charged as an estimate.
+    assert!(gm
+        .usage(T0 + 5)
+        .iter()
+        .any(|u| u.user_id == "alice" && u.tokens_today > 0));
+}
+
+#[test]
+fn after_a_reload_the_finished_answer_arrives() {
+    let mut gm = relay(RelayConfig::default());
+    let mut page = player("alice");
+    let out = gm.receive("alice", &ask(&mut page, &request_id(7)), T0);
+    let call = starts(&out)[0].0;
+    let saved = page.pending();
+    assert_eq!(saved, [request_id(7)]);
+    drop(page); // reload: the old page and its messages are gone
+    gm.on_delta(call, "Yes, ", T0 + 1);
+    gm.on_final(call, answer("Yes, you can.", None), T0 + 2);
+
+    let mut reloaded = player("alice");
+    let resume = reloaded.resume(&saved[0]).unwrap();
+    let out = gm.receive("alice", resume.as_bytes(), T0 + 5_000);
+    let PlayerEvent::Final { answer, .. } = reloaded.receive(&raw_to(&out, "alice")[0]) else {
+        panic!("the finished answer: {out:?}");
+    };
+    assert_eq!(answer.text, "Yes, you can.");
+    // Another user cannot fetch it with the same id.
+    let mut mallory = player("mallory");
+    let resume = mallory.resume(&saved[0]).unwrap();
+    let out = gm.receive("mallory", resume.as_bytes(), T0 + 5_001);
+    assert_eq!(the_error(&out, "mallory"), RelayError::UnknownRequest);
+    // Past the time to live it is gone.
+    let ttl = gm.config().resume_ttl_ms;
+    gm.tick(T0 + 2 + ttl);
+    let out = gm.receive(
+        "alice",
+        reloaded.resume(&saved[0]).unwrap().as_bytes(),
+        T0 + 3 + ttl,
+    );
+    assert_eq!(the_error(&out, "alice"), RelayError::UnknownRequest);
+}
+
+#[test]
+fn after_a_reload_an_answer_in_flight_keeps_streaming_to_the_new_page() {
+    let mut gm = relay(RelayConfig::default());
+    let mut page = player("alice");
+    let call = starts(&gm.receive("alice", &ask(&mut page, &request_id(1)), T0))[0].0;
+    gm.on_delta(call, "Grabbed ", T0 + 1);
+    gm.on_delta(call, "creatures ", T0 + 2);
+    let mut reloaded = player("alice");
+    let out = gm.receive(
+        "alice",
+        reloaded.resume(&request_id(1)).unwrap().as_bytes(),
+        T0 + 3,
+    );
+    let events: Vec<PlayerEvent> = raw_to(&out, "alice")
+        .iter()
+        .map(|raw| reloaded.receive(raw))
+        .collect();
+    assert!(matches!(
+        events[0],
+        PlayerEvent::Accepted { queued: false, .. }
+    ));
+    assert!(matches!(&events[1], PlayerEvent::Text { text, .. } if text == "Grabbed creatures "));
+    let out = gm.on_delta(call, "can't Step.", T0 + 4);
+    let event = reloaded.receive(&raw_to(&out, "alice")[0]);
+    assert!(
+        matches!(&event, PlayerEvent::Text { text, .. } if text == "Grabbed creatures can't Step.")
+    );
+}
+
+#[test]
+fn resuming_a_queued_question_says_it_waits() {
+    let mut gm = relay(RelayConfig {
+        max_concurrent: 1,
+        ..RelayConfig::default()
+    });
+    let (mut alice, mut bob) = (player("alice"), player("bob"));
+    gm.receive("alice", &ask(&mut alice, &request_id(0)), T0);
+    gm.receive("bob", &ask(&mut bob, &request_id(0)), T0);
+    let mut reloaded = player("bob");
+    let out = gm.receive(
+        "bob",
+        reloaded.resume(&request_id(0)).unwrap().as_bytes(),
+        T0 + 1,
+    );
+    assert!(matches!(
+        reloaded.receive(&raw_to(&out, "bob")[0]),
+        PlayerEvent::Accepted { queued: true, .. }
+    ));
+}
+
+#[test]
+fn a_failover_mid_answer_resets_the_askers_text() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
+    for raw in raw_to(&gm.on_delta(call, "half an ans", T0), "alice") {
+        alice.receive(&raw);
+    }
+    let out = gm.on_reset(call, "primary dropped the stream", T0 + 1);
+    assert!(matches!(
+        alice.receive(&raw_to(&out, "alice")[0]),
+        PlayerEvent::Reset { .. }
+    ));
+    let out = gm.on_delta(call, "A whole answer.", T0 + 2);
+    let Some(ToPlayer::Delta { offset, .. }) = messages_to(&out, "alice").pop() else {
+        panic!("a delta");
+    };
+    assert_eq!(offset, 0);
+    assert!(
+        matches!(alice.receive(&raw_to(&out, "alice")[0]), PlayerEvent::Text { text, .. } if text == "A whole answer.")
+    );
+}
+
+#[test]
+fn a_call_that_never_ends_times_out_and_frees_its_slot() {
+    let mut gm = relay(RelayConfig {
+        max_concurrent: 1,
+        max_call_ms: 60_000,
+        ..RelayConfig::default()
+    });
+    let (mut alice, mut bob) = (player("alice"), player("bob"));
+    let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
+    gm.receive("bob", &ask(&mut bob, &request_id(0)), T0 + 1);
+    assert_eq!(gm.next_deadline(), Some(T0 + 60_000));
+    assert!(gm.tick(T0 + 59_999).is_empty());
+    let out = gm.tick(T0 + 60_000);
+    assert_eq!(cancels(&out), [call]);
+    assert_eq!(
+        the_error(&out, "alice"),
+        RelayError::TimedOut { after_ms: 60_000 }
+    );
+    assert_eq!(starts(&out)[0].1, "bob");
+}
+
+#[test]
+fn a_user_who_leaves_has_their_calls_stopped() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    let mut calls = Vec::new();
+    for n in 0..5 {
+        calls.extend(starts(&gm.receive(
+            "alice",
+            &ask(&mut alice, &request_id(n)),
+            T0,
+        )));
+    }
+    let out = gm.user_left("alice", T0 + 1);
+    assert_eq!(cancels(&out).len(), calls.len());
+    let stats = gm.stats();
+    assert_eq!((stats.queued, stats.in_flight), (0, 0));
+}
+
+#[test]
+fn todays_usage_survives_a_gm_reload() {
+    let mut gm = relay(RelayConfig {
+        daily_token_budget: Some(500),
+        ..RelayConfig::default()
+    });
+    let mut alice = player("alice");
+    let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
+    gm.on_final(call, answer("ok", Some((400, 200))), T0);
+    let saved = serde_json::to_string(&gm.saved_usage()).unwrap();
+
+    let mut reloaded = relay(*gm.config());
+    let saved: Vec<SavedUsage> = serde_json::from_str(&saved).unwrap();
+    assert_eq!(reloaded.restore_usage(&saved, T0 + 10), 1);
+    let out = reloaded.receive("alice", &ask(&mut alice, &request_id(1)), T0 + 20);
+    assert!(matches!(
+        the_error(&out, "alice"),
+        RelayError::BudgetExhausted {
+            used_tokens: 600,
+            ..
+        }
+    ));
+    // Yesterday's figures are not restored.
+    let mut tomorrow = relay(*gm.config());
+    assert_eq!(tomorrow.restore_usage(&saved, T0 + DAY_MS), 0);
+}
+
+#[test]
+fn long_answers_are_cut_on_a_character_boundary() {
+    let mut gm = relay(RelayConfig {
+        max_answer_bytes: 1_000,
+        ..RelayConfig::default()
+    });
+    let mut alice = player("alice");
+    let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
+    let long = "é".repeat(800); // 1,600 bytes
+    let streamed: usize = messages_to(&gm.on_delta(call, &long, T0), "alice")
+        .iter()
+        .map(|m| match m {
+            ToPlayer::Delta { text, .. } => text.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(streamed, 1_000);
+    assert!(gm.on_delta(call, "more", T0).is_empty());
+    let out = gm.on_final(call, answer(&long, None), T0);
+    let Some(ToPlayer::Final { answer, .. }) = messages_to(&out, "alice").pop() else {
+        panic!("a final answer");
+    };
+    assert!(answer.truncated);
+    assert_eq!(answer.text.len(), 1_000);
+}
+
+#[test]
+fn a_clock_that_steps_back_changes_nothing() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    for n in 0..100 {
+        gm.receive("alice", &ask(&mut alice, &request_id(n)), T0 + 59_000);
+        gm.user_left("alice", T0);
+    }
+    // The clock jumps back an hour: the window still ends 60 s after T0 + 59 s.
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(100)), T0 - 3_600_000);
+    assert!(matches!(
+        the_error(&out, "alice"),
+        RelayError::RateLimited {
+            retry_after_ms: 60_000
+        }
+    ));
+}
+
+#[test]
+fn with_no_gm_online_the_page_answers_offline_from_its_own_index() {
+    let mut alice = player("alice");
+    let request = request_id(3);
+    alice
+        .ask(&request, "Can I Step while grabbed?", "en", None)
+        .unwrap();
+    let passages = [Passage {
+        uuid: "Compendium.pf2e.conditionitems.Item.grabbed".into(),
+        anchor: None,
+        name: "Grabbed".into(),
+        text: "You're held in place by another creature.".into(),
+    }];
+    let PlayerEvent::Final { answer, request_id } = alice.offline_answer(&request, &passages)
+    else {
+        panic!("a final answer");
+    };
+    assert_eq!(request_id, request);
+    assert!(answer.offline);
+    assert_eq!(
+        answer.reason.as_ref().map(|r| r.code.as_str()),
+        Some("noGm")
+    );
+    assert!(answer
+        .text
+        .contains("@UUID[Compendium.pf2e.conditionitems.Item.grabbed]{Grabbed}"));
+    assert_eq!(answer.citations[0].name, "Grabbed");
+    assert!(alice.pending().is_empty());
+}
+
+#[test]
+fn the_player_refuses_what_the_gm_would_refuse_before_sending() {
+    let mut alice = player("alice");
+    let long = "why ".repeat(600);
+    assert_eq!(
+        alice.ask(&request_id(0), &long, "en", None),
+        Err(RelayError::TooLarge {
+            field: Field::Question,
+            limit: 2_000,
+            got: 2_400
+        })
+    );
+    assert_eq!(
+        alice.ask("bad id", "q", "en", None),
+        Err(RelayError::BadRequestId)
+    );
+    assert!(alice.pending().is_empty());
+    assert_eq!(PROTOCOL_VERSION, 1);
+}
+
+#[test]
+fn the_page_asks_again_when_it_missed_part_of_an_answer() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
+    let first = raw_to(&gm.on_delta(call, "One ", T0), "alice");
+    let second = raw_to(&gm.on_delta(call, "two ", T0), "alice");
+    assert!(matches!(alice.receive(&first[0]), PlayerEvent::Text { .. }));
+    // A repeated delta changes nothing.
+    assert!(matches!(alice.receive(&first[0]), PlayerEvent::Text { text, .. } if text == "One "));
+    let third = raw_to(&gm.on_delta(call, "three", T0), "alice");
+    let PlayerEvent::Resync { message, .. } = alice.receive(&third[0]) else {
+        panic!("a gap asks for a resume");
+    };
+    let out = gm.receive("alice", message.as_bytes(), T0 + 1);
+    let events: Vec<PlayerEvent> = raw_to(&out, "alice")
+        .iter()
+        .map(|raw| alice.receive(raw))
+        .collect();
+    assert!(matches!(&events[1], PlayerEvent::Text { text, .. } if text == "One two three"));
+    drop(second);
+}
