@@ -119,3 +119,137 @@ pub fn relay(config: RelayConfig) -> Relay {
     assert!(config.problems().is_empty(), "{:?}", config.problems());
     Relay::new(config)
 }
+
+/// A GM relay against a scripted provider, in scheduler ticks: every started call streams one delta a tick and
+/// finishes `service_ticks` after it started. Records when each question was asked, started and answered.
+pub struct Sim {
+    pub gm: Relay,
+    pub tick: u64,
+    pub tick_ms: u64,
+    pub service_ticks: u64,
+    open: Vec<(CallId, u64)>,
+    pub asked_at: std::collections::BTreeMap<(String, String), u64>,
+    pub started_at: std::collections::BTreeMap<(String, String), u64>,
+    pub answered: std::collections::BTreeSet<(String, String)>,
+    pub refused: Vec<RelayError>,
+    pub peak_bytes: usize,
+    pub max_in_flight: usize,
+}
+
+impl Sim {
+    pub fn new(config: RelayConfig, tick_ms: u64, service_ticks: u64) -> Sim {
+        Sim {
+            gm: relay(config),
+            tick: 0,
+            tick_ms,
+            service_ticks,
+            open: Vec::new(),
+            asked_at: Default::default(),
+            started_at: Default::default(),
+            answered: Default::default(),
+            refused: Vec::new(),
+            peak_bytes: 0,
+            max_in_flight: 0,
+        }
+    }
+
+    pub fn now(&self) -> u64 {
+        T0 + self.tick * self.tick_ms
+    }
+
+    pub fn receive(&mut self, user: &str, raw: &[u8]) {
+        let now = self.now();
+        let actions = self.gm.receive(user, raw, now);
+        self.apply(actions);
+    }
+
+    pub fn ask(&mut self, player: &mut PlayerRelay, user: &str, request: &str) {
+        let raw = ask(player, request);
+        self.asked_at
+            .insert((user.to_string(), request.to_string()), self.tick);
+        self.receive(user, &raw);
+    }
+
+    /// One tick of the provider: a delta for every open call, the due ones finished, then the relay's tick.
+    pub fn step(&mut self) {
+        self.tick += 1;
+        let now = self.now();
+        let mut actions = Vec::new();
+        let open = std::mem::take(&mut self.open);
+        for (call, started) in open {
+            if self.tick >= started + self.service_ticks {
+                let usage = Some((800, 200));
+                actions.extend(
+                    self.gm
+                        .on_final(call, answer("The answer [1].", usage), now),
+                );
+            } else {
+                actions.extend(self.gm.on_delta(call, "more text ", now));
+                self.open.push((call, started));
+            }
+        }
+        actions.extend(self.gm.tick(now));
+        self.apply(actions);
+        self.sample();
+    }
+
+    pub fn apply(&mut self, actions: Vec<Action>) {
+        for action in &actions {
+            match action {
+                Action::Start {
+                    call,
+                    user_id,
+                    request_id,
+                    ..
+                } => {
+                    self.open.push((*call, self.tick));
+                    self.started_at
+                        .insert((user_id.clone(), request_id.clone()), self.tick);
+                }
+                Action::Cancel { call } => self.open.retain(|(open, _)| open != call),
+                Action::Send { user_id, message } => {
+                    match decode::<ToPlayer>(message.as_bytes(), usize::MAX) {
+                        Ok(ToPlayer::Final { request_id, .. }) => {
+                            self.answered.insert((user_id.clone(), request_id));
+                        }
+                        Ok(ToPlayer::Error { error, .. }) => self.refused.push(error),
+                        Ok(_) => {}
+                        Err(error) => panic!("unreadable message {message:?}: {error:?}"),
+                    }
+                }
+                Action::Rejected { .. } => {}
+            }
+        }
+        self.max_in_flight = self.max_in_flight.max(self.open.len());
+    }
+
+    /// Notes the relay's size now (every step does).
+    pub fn sample(&mut self) {
+        self.peak_bytes = self.peak_bytes.max(self.gm.approx_bytes());
+    }
+
+    /// Ticks of waiting (asked → started) of every started question of the users `select` picks.
+    pub fn waits(&self, select: impl Fn(&str) -> bool) -> Vec<u64> {
+        let mut waits: Vec<u64> = self
+            .started_at
+            .iter()
+            .filter(|((user, _), _)| select(user))
+            .filter_map(|(key, started)| Some(started - self.asked_at.get(key)?))
+            .collect();
+        waits.sort_unstable();
+        waits
+    }
+
+    pub fn open_calls(&self) -> usize {
+        self.open.len()
+    }
+}
+
+/// The `p`-th percentile (0–100) of sorted values, nearest rank.
+pub fn percentile(sorted: &[u64], p: u64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = (p as usize * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
