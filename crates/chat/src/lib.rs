@@ -22,6 +22,7 @@ pub mod provider;
 pub mod relay;
 pub mod render;
 pub mod retry;
+mod sanitize;
 pub mod sse;
 pub mod stream;
 

@@ -1,13 +1,11 @@
 //! The one path from untrusted text (model answers, player questions, compendium HTML) to HTML: Markdown through
 //! `pulldown-cmark` with every raw HTML fragment demoted to text, `@UUID[...]{...}` turned into Foundry content-link
-//! anchors, and the result through an `ammonia` allow-list that knows no script, style, event handler, form, frame,
-//! SVG, MathML, image or non-http(s)/mailto URL. Nothing else in Familiar may put untrusted text into the DOM.
+//! anchors, and the result through the allow-list in `sanitize` that knows no script, style, event handler, form,
+//! frame, SVG, MathML, image or non-http(s)/mailto URL. Nothing else in Familiar may put untrusted text into the DOM.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
-
-use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::sanitize;
 
 /// Markdown (answers, questions) → safe HTML.
 pub fn render_markdown(markdown: &str) -> String {
@@ -29,12 +27,12 @@ pub fn render_markdown(markdown: &str) -> String {
     flush_text(&mut text, &mut events);
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    cleaner().clean(&html).to_string()
+    sanitize::clean(&html)
 }
 
 /// HTML from a compendium or another module → safe HTML through the same allow-list.
 pub fn sanitize_html(html: &str) -> String {
-    cleaner().clean(html).to_string()
+    sanitize::clean(html)
 }
 
 /// Text with its content links as anchor events, the rest as text events (escaped by the HTML writer).
@@ -97,74 +95,6 @@ fn parse_content_link(text: &str) -> Option<(usize, String)> {
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    sanitize::escape_into(&mut out, text);
     out
-}
-
-/// The allow-list, built once.
-fn cleaner() -> &'static Builder<'static> {
-    static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let tags: HashSet<&str> = [
-            "p",
-            "br",
-            "hr",
-            "strong",
-            "b",
-            "em",
-            "i",
-            "u",
-            "s",
-            "del",
-            "code",
-            "pre",
-            "kbd",
-            "sup",
-            "sub",
-            "ul",
-            "ol",
-            "li",
-            "blockquote",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-            "a",
-            "span",
-        ]
-        .into_iter()
-        .collect();
-        let mut builder = Builder::empty();
-        builder
-            .tags(tags)
-            .clean_content_tags(["script", "style"].into_iter().collect())
-            .add_tag_attributes(
-                "a",
-                ["href", "title", "data-uuid", "data-link", "draggable"],
-            )
-            .add_tag_attributes("ol", ["start"])
-            .add_allowed_classes("a", ["content-link"])
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .url_relative(UrlRelative::Deny)
-            .link_rel(Some("noopener noreferrer nofollow"))
-            .strip_comments(true);
-        builder
-    })
 }
