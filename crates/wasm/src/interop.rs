@@ -16,6 +16,14 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|error| js_error(&error.to_string()))
 }
 
+/// Reads a plain JS object through JSON text, so a struct with `deny_unknown_fields` refuses a misspelt key
+/// (serde-wasm-bindgen reads only the fields a struct names and skips the rest). `what` starts the error message.
+pub fn from_js_strict<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let json =
+        js_sys::JSON::stringify(value).map_err(|_| js_error(&format!("{what}: not plain data")))?;
+    serde_json::from_str(&String::from(json)).map_err(|error| js_error(&format!("{what}: {error}")))
+}
+
 /// A JS `Error` with the given message, so the adapter can show `error.message` to the user.
 pub fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()

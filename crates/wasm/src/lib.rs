@@ -7,6 +7,7 @@ mod encounter;
 mod info;
 mod interop;
 mod raven;
+mod relay;
 mod rules;
 
 pub use chat::{list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession};
@@ -16,4 +17,5 @@ pub use encounter::{
 };
 pub use info::{build_info, BuildInfo};
 pub use raven::{raven_lang_keys, RavenJs};
+pub use relay::{RelayJs, RelayPlayerJs};
 pub use rules::RulesIndexJs;

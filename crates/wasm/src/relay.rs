@@ -1,0 +1,475 @@
+//! The GM relay for the adapter. The GM's client holds one `Relay`: the socket hands it every player message with
+//! the sender id and the time, and it answers with actions (send this text to that user, start or cancel a
+//! provider call, log a refusal). Each player's page holds one `RelayPlayer`, which builds its messages and reads
+//! the GM's replies. The JS never reads a relayed message: it forwards the text (encrypted for its recipient, or as
+//! a targeted query) to the user the action names. The rules live in `familiar_chat::relay`.
+
+use familiar_chat::relay::{
+    request_id_from, Action, OfflineNotice, PlayerEvent, PlayerRelay, ProviderAnswer, Relay,
+    RelayConfig, RelayError, SavedUsage, WireCitation,
+};
+use familiar_chat::{Passage, Usage};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::interop;
+
+/// `new Relay(config?)`: `config` takes any of `RelayConfig`'s keys in camelCase (`maxConcurrent`,
+/// `dailyTokenBudget`, `playersMayAsk`, ...); an unknown key or an impossible value throws.
+#[wasm_bindgen(js_name = Relay)]
+pub struct RelayJs {
+    inner: Relay,
+}
+
+/// An action for the adapter; a refusal also carries its English text for the GM's log.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionJs<'a> {
+    #[serde(flatten)]
+    action: &'a Action,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<String>,
+}
+
+fn actions_js(actions: &[Action]) -> Result<JsValue, JsValue> {
+    let actions: Vec<ActionJs> = actions
+        .iter()
+        .map(|action| ActionJs {
+            action,
+            error_message: match action {
+                Action::Rejected { error, .. } => Some(error.to_string()),
+                _ => None,
+            },
+        })
+        .collect();
+    interop::to_js(&actions)
+}
+
+/// The chat session's answer object (`ChatSession.ask` resolves with it), as `onFinal` reads it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionAnswer {
+    #[serde(alias = "text")]
+    markdown: String,
+    #[serde(default)]
+    citations: Vec<WireCitation>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    offline_reason: Option<OfflineNotice>,
+    #[serde(default)]
+    usage: Option<UsageInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageInput {
+    #[serde(default)]
+    input_tokens: Option<u32>,
+    #[serde(default)]
+    output_tokens: Option<u32>,
+}
+
+#[wasm_bindgen(js_class = Relay)]
+impl RelayJs {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<RelayJs, JsValue> {
+        Ok(RelayJs {
+            inner: Relay::new(read_config(config)?),
+        })
+    }
+
+    /// `receive(senderUserId, raw, nowMs)` → actions. `raw` is the message text as it arrived (a string, or the
+    /// decrypted bytes as a `Uint8Array`); `senderUserId` is who the transport says sent it, never a field of the
+    /// message. Never throws: bad input becomes an error for the sender and a `rejected` action.
+    pub fn receive(
+        &mut self,
+        sender_user_id: &str,
+        raw: JsValue,
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = match raw.as_string() {
+            Some(text) => text.into_bytes(),
+            None => match raw.dyn_ref::<js_sys::Uint8Array>() {
+                Some(array) => array.to_vec(),
+                // Anything else is not a message: refused as "expected a JSON object".
+                None => b"null".to_vec(),
+            },
+        };
+        actions_js(&self.inner.receive(sender_user_id, &bytes, ms(now_ms)))
+    }
+
+    /// `onDelta(call, text, nowMs)`: the session's `delta` event for a started call.
+    #[wasm_bindgen(js_name = onDelta)]
+    pub fn on_delta(&mut self, call: f64, text: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+        let actions = match call_id(call) {
+            Some(call) => self.inner.on_delta(call, text, ms(now_ms)),
+            None => Vec::new(),
+        };
+        actions_js(&actions)
+    }
+
+    /// `onReset(call, reason, nowMs)`: the session's `reset` event (a failover mid-answer).
+    #[wasm_bindgen(js_name = onReset)]
+    pub fn on_reset(&mut self, call: f64, reason: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+        let actions = match call_id(call) {
+            Some(call) => self.inner.on_reset(call, reason, ms(now_ms)),
+            None => Vec::new(),
+        };
+        actions_js(&actions)
+    }
+
+    /// `onFinal(call, answer, nowMs)`: the answer object `ChatSession.ask` resolved with (`markdown`,
+    /// `citations`, `provider`, `offlineReason`, `usage`; other keys are ignored). Throws only when `answer` is not
+    /// such an object.
+    #[wasm_bindgen(js_name = onFinal)]
+    pub fn on_final(
+        &mut self,
+        call: f64,
+        answer: JsValue,
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let answer: SessionAnswer = interop::from_js(answer)?;
+        let answer = ProviderAnswer {
+            text: answer.markdown,
+            citations: answer.citations,
+            provider: answer.provider,
+            offline: answer.offline_reason,
+            usage: answer.usage.map(|usage| Usage {
+                input_tokens: usage.input_tokens,
+                output_tokens: usage.output_tokens,
+            }),
+        };
+        let actions = match call_id(call) {
+            Some(call) => self.inner.on_final(call, answer, ms(now_ms)),
+            None => Vec::new(),
+        };
+        actions_js(&actions)
+    }
+
+    /// `onFailed(call, message, nowMs)`: `ask` rejected or resolved with `null` without a cancel from the relay;
+    /// the asker gets a `failed` error.
+    #[wasm_bindgen(js_name = onFailed)]
+    pub fn on_failed(&mut self, call: f64, message: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+        let actions = match call_id(call) {
+            Some(call) => self.inner.on_failed(call, message, ms(now_ms)),
+            None => Vec::new(),
+        };
+        actions_js(&actions)
+    }
+
+    /// `tick(nowMs)`: timeouts and clean-up; call it at `nextDeadline()` (or every few seconds).
+    pub fn tick(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
+        actions_js(&self.inner.tick(ms(now_ms)))
+    }
+
+    /// When `tick` next has work, in ms since the epoch; `undefined` when nothing waits.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.inner.next_deadline().map(|at| at as f64)
+    }
+
+    /// `userLeft(userId, nowMs)`: the user disconnected; their waiting questions go, their calls are cancelled.
+    #[wasm_bindgen(js_name = userLeft)]
+    pub fn user_left(&mut self, user_id: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+        actions_js(&self.inner.user_left(user_id, ms(now_ms)))
+    }
+
+    /// `configure(config, nowMs)` → actions: new settings (same keys as the constructor; omitted keys take their
+    /// defaults). Questions a higher limit now allows start at once.
+    pub fn configure(&mut self, config: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+        let config = read_config(config)?;
+        actions_js(&self.inner.set_config(config, ms(now_ms)))
+    }
+
+    /// The settings in force, with every key.
+    pub fn config(&self) -> Result<JsValue, JsValue> {
+        interop::to_js(self.inner.config())
+    }
+
+    /// `setUserBudget(userId, tokens | null)`: a daily budget for one user; `null` returns them to the world's.
+    #[wasm_bindgen(js_name = setUserBudget)]
+    pub fn set_user_budget(&mut self, user_id: &str, tokens: Option<f64>) -> Result<(), JsValue> {
+        let tokens = match tokens {
+            Some(tokens) if tokens.is_finite() && tokens >= 0.0 => Some(tokens as u64),
+            Some(_) => return Err(interop::js_error("setUserBudget: tokens must be 0 or more")),
+            None => None,
+        };
+        self.inner.set_user_budget(user_id, tokens);
+        Ok(())
+    }
+
+    /// `usage(nowMs)` → `[{userId, tokensToday, budgetTokens, requestsLastMinute, queued, inFlight}]`.
+    pub fn usage(&self, now_ms: f64) -> Result<JsValue, JsValue> {
+        interop::to_js(&self.inner.usage(ms(now_ms)))
+    }
+
+    /// Today's spend as JSON text, to keep in the GM's client storage across a reload.
+    #[wasm_bindgen(js_name = savedUsage)]
+    pub fn saved_usage(&self) -> String {
+        serde_json::to_string(&self.inner.saved_usage()).unwrap_or_else(|_| "[]".to_string())
+    }
+
+    /// `restoreUsage(json, nowMs)` → how many users' figures were taken; other days' figures are skipped.
+    /// Throws when `json` is not what `savedUsage` wrote.
+    #[wasm_bindgen(js_name = restoreUsage)]
+    pub fn restore_usage(&mut self, json: &str, now_ms: f64) -> Result<usize, JsValue> {
+        let saved: Vec<SavedUsage> = serde_json::from_str(json)
+            .map_err(|error| interop::js_error(&format!("restoreUsage: {error}")))?;
+        Ok(self.inner.restore_usage(&saved, ms(now_ms)))
+    }
+
+    /// `{users, queued, inFlight, storedAnswers, storedBytes, approxBytes, accepted, answered, rejected,
+    /// suppressedReplies, timedOut, cancelled}`.
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        interop::to_js(&self.inner.stats())
+    }
+}
+
+/// `new RelayPlayer(userId)`: one per page, for `game.user.id`.
+#[wasm_bindgen(js_name = RelayPlayer)]
+pub struct RelayPlayerJs {
+    inner: PlayerRelay,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AskInput {
+    question: String,
+    language: String,
+    #[serde(default)]
+    history_summary: Option<String>,
+    /// Made here from `crypto.getRandomValues` when not given.
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+/// A relay error with its English text beside the code.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorJs<'a> {
+    #[serde(flatten)]
+    error: &'a RelayError,
+    message: String,
+}
+
+impl<'a> ErrorJs<'a> {
+    fn new(error: &'a RelayError) -> ErrorJs<'a> {
+        ErrorJs {
+            error,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// What `ask` answers: `{ok: true, requestId, message}` or `{ok: false, error}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AskedJs<'a> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    /// The text to send to the active GM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJs<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventJs<'a> {
+    #[serde(flatten)]
+    event: &'a PlayerEvent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<String>,
+}
+
+/// A passage for the no-GM answer: a `RulesIndex.search` hit (`snippet` is its escaped HTML) or plain `text`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PassageInput {
+    uuid: String,
+    #[serde(default)]
+    anchor: Option<String>,
+    name: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    snippet: Option<String>,
+}
+
+#[wasm_bindgen(js_class = RelayPlayer)]
+impl RelayPlayerJs {
+    #[wasm_bindgen(constructor)]
+    pub fn new(user_id: &str) -> Result<RelayPlayerJs, JsValue> {
+        let inner = PlayerRelay::new(user_id)
+            .map_err(|_| interop::js_error("RelayPlayer: userId is not a user id"))?;
+        Ok(RelayPlayerJs { inner })
+    }
+
+    /// `ask({question, language, historySummary?, requestId?})` → `{ok: true, requestId, message}` (send
+    /// `message` to the GM) or `{ok: false, error: {code, ..., message}}` for a question the GM would refuse
+    /// (too long, empty). Throws only for a malformed argument.
+    pub fn ask(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
+        let input: AskInput = interop::from_js_strict(&input, "ask")?;
+        let request_id = input.request_id.unwrap_or_else(new_request_id);
+        let sent = self.inner.ask(
+            &request_id,
+            &input.question,
+            &input.language,
+            input.history_summary.as_deref(),
+        );
+        let asked = match &sent {
+            Ok(message) => AskedJs {
+                ok: true,
+                request_id: Some(request_id),
+                message: Some(message.clone()),
+                error: None,
+            },
+            Err(error) => AskedJs {
+                ok: false,
+                request_id: None,
+                message: None,
+                error: Some(ErrorJs::new(error)),
+            },
+        };
+        interop::to_js(&asked)
+    }
+
+    /// `cancel(requestId)` → the message to send to the GM; this page stops waiting at once.
+    pub fn cancel(&mut self, request_id: &str) -> Result<String, JsValue> {
+        self.inner
+            .cancel(request_id)
+            .map_err(|error| interop::js_error(&error.to_string()))
+    }
+
+    /// `resume(requestId)` → the message to send to the GM after a reload, for an id from `pending()`.
+    pub fn resume(&mut self, request_id: &str) -> Result<String, JsValue> {
+        self.inner
+            .resume(request_id)
+            .map_err(|error| interop::js_error(&error.to_string()))
+    }
+
+    /// Ids still waiting for their answer, to keep in session storage for `resume` after a reload.
+    pub fn pending(&self) -> Vec<String> {
+        self.inner.pending()
+    }
+
+    /// `receive(raw)` → one event: `{type: "accepted", requestId, queued}`, `{type: "text", requestId, text}` (the
+    /// whole answer so far: render it through `renderMarkdown`), `{type: "reset", requestId, reason}`,
+    /// `{type: "final", requestId, answer: {text, citations, provider, offline, reason, truncated}}`,
+    /// `{type: "error", requestId, error: {code, ...}, errorMessage}`, `{type: "resync", requestId, message}` (send
+    /// `message` to the GM), `{type: "ignored", requestId}` or `{type: "invalid", error, errorMessage}`.
+    pub fn receive(&mut self, raw: JsValue) -> Result<JsValue, JsValue> {
+        let bytes = match raw.as_string() {
+            Some(text) => text.into_bytes(),
+            None => match raw.dyn_ref::<js_sys::Uint8Array>() {
+                Some(array) => array.to_vec(),
+                None => b"null".to_vec(),
+            },
+        };
+        event_js(&self.inner.receive(&bytes))
+    }
+
+    /// `offlineAnswer(requestId, passages)` → a `final` event with an offline answer labelled `noGm`: for when
+    /// no GM is online. `passages` are this page's `RulesIndex.search` hits (or `{uuid, anchor?, name, text}`).
+    #[wasm_bindgen(js_name = offlineAnswer)]
+    pub fn offline_answer(
+        &mut self,
+        request_id: &str,
+        passages: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let inputs: Vec<PassageInput> = match passages.is_undefined() || passages.is_null() {
+            true => Vec::new(),
+            false => interop::from_js(passages)?,
+        };
+        let passages: Vec<Passage> = inputs
+            .into_iter()
+            .map(|input| match (input.text, input.snippet) {
+                (Some(text), _) => Ok(Passage {
+                    uuid: input.uuid,
+                    anchor: input.anchor,
+                    name: input.name,
+                    text,
+                }),
+                (None, Some(snippet)) => Ok(Passage::from_snippet_html(
+                    &input.uuid,
+                    input.anchor.as_deref(),
+                    &input.name,
+                    &snippet,
+                )),
+                (None, None) => Err(interop::js_error(&format!(
+                    "offlineAnswer: passage {:?} has neither text nor snippet",
+                    input.uuid
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
+        event_js(&self.inner.offline_answer(request_id, &passages))
+    }
+}
+
+fn event_js(event: &PlayerEvent) -> Result<JsValue, JsValue> {
+    let error_message = match event {
+        PlayerEvent::Error { error, .. } | PlayerEvent::Invalid { error } => {
+            Some(error.to_string())
+        }
+        _ => None,
+    };
+    interop::to_js(&EventJs {
+        event,
+        error_message,
+    })
+}
+
+fn read_config(config: JsValue) -> Result<RelayConfig, JsValue> {
+    let config = match config.is_undefined() || config.is_null() {
+        true => RelayConfig::default(),
+        false => interop::from_js_strict(&config, "relay configuration")?,
+    };
+    match config.problems().first() {
+        Some(problem) => Err(interop::js_error(&format!(
+            "relay configuration: {problem}"
+        ))),
+        None => Ok(config),
+    }
+}
+
+/// JS times are float milliseconds; a negative or non-finite time counts as 0 (the relay never goes back).
+fn ms(now_ms: f64) -> u64 {
+    if now_ms.is_finite() && now_ms > 0.0 {
+        now_ms as u64
+    } else {
+        0
+    }
+}
+
+fn call_id(value: f64) -> Option<u64> {
+    (value.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&value))
+        .then_some(value as u64)
+}
+
+/// 16 random bytes from `crypto.getRandomValues`; natively (tests) the clock and a counter keep ids unique.
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    #[cfg(target_arch = "wasm32")]
+    if getrandom_03::fill(&mut bytes).is_ok() {
+        return request_id_from(bytes);
+    }
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let now = js_now_or_zero();
+    bytes[..8].copy_from_slice(&now.to_le_bytes());
+    bytes[8..].copy_from_slice(&count.to_le_bytes());
+    request_id_from(bytes)
+}
+
+fn js_now_or_zero() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Date::now() as u64;
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+}
