@@ -4,15 +4,18 @@
 //! the GM's replies. The JS never reads a relayed message: it forwards the text (encrypted for its recipient, or as
 //! a targeted query) to the user the action names. The rules live in `familiar_chat::relay`.
 
+mod player;
+
 use familiar_chat::relay::{
-    request_id_from, Action, OfflineNotice, PlayerEvent, PlayerRelay, ProviderAnswer, Relay,
-    RelayConfig, RelayError, SavedUsage, WireCitation,
+    Action, OfflineNotice, ProviderAnswer, Relay, RelayConfig, SavedUsage, WireCitation,
 };
-use familiar_chat::{Passage, Usage};
+use familiar_chat::Usage;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::interop;
+
+pub use player::RelayPlayerJs;
 
 /// `new Relay(config?)`: `config` takes any of `RelayConfig`'s keys in camelCase (`maxConcurrent`,
 /// `dailyTokenBudget`, `playersMayAsk`, ...); an unknown key or an impossible value throws.
@@ -226,202 +229,6 @@ impl RelayJs {
     }
 }
 
-/// `new RelayPlayer(userId)`: one per page, for `game.user.id`.
-#[wasm_bindgen(js_name = RelayPlayer)]
-pub struct RelayPlayerJs {
-    inner: PlayerRelay,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AskInput {
-    question: String,
-    language: String,
-    #[serde(default)]
-    history_summary: Option<String>,
-    /// Made here from `crypto.getRandomValues` when not given.
-    #[serde(default)]
-    request_id: Option<String>,
-}
-
-/// A relay error with its English text beside the code.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorJs<'a> {
-    #[serde(flatten)]
-    error: &'a RelayError,
-    message: String,
-}
-
-impl<'a> ErrorJs<'a> {
-    fn new(error: &'a RelayError) -> ErrorJs<'a> {
-        ErrorJs {
-            error,
-            message: error.to_string(),
-        }
-    }
-}
-
-/// What `ask` answers: `{ok: true, requestId, message}` or `{ok: false, error}`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AskedJs<'a> {
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<String>,
-    /// The text to send to the active GM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorJs<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EventJs<'a> {
-    #[serde(flatten)]
-    event: &'a PlayerEvent,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error_message: Option<String>,
-}
-
-/// A passage for the no-GM answer: a `RulesIndex.search` hit (`snippet` is its escaped HTML) or plain `text`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PassageInput {
-    uuid: String,
-    #[serde(default)]
-    anchor: Option<String>,
-    name: String,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    snippet: Option<String>,
-}
-
-#[wasm_bindgen(js_class = RelayPlayer)]
-impl RelayPlayerJs {
-    #[wasm_bindgen(constructor)]
-    pub fn new(user_id: &str) -> Result<RelayPlayerJs, JsValue> {
-        let inner = PlayerRelay::new(user_id)
-            .map_err(|_| interop::js_error("RelayPlayer: userId is not a user id"))?;
-        Ok(RelayPlayerJs { inner })
-    }
-
-    /// `ask({question, language, historySummary?, requestId?})` → `{ok: true, requestId, message}` (send
-    /// `message` to the GM) or `{ok: false, error: {code, ..., message}}` for a question the GM would refuse
-    /// (too long, empty). Throws only for a malformed argument.
-    pub fn ask(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
-        let input: AskInput = interop::from_js_strict(&input, "ask")?;
-        let request_id = input.request_id.unwrap_or_else(new_request_id);
-        let sent = self.inner.ask(
-            &request_id,
-            &input.question,
-            &input.language,
-            input.history_summary.as_deref(),
-        );
-        let asked = match &sent {
-            Ok(message) => AskedJs {
-                ok: true,
-                request_id: Some(request_id),
-                message: Some(message.clone()),
-                error: None,
-            },
-            Err(error) => AskedJs {
-                ok: false,
-                request_id: None,
-                message: None,
-                error: Some(ErrorJs::new(error)),
-            },
-        };
-        interop::to_js(&asked)
-    }
-
-    /// `cancel(requestId)` → the message to send to the GM; this page stops waiting at once.
-    pub fn cancel(&mut self, request_id: &str) -> Result<String, JsValue> {
-        self.inner
-            .cancel(request_id)
-            .map_err(|error| interop::js_error(&error.to_string()))
-    }
-
-    /// `resume(requestId)` → the message to send to the GM after a reload, for an id from `pending()`.
-    pub fn resume(&mut self, request_id: &str) -> Result<String, JsValue> {
-        self.inner
-            .resume(request_id)
-            .map_err(|error| interop::js_error(&error.to_string()))
-    }
-
-    /// Ids still waiting for their answer, to keep in session storage for `resume` after a reload.
-    pub fn pending(&self) -> Vec<String> {
-        self.inner.pending()
-    }
-
-    /// `receive(raw)` → one event: `{type: "accepted", requestId, queued}`, `{type: "text", requestId, text}` (the
-    /// whole answer so far: render it through `renderMarkdown`), `{type: "reset", requestId, reason}`,
-    /// `{type: "final", requestId, answer: {text, citations, provider, offline, reason, truncated}}`,
-    /// `{type: "error", requestId, error: {code, ...}, errorMessage}`, `{type: "resync", requestId, message}` (send
-    /// `message` to the GM), `{type: "ignored", requestId}` or `{type: "invalid", error, errorMessage}`.
-    pub fn receive(&mut self, raw: JsValue) -> Result<JsValue, JsValue> {
-        let bytes = match raw.as_string() {
-            Some(text) => text.into_bytes(),
-            None => match raw.dyn_ref::<js_sys::Uint8Array>() {
-                Some(array) => array.to_vec(),
-                None => b"null".to_vec(),
-            },
-        };
-        event_js(&self.inner.receive(&bytes))
-    }
-
-    /// `offlineAnswer(requestId, passages)` → a `final` event with an offline answer labelled `noGm`: for when
-    /// no GM is online. `passages` are this page's `RulesIndex.search` hits (or `{uuid, anchor?, name, text}`).
-    #[wasm_bindgen(js_name = offlineAnswer)]
-    pub fn offline_answer(
-        &mut self,
-        request_id: &str,
-        passages: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let inputs: Vec<PassageInput> = match passages.is_undefined() || passages.is_null() {
-            true => Vec::new(),
-            false => interop::from_js(passages)?,
-        };
-        let passages: Vec<Passage> = inputs
-            .into_iter()
-            .map(|input| match (input.text, input.snippet) {
-                (Some(text), _) => Ok(Passage {
-                    uuid: input.uuid,
-                    anchor: input.anchor,
-                    name: input.name,
-                    text,
-                }),
-                (None, Some(snippet)) => Ok(Passage::from_snippet_html(
-                    &input.uuid,
-                    input.anchor.as_deref(),
-                    &input.name,
-                    &snippet,
-                )),
-                (None, None) => Err(interop::js_error(&format!(
-                    "offlineAnswer: passage {:?} has neither text nor snippet",
-                    input.uuid
-                ))),
-            })
-            .collect::<Result<_, _>>()?;
-        event_js(&self.inner.offline_answer(request_id, &passages))
-    }
-}
-
-fn event_js(event: &PlayerEvent) -> Result<JsValue, JsValue> {
-    let error_message = match event {
-        PlayerEvent::Error { error, .. } | PlayerEvent::Invalid { error } => {
-            Some(error.to_string())
-        }
-        _ => None,
-    };
-    interop::to_js(&EventJs {
-        event,
-        error_message,
-    })
-}
-
 fn read_config(config: JsValue) -> Result<RelayConfig, JsValue> {
     let config = match config.is_undefined() || config.is_null() {
         true => RelayConfig::default(),
@@ -447,29 +254,4 @@ fn ms(now_ms: f64) -> u64 {
 fn call_id(value: f64) -> Option<u64> {
     (value.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&value))
         .then_some(value as u64)
-}
-
-/// 16 random bytes from `crypto.getRandomValues`; natively (tests) the clock and a counter keep ids unique.
-fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    #[cfg(target_arch = "wasm32")]
-    if getrandom_03::fill(&mut bytes).is_ok() {
-        return request_id_from(bytes);
-    }
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let now = js_now_or_zero();
-    bytes[..8].copy_from_slice(&now.to_le_bytes());
-    bytes[8..].copy_from_slice(&count.to_le_bytes());
-    request_id_from(bytes)
-}
-
-fn js_now_or_zero() -> u64 {
-    #[cfg(target_arch = "wasm32")]
-    return js_sys::Date::now() as u64;
-    #[cfg(not(target_arch = "wasm32"))]
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
