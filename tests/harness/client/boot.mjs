@@ -23,6 +23,7 @@ import { snapshotFootprint, diffFootprint } from "./footprint.mjs";
 import { buildConst } from "./const.mjs";
 import { fetchManifests, buildModules, loadModuleCode } from "./modules.mjs";
 import { makeRequester } from "./net.mjs";
+import { installColorSchemes } from "./theme.mjs";
 
 const prefix = document.querySelector('meta[name="harness-prefix"]').content;
 const profile = resolveProfile(location.search);
@@ -143,6 +144,7 @@ async function main() {
     ready: false,
   };
   globalThis.game = game;
+  if (F.colorSchemes) installColorSchemes(game.settings, profile.theme);
 
   function initializeDocuments() {
     users = new Users(world.users.map((u) => [u._id, new User(u)]));

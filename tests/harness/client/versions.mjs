@@ -18,6 +18,11 @@
 //  queries     foundryvtt.com/api/variables/CONFIG.queries.html (v13)
 //  packs       foundryvtt.com/api/interfaces/foundry.types.WorldCompendiumPackConfiguration.html
 //              (ownership per role); `private` in v10 manifests
+//  themes      v13's client setting core.uiConfig {colorScheme: {applications, interface}}, each "dark",
+//              "light" or "" (follow the browser); <body> carries theme-<applications>, #interface
+//              "themed theme-<interface>" (foundryvtt.wiki/en/development/api/applicationv2, "Debugging CSS";
+//              the class placement is a guess from public modules' CSS, no API page settles it). Before v13
+//              application windows are light (parchment) and no theme class exists.
 
 export const PROFILES = {
   v10: { generation: 10, version: "10.291", pf2e: "4.12.1" },
@@ -58,6 +63,8 @@ export function features(generation) {
     packOwnership: g >= 11, // v11+: metadata.ownership; v10: metadata.private
     indexHasUuid: g >= 11, // guess: index entries carry `uuid` from v11
     typedCompendiumUuid: g >= 11, // Compendium.<pack>.<Type>.<id> from v11, Compendium.<pack>.<id> in v10
+    // themes
+    colorSchemes: g >= 13, // core.uiConfig colorScheme, theme-dark / theme-light classes
   };
 }
 
@@ -79,6 +86,8 @@ export function resolveProfile(search) {
     pf2eVersion: base.pf2e,
     systemId: params.get("system") ?? "pf2e",
     lang: params.get("lang") ?? "en",
+    // v13 colour scheme for both applications and interface: "dark", "light", or "" to follow the browser.
+    theme: params.get("theme") ?? "",
     userId: params.get("user") ?? null,
     loadModules: params.get("nomodule") !== "1",
     features: features(base.generation),
