@@ -110,6 +110,17 @@ function reportFailure(error) {
 
 const boundRoots = new WeakSet();
 
+/** Foundry's content links are anchors without href, which Tab skips. Every one the panel shows (from a view's
+ * template, the rules index or a streamed answer) is made focusable as a link; Enter opens it (bindPanel). */
+const UNREACHABLE_LINKS = "a.content-link:not([href]):not([tabindex])";
+
+function linksForKeyboard(root) {
+  for (const link of root.querySelectorAll(UNREACHABLE_LINKS)) {
+    link.tabIndex = 0;
+    link.setAttribute("role", "link");
+  }
+}
+
 /** Shows a tab: About is the panel's own, any other is the machine's `selectView`. Resolves once rendered. */
 async function selectTab(view) {
   if (view === ABOUT) {
@@ -127,6 +138,9 @@ async function selectTab(view) {
 function bindPanel(root) {
   if (!root || boundRoots.has(root)) return;
   boundRoots.add(root);
+  linksForKeyboard(root);
+  // Views put their results in after rendering; the observer goes away with the element.
+  new MutationObserver(() => linksForKeyboard(root)).observe(root, { childList: true, subtree: true });
   root.addEventListener("click", (event) => {
     const tab = event.target.closest("[data-familiar-view]");
     if (tab) return void selectTab(tab.dataset.familiarView).catch(reportFailure);
@@ -146,6 +160,12 @@ function bindPanel(root) {
       event.preventDefault();
       event.stopPropagation();
       raven?.dispatch({ type: "key", key: "Escape", shift: event.shiftKey, target: "panel" });
+      return;
+    }
+    // Content links are anchors without href: Enter opens them as a click does (Foundry listens for the click).
+    if (event.key === "Enter" && event.target.matches?.("a.content-link:not([href])")) {
+      event.preventDefault();
+      event.target.click();
       return;
     }
     // Arrow keys move between tabs, as the ARIA tabs pattern expects.
@@ -215,7 +235,8 @@ function defineV1Panel() {
 
     activateListeners(html) {
       super.activateListeners(html);
-      bindPanel(html[0]);
+      // The whole window, not just its content, so Escape on the header's close button closes too.
+      bindPanel(this.element?.[0] ?? html[0]);
     }
 
     async close(options) {

@@ -1,0 +1,68 @@
+// WCAG 2.1 A and AA with axe-core: the raven perched, attentive (hover, then keyboard focus) and with its panel
+// open, and every view a user may open (Ask empty and with results, Encounter with results, Monster with a preview,
+// Status, About), as the GM and as a player, on each core version profile; on v13 in its light and its dark scheme.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { closeBrowser, launchBrowser } from "../support/browser.mjs";
+import { openGame, PROFILES, startTestHarness, USERS } from "../support/harness.mjs";
+import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { axeViolations, CREATURES, fillView, GM_VIEWS, openPanel, PLAYER_VIEWS, ravenButton, showView, VIEWS } from "./panel-states.mjs";
+
+let browser;
+let harness;
+
+before(async () => {
+  requireBuild();
+  browser = await launchBrowser();
+  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [CREATURES.file], packsMeta: [CREATURES.meta] });
+});
+
+after(async () => {
+  await closeBrowser(browser);
+  await harness?.close();
+});
+
+/** v13 runs once per colour scheme; the others have one look. */
+const RUNS = PROFILES.flatMap((profile) => (profile === "v13" ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));
+const WHO = [
+  { role: "GM", user: USERS.gm, views: GM_VIEWS },
+  { role: "player", user: USERS.brannoc, views: PLAYER_VIEWS },
+];
+
+for (const { profile, theme } of RUNS) {
+  for (const { role, user, views } of WHO) {
+    const name = `${profile}${theme ? ` (${theme})` : ""} as ${role}`;
+    test(`${name}: axe finds no WCAG 2.1 AA violation on the raven and in every view`, async () => {
+      const { page, context, pageErrors } = await openGame(browser, harness, { profile, user, query: theme ? { theme } : {} });
+      try {
+        if (theme) assert.ok(await page.evaluate((scheme) => document.body.classList.contains(`theme-${scheme}`), theme));
+        const found = {};
+        const check = async (state) => {
+          const violations = await axeViolations(page);
+          if (violations.length) found[state] = violations;
+        };
+        const raven = await ravenButton(page);
+        await check("perched");
+        await raven.hover();
+        await page.waitForFunction(() => document.querySelector("#familiar-raven").className.includes("pose-listening"));
+        await check("attentive (hover)");
+        await page.mouse.move(5, 5);
+        await raven.focus();
+        await check("attentive (focus)");
+        await openPanel(page);
+        await check("panel open");
+        for (const view of views) {
+          await showView(page, view);
+          await check(`${VIEWS[view].tab}`);
+          if (!VIEWS[view].fill) continue;
+          await fillView(page, view);
+          await check(`${VIEWS[view].tab} with results`);
+        }
+        assert.deepEqual(found, {}, `axe violations:\n${JSON.stringify(found, null, 2)}`);
+        assert.deepEqual(pageErrors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
