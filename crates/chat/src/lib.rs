@@ -2,8 +2,8 @@
 //! polls for requests to send, events to show and the next deadline (the quinn-proto shape). Time is wall-clock
 //! milliseconds passed in by the caller; randomness comes from a caller-given seed. No threads, no clocks.
 //!
-//! Wire formats: [`provider`] (configuration, requests, `/models`) with [`openai`] and [`anthropic`]; [`sse`] frames
-//! server-sent events and [`stream`] turns them into answer events.
+//! Wire formats: [`provider`] (configuration, requests, `/models`; [`base_url`] keeps keys off plain http) with
+//! [`openai`] and [`anthropic`]; [`sse`] frames server-sent events and [`stream`] turns them into answer events.
 //! Reliability: [`retry`] classifies failures and spaces retries, [`breaker`] keeps unhealthy providers out,
 //! [`chain`] runs one answer across the ordered providers; [`offline`] answers from the rules index alone.
 //! Grounding: [`prompt`] builds the numbered-passage prompt, [`citations`] turns `[n]` into content links,
@@ -11,6 +11,7 @@
 //! Players: [`relay`] carries their questions to the GM's client and the answers back (limits, fair queues, resume).
 
 pub mod anthropic;
+pub mod base_url;
 pub mod breaker;
 pub mod chain;
 pub mod citations;
@@ -26,6 +27,7 @@ mod sanitize;
 pub mod sse;
 pub mod stream;
 
+pub use base_url::{BaseUrl, BaseUrlError};
 pub use breaker::{BreakerConfig, CircuitBreaker};
 pub use chain::{
     Answer, AskEvent, AskId, AskInput, Attempt, ChainConfig, Command, ProviderChain, RequestId,
@@ -46,4 +48,10 @@ pub enum ChatError {
     ModelList(String),
     #[error("provider {name:?}: {problem}")]
     Config { name: String, problem: String },
+    #[error("provider {name:?}: base_url {source}")]
+    BaseUrl {
+        name: String,
+        #[source]
+        source: BaseUrlError,
+    },
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{anthropic, openai, ChatError};
+use crate::{anthropic, openai, BaseUrl, ChatError};
 
 /// The two wire formats. OpenAI-compatible covers OpenAI, OpenRouter, Ollama and LM Studio `/v1`, vLLM, LiteLLM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,16 +39,18 @@ pub struct ProviderConfig {
 impl ProviderConfig {
     pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 1024;
 
-    /// A usable configuration: a name, an http(s) base URL and a model.
-    pub fn validate(&self) -> Result<(), ChatError> {
+    /// A usable configuration: a name, a model and a base URL that keeps the key off plain http ([`BaseUrl`]).
+    /// The base URL comes back normalised.
+    pub fn validate(&self) -> Result<BaseUrl, ChatError> {
         let problem = if self.name.trim().is_empty() {
             "has no name"
-        } else if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            "base_url must start with http:// or https://"
         } else if self.model.trim().is_empty() {
             "has no model"
         } else {
-            return Ok(());
+            return BaseUrl::parse(&self.base_url).map_err(|source| ChatError::BaseUrl {
+                name: self.name.clone(),
+                source,
+            });
         };
         Err(ChatError::Config {
             name: self.name.clone(),

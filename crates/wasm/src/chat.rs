@@ -12,7 +12,7 @@ use std::rc::Rc;
 use familiar_chat::prompt::question_with_passages;
 use familiar_chat::{
     build_prompt, render_markdown, sanitize_html, Answer, Api, AskEvent, AskId, AskInput, Attempt,
-    ChainConfig, Citation, FinishReason, History, HistoryConfig, OfflineReason, Passage,
+    BaseUrl, ChainConfig, Citation, FinishReason, History, HistoryConfig, OfflineReason, Passage,
     PromptParts, ProviderChain, ProviderConfig, RetryPolicy, Timeouts, TokenBudget, Usage,
     DEFAULT_SYSTEM_PROMPT,
 };
@@ -54,15 +54,12 @@ struct EndpointInput {
 
 fn endpoint(value: JsValue) -> Result<ProviderConfig, JsValue> {
     let input: EndpointInput = interop::from_js(value)?;
-    if !(input.base_url.starts_with("http://") || input.base_url.starts_with("https://")) {
-        return Err(interop::js_error(
-            "baseUrl must start with http:// or https://",
-        ));
-    }
+    let base_url = BaseUrl::parse(&input.base_url)
+        .map_err(|error| interop::js_error(&format!("baseUrl: {error}")))?;
     Ok(ProviderConfig {
         name: input.name,
         api: input.api,
-        base_url: input.base_url,
+        base_url: base_url.into_string(),
         model: input.model,
         api_key: clean_key(input.api_key),
         max_output_tokens: None,
@@ -74,6 +71,38 @@ fn endpoint(value: JsValue) -> Result<ProviderConfig, JsValue> {
 fn clean_key(key: Option<String>) -> Option<String> {
     key.map(|key| key.trim().to_string())
         .filter(|key| !key.is_empty())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BaseUrlCheckJs {
+    ok: bool,
+    /// The normalised URL when accepted.
+    url: Option<String>,
+    /// `malformed`, `scheme`, `insecureRemote`, `credentials` or `queryOrFragment`, for a localised message.
+    code: Option<&'static str>,
+    message: Option<String>,
+}
+
+/// `checkBaseUrl(url)` → `{ok, url?, code?, message?}`: the settings form's check before it saves a provider. The
+/// rule (https, or http only on localhost/127.0.0.1/[::1]) is [`BaseUrl`]'s, the same the session applies.
+#[wasm_bindgen(js_name = checkBaseUrl)]
+pub fn check_base_url(url: &str) -> Result<JsValue, JsValue> {
+    let check = match BaseUrl::parse(url) {
+        Ok(url) => BaseUrlCheckJs {
+            ok: true,
+            url: Some(url.into_string()),
+            code: None,
+            message: None,
+        },
+        Err(error) => BaseUrlCheckJs {
+            ok: false,
+            url: None,
+            code: Some(error.code()),
+            message: Some(error.to_string()),
+        },
+    };
+    interop::to_js(&check)
 }
 
 #[derive(Serialize)]
@@ -225,9 +254,10 @@ impl ChatSession {
         let mut providers = config.providers;
         for provider in &mut providers {
             provider.api_key = clean_key(provider.api_key.take());
-            provider
+            provider.base_url = provider
                 .validate()
-                .map_err(|error| interop::js_error(&error.to_string()))?;
+                .map_err(|error| interop::js_error(&error.to_string()))?
+                .into_string();
         }
         let defaults = (Timeouts::default(), RetryPolicy::default());
         let timeouts = Timeouts {

@@ -10,7 +10,9 @@ mod raven;
 mod relay;
 mod rules;
 
-pub use chat::{list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession};
+pub use chat::{
+    check_base_url, list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,
+};
 pub use encounter::{
     build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters,
     EncounterPool,

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use familiar_wasm::{
-    list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,
+    check_base_url, list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,
 };
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Promise};
@@ -258,6 +258,34 @@ async fn malformed_arguments_reject_with_clear_errors() {
     let refused = list_models(js(r#"{"api": "openai", "baseUrl": "file:///etc"}"#)).await;
     let message = message_of(refused.expect_err("a non-http base URL is refused"));
     assert!(message.contains("baseUrl"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn provider_urls_keep_the_key_off_plain_http() {
+    let check = |url: &str| check_base_url(url).expect("an object");
+    let local = check(" http://localhost:11434/v1/ ");
+    assert_eq!(get(&local, "ok").as_bool(), Some(true));
+    assert_eq!(text(&local, "url"), "http://localhost:11434/v1");
+    let remote = check("http://example.com/v1");
+    assert_eq!(get(&remote, "ok").as_bool(), Some(false));
+    assert_eq!(text(&remote, "code"), "insecureRemote");
+    assert!(text(&remote, "message").contains("https://"));
+    assert_eq!(text(&check("ftp://x.test"), "code"), "scheme");
+
+    let config = r#"{"providers": [{"name": "lan", "api": "openai", "baseUrl": "http://example.com/v1", "model": "m"}]}"#;
+    let error = ChatSession::new(js(config)).err().expect("refused");
+    let message = String::from(
+        error
+            .dyn_into::<js_sys::Error>()
+            .expect("an Error")
+            .message(),
+    );
+    assert!(message.contains("localhost"), "{message}");
+    let refused = test_connection(js(
+        r#"{"api": "openai", "baseUrl": "http://example.com/v1", "apiKey": "k"}"#,
+    ))
+    .await;
+    assert!(message_of(refused.expect_err("refused before any request")).contains("baseUrl"));
 }
 
 /// What the browser makes of `html`: script elements, event-handler attributes, and non-http(s)/mailto URLs.
