@@ -60,6 +60,8 @@ if [ $firefox_ok -eq 1 ]; then
   step "wasm tests firefox" env GECKODRIVER="$(command -v geckodriver)" WASM_BINDGEN_TEST_TIMEOUT=180 \
     tests/tools/with-fake-provider.sh cargo test -p familiar-wasm --target wasm32-unknown-unknown
 fi
+# A real OpenAI- and Anthropic-compatible server: the LiteLLM proxy from PyPI (installed on first use).
+step "litellm proxy" tests/tools/with-litellm.sh cargo test -p familiar-cli --features litellm-tests --test litellm
 step "harness self-tests" node --test --test-reporter=tap --test-concurrency=1 tests/harness/selftest/
 step "end-to-end" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
 

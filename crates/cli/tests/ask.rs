@@ -1,12 +1,13 @@
 //! `familiar ask` against our fake provider server (tests/fakes/provider-server.mjs, run with node): every scripted
 //! fault gives the right retry, failover or offline answer, and the `attempts` array says what happened.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+mod ask_support;
 
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use ask_support::Run;
 use serde_json::{json, Value};
 
 struct FakeServer {
@@ -67,109 +68,20 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A fresh scratch directory per test.
-fn scratch() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "familiar-ask-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A small home-made compendium (our own words) in the pf2e document shape.
-fn corpus(dir: &Path) -> PathBuf {
-    let item = |id: &str, kind: &str, name: &str, html: &str| {
-        json!({
-            "_id": id, "name": name, "type": kind, "pack": "home.rules",
-            "uuid": format!("Compendium.home.rules.Item.{id}"),
-            "system": {"description": {"value": html}, "traits": {"value": [], "rarity": "common"}, "level": {"value": 1}},
-            "_stats": {"modifiedTime": 1}
-        })
-    };
-    let docs = [
-        item("grabbed", "condition", "Grabbed", "<p>You are held in place by another creature. You are off-guard and immobilized; moving away needs an Escape.</p>"),
-        item("step", "action", "Step", "<p>You carefully move 5 feet. Unlike Stride, Step does not trigger reactions. You can't Step while immobilized.</p>"),
-        item("escape", "action", "Escape", "<p>You attempt to get free of being grabbed, immobilized or restrained.</p>"),
-    ];
-    let path = dir.join("corpus.jsonl");
-    let text: Vec<String> = docs.iter().map(Value::to_string).collect();
-    std::fs::write(&path, text.join("\n")).unwrap();
-    path
-}
-
-struct Run {
-    lines: Vec<Value>,
-    stdout: String,
-    stderr: String,
-    success: bool,
-    seconds: f64,
-}
-
-impl Run {
-    fn last(&self) -> &Value {
-        self.lines.last().expect("a final line")
-    }
-    fn deltas(&self) -> String {
-        self.lines
-            .iter()
-            .filter_map(|l| l["delta"].as_str())
-            .collect()
-    }
-    fn attempts(&self) -> Vec<(String, Option<u64>, String)> {
-        self.last()["attempts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                (
-                    a["provider"].as_str().unwrap().to_string(),
-                    a["status"].as_u64(),
-                    a["error"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
-    }
-}
-
 const KEY: &str = "sk-fake-0123456789-secret";
 
+/// The asked question with our fake key in `FAKE_KEY` and two retries unless the test sets its own.
 fn ask(providers: Option<Value>, extra: &[&str]) -> Run {
-    let dir = scratch();
-    let corpus = corpus(&dir);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_familiar"));
-    command
-        .args(["ask", "--corpus"])
-        .arg(&corpus)
-        .arg("--json")
-        .env("FAKE_KEY", KEY);
+    let mut args = extra.to_vec();
     if !extra.contains(&"--max-retries") {
-        command.args(["--max-retries", "2"]);
+        args.extend(["--max-retries", "2"]);
     }
-    if let Some(providers) = providers {
-        let path = dir.join("providers.json");
-        std::fs::write(&path, providers.to_string()).unwrap();
-        command.arg("--providers").arg(path);
-    }
-    command.args(extra).arg("Can I Step while grabbed?");
-    let started = Instant::now();
-    let output = command.output().unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    let lines = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    Run {
-        lines,
-        stdout,
-        stderr,
-        success: output.status.success(),
-        seconds: started.elapsed().as_secs_f64(),
-    }
+    ask_support::ask(
+        providers,
+        &args,
+        &[("FAKE_KEY", KEY)],
+        "Can I Step while grabbed?",
+    )
 }
 
 fn entry(server: &FakeServer, name: &str, api: &str, model: &str) -> Value {
