@@ -1,133 +1,18 @@
 //! Hostile text through every rendering path: nothing may come out as executable markup. The output is checked
 //! with a small tag scanner: only allow-listed tags and attributes, and links only to http(s) or mailto.
 
+use std::sync::LazyLock;
+
 use familiar_chat::{
     link_citations, offline_answer, render_markdown, sanitize_html, OfflineReason, Passage,
 };
 
-const PAYLOADS: &[&str] = &[
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.test/x.js></SCRIPT>",
-    "<script>alert(1)",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "<img src=x onerror=alert(1)>",
-    "<img src=\"x\" onerror=\"alert(1)\"/>",
-    "<IMG SRC=javascript:alert('XSS')>",
-    "<img src=`x`onerror=alert(1)>",
-    "<svg onload=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
-    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
-    "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'><image href='1' onerror='alert(1)'/></svg>#x\"/></svg>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<math href=\"javascript:alert(1)\">click</math>",
-    "<math><maction actiontype=statusline xlink:href=javascript:alert(1)>x</maction></math>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<embed src=\"javascript:alert(1)\">",
-    "<body onload=alert(1)>",
-    "<div onmouseover=\"alert(1)\">hover</div>",
-    "<p style=\"background:url(javascript:alert(1))\">x</p>",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
-    "<a href=\" javascript:alert(1)\">x</a>",
-    "<a href=\"java\tscript:alert(1)\">x</a>",
-    "<a href=\"&#106;avascript:alert(1)\">x</a>",
-    "<a href=\"&#x6A;&#x61;&#x76;&#x61;script:alert(1)\">x</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
-    "<a href=\"x\" onclick=\"alert(1)\">x</a>",
-    "<a class=\"content-link\" data-uuid=\"x\" onclick=\"alert(1)\">forged</a>",
-    "<form action=\"javascript:alert(1)\"><button>go</button></form>",
-    "<input autofocus onfocus=alert(1)>",
-    "<select autofocus onfocus=alert(1)>",
-    "<textarea autofocus onfocus=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    "<video><source onerror=alert(1)></video>",
-    "<audio src=x onerror=alert(1)>",
-    "<marquee onstart=alert(1)>",
-    "<style>@import 'javascript:alert(1)';</style>",
-    "<link rel=stylesheet href=javascript:alert(1)>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"javascript:alert(1)//\">",
-    "<template><script>alert(1)</script></template>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    "<!--<img src=x onerror=alert(1)>-->",
-    "<![CDATA[<script>alert(1)</script>]]>",
-    "<x onclick=alert(1)>custom</x>",
-    "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
-    "\"><script>alert(1)</script>",
-    "'><img src=x onerror=alert(1)>",
-    "</p><script>alert(1)</script><p>",
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "%3Cscript%3Ealert(1)%3C/script%3E",
-    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
-    "<scr\u{0}ipt>alert(1)</script>",
-    "<img\nsrc=x\nonerror=alert(1)>",
-    "<img/src=x/onerror=alert(1)>",
-    "[click](javascript:alert(1))",
-    "[click](JAVASCRIPT:alert(1))",
-    "[click](javascript&#58;alert(1))",
-    "[click](data:text/html,<script>alert(1)</script>)",
-    "[click](vbscript:alert(1))",
-    "[click]( javascript:alert(1) )",
-    "[click](<javascript:alert(1)>)",
-    "[click](http://ok.test \"title\" onclick=alert(1))",
-    "[a][ref]\n\n[ref]: javascript:alert(1)",
-    "<javascript:alert(1)>",
-    "![x](javascript:alert(1))",
-    "![x](http://evil.test/track.png)",
-    "![x\" onerror=\"alert(1)](http://x.test/a.png)",
-    "[![x](x)](javascript:alert(1))",
-    "**<script>alert(1)</script>**",
-    "`<script>alert(1)</script>`",
-    "```html\n<script>alert(1)</script>\n```",
-    "> <img src=x onerror=alert(1)>",
-    "- <svg onload=alert(1)>",
-    "| a | b |\n|---|---|\n| <img src=x onerror=alert(1)> | x |",
-    "# <a href=javascript:alert(1)>h</a>",
-    "~~<iframe src=x>~~",
-    "@UUID[x\" onclick=\"alert(1)]{label}",
-    "@UUID[Compendium.a.b]{<script>alert(1)</script>}",
-    "@UUID[Compendium.a.b]{<img src=x onerror=alert(1)>}",
-    "@UUID[javascript:alert(1)]{x}",
-    "@UUID[Compendium.a.b]{x}\" onmouseover=\"alert(1)",
-    "[@UUID[Compendium.a.b]{x}](javascript:alert(1))",
-    "<a href=\"@UUID[Compendium.a.b]{x}\">y</a>",
-    "<div data-uuid=\"x\" class=\"content-link\" onclick=\"alert(1)\">x</div>",
-    "<span style=\"position:fixed;inset:0\" onclick=\"alert(1)\">overlay</span>",
-    "<a href=\"/relative\" target=\"_top\">rel</a>",
-    "<a href=\"//evil.test\">protocol relative</a>",
-    "<isindex action=javascript:alert(1) type=image>",
-    "<frameset onload=alert(1)>",
-    "<keygen autofocus onfocus=alert(1)>",
-    "<xmp><img src=x onerror=alert(1)></xmp>",
-    "<plaintext><img src=x onerror=alert(1)>",
-    "<listing><img src=x onerror=alert(1)></listing>",
-    "<a href=\"https://ok.test\" style=\"x:expression(alert(1))\">css</a>",
-    "<svg><style><img src=x onerror=alert(1)></style></svg>",
-    "<math><style><img src=x onerror=alert(1)></style></math>",
-    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
-    "<a href=\"\u{0}javascript:alert(1)\">nul</a>",
-    "<a href=\"java&#x0A;script:alert(1)\">nl</a>",
-    // Aimed at a tokenizer-based allow-list: markup hidden in attribute values, raw-text elements, broken tags.
-    "<a href=\"https://ok.test\" title=\"</a><img src=x onerror=alert(1)>\">t</a>",
-    "<p title=\"&quot;><img src=x onerror=alert(1)>\">q</p>",
-    "<a/href=\"javascript:alert(1)\">slash</a>",
-    "<p <img src=x onerror=alert(1)>>broken</p>",
-    "<a href=\"javascript&colon;alert(1)\">colon entity</a>",
-    "<a href=\"\u{1}javascript:alert(1)\">control</a>",
-    "<textarea><img src=x onerror=alert(1)></textarea>",
-    "<title><img src=x onerror=alert(1)></title>",
-    "<noembed><img src=x onerror=alert(1)></noembed>",
-    "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">",
-    "<scr\u{0}ipt>alert(1)</scr\u{0}ipt>",
-    "<script>document.write('</script><img src=x onerror=alert(1)>')</script>",
-    "<ol start=\"1 onmouseover=alert(1)\"><li>x</li></ol>",
-    "<a href=https://ok.test onmouseover=alert(1)>unquoted</a>",
-    "<a href=\"https://ok.test\"\"onclick=alert(1)>glued</a>",
-];
+/// Hostile inputs (ours, collected from the classic XSS filter-evasion families and aimed at each rendering path);
+/// the same file feeds the browser tests in crates/wasm/tests/xss.rs.
+static PAYLOADS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("xss-payloads.json"))
+        .expect("xss-payloads.json is a JSON array of strings")
+});
 
 const ALLOWED_TAGS: &[&str] = &[
     "p",
@@ -313,7 +198,7 @@ fn at_least_a_hundred_payloads() {
 
 #[test]
 fn model_output_markdown_is_inert() {
-    for payload in PAYLOADS {
+    for payload in PAYLOADS.iter() {
         assert_inert(&render_markdown(payload), payload);
         assert_inert(
             &render_markdown(&format!("Answer [1]: {payload} and more.")),
@@ -328,7 +213,7 @@ fn model_output_markdown_is_inert() {
 
 #[test]
 fn compendium_and_module_html_is_inert() {
-    for payload in PAYLOADS {
+    for payload in PAYLOADS.iter() {
         assert_inert(&sanitize_html(payload), payload);
         assert_inert(&sanitize_html(&format!("<p>Text {payload}</p>")), payload);
     }
@@ -336,7 +221,7 @@ fn compendium_and_module_html_is_inert() {
 
 #[test]
 fn hostile_passage_names_and_texts_stay_inert_through_citations_and_offline_answers() {
-    for payload in PAYLOADS {
+    for payload in PAYLOADS.iter() {
         let passages = vec![Passage {
             uuid: "Compendium.pf2e.x.Item.a".into(),
             anchor: None,
@@ -354,7 +239,7 @@ fn hostile_passage_names_and_texts_stay_inert_through_citations_and_offline_answ
 /// input was broken.
 #[test]
 fn sanitised_html_is_a_fixed_point() {
-    for payload in PAYLOADS {
+    for payload in PAYLOADS.iter() {
         for html in [sanitize_html(payload), render_markdown(payload)] {
             assert_eq!(sanitize_html(&html), html, "{payload:?}");
         }

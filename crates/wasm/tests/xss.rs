@@ -1,0 +1,93 @@
+//! Every hostile payload of crates/chat/tests/xss-payloads.json through both renderers JS calls (`renderMarkdown`,
+//! `sanitizeHtml`), put into a real page with `innerHTML`, as the Ask view and chat messages do: the browser's own
+//! parse of the output holds only allow-listed elements and attributes, and nothing runs (alert, print, confirm,
+//! prompt and eval are trapped for the whole test, including events that fire after loading).
+
+use familiar_wasm::{render_markdown_js, sanitize_html_js};
+use gloo_timers::future::TimeoutFuture;
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PAYLOADS: &str = include_str!("../../chat/tests/xss-payloads.json");
+
+/// Installs the traps once; returns nothing.
+const TRAP: &str = r#"
+if (!window.__familiarXss) {
+  window.__familiarXss = [];
+  for (const name of ["alert", "confirm", "prompt", "print", "eval"]) {
+    window[name] = (...args) => { window.__familiarXss.push(name + ":" + String(args[0])); };
+  }
+}"#;
+
+/// Puts `html` into a live element and reports what the browser built that the allow-list does not allow.
+const INSERT: &str = r#"
+const allowedTags = new Set(["p","br","hr","strong","b","em","i","u","s","del","code","pre","kbd","sup","sub","ul",
+  "ol","li","blockquote","h1","h2","h3","h4","h5","h6","table","thead","tbody","tr","th","td","a","span"]);
+const allowedAttributes = new Set(["href","title","class","data-uuid","data-link","draggable","rel","start"]);
+const box = document.createElement("div");
+box.className = "familiar-xss-box";
+document.body.appendChild(box);
+box.innerHTML = html;
+const found = [];
+for (const element of box.querySelectorAll("*")) {
+  if (!allowedTags.has(element.localName) || element.namespaceURI !== "http://www.w3.org/1999/xhtml")
+    found.push("<" + element.localName + ">");
+  for (const attribute of element.attributes) {
+    if (!allowedAttributes.has(attribute.name)) found.push(attribute.name);
+    if (attribute.name === "href" && !/^(https?:|mailto:)/i.test(element.href)) found.push("href " + element.href);
+  }
+}
+return found.join(", ");"#;
+
+#[wasm_bindgen_test]
+async fn hostile_payloads_render_inert_in_the_page() {
+    let payloads: Vec<String> = serde_json::from_str(PAYLOADS).expect("a JSON array of strings");
+    assert!(payloads.len() >= 100, "{}", payloads.len());
+    Function::new_no_args(TRAP).call0(&JsValue::NULL).unwrap();
+    let insert = Function::new_with_args("html", INSERT);
+    // The control: unsanitised markup is seen by the check and its handler runs (so the check can fail).
+    let control = insert
+        .call1(
+            &JsValue::NULL,
+            &JsValue::from_str("<img src=x onerror=\"alert('control')\">"),
+        )
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(control, "<img>, src, onerror");
+    for payload in &payloads {
+        for (path, html) in [
+            ("renderMarkdown", render_markdown_js(payload)),
+            ("sanitizeHtml", sanitize_html_js(payload)),
+        ] {
+            let found = insert
+                .call1(&JsValue::NULL, &JsValue::from_str(&html))
+                .unwrap()
+                .as_string()
+                .unwrap();
+            assert!(
+                found.is_empty(),
+                "{path}({payload:?}) built {found}: {html}"
+            );
+        }
+    }
+    // Load and error events (images, media, frames) fire after insertion: give them time, then look for traces.
+    TimeoutFuture::new(1_000).await;
+    let fired = Function::new_no_args("return window.__familiarXss.join(' | ');")
+        .call0(&JsValue::NULL)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(
+        fired, "alert:control",
+        "only the unsanitised control may run"
+    );
+    Function::new_no_args(
+        "for (const box of document.querySelectorAll('.familiar-xss-box')) box.remove();",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+}
