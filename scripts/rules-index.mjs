@@ -133,12 +133,13 @@ export function ensureRulesIndex() {
   return building;
 }
 
-/** Searches the rules this user may see: `[{uuid, pack, name, type, score, snippet, link}]`, best first. */
-export async function searchRules(query, { top = 10 } = {}) {
+/** Searches the rules this user may see: `[{uuid, pack, name, type, score, snippet, link}]`, best first;
+ * `passageChars: n` adds each hit's clean passage text (at most n characters) as `text`, to ground an answer. */
+export async function searchRules(query, { top = 10, passageChars } = {}) {
   if (typeof query !== "string") throw new TypeError("search(query): query must be a string");
   const rules = await ensureRulesIndex();
   const userPacks = game.user.isGM ? undefined : status.packs;
-  return rules.search(query, { top, userPacks });
+  return rules.search(query, passageChars ? { top, userPacks, passageChars } : { top, userPacks });
 }
 
 /** A copy of the index's state for the Status view and diagnostics. */

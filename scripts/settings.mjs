@@ -6,6 +6,7 @@ export const SETTINGS = {
   animations: "animations",
   ravenPrefs: "ravenPrefs",
   playersMayUse: "playersMayUse",
+  providerChain: "providerChain",
 };
 
 export function registerSettings({ onRavenSettingChange }) {
@@ -42,6 +43,18 @@ export function registerSettings({ onRavenSettingChange }) {
     type: Boolean,
     default: true,
     onChange: () => onRavenSettingChange(),
+  });
+  registerProviderChain();
+}
+
+/** The GM's AI provider chain (provider-chain.mjs): client scope, so it stays in this browser; keys only sealed.
+ * Never a world setting — those reach every connected client. */
+function registerProviderChain() {
+  game.settings.register(MODULE_ID, SETTINGS.providerChain, {
+    scope: "client",
+    config: false,
+    type: Object,
+    default: { version: 1, providers: [] },
   });
 }
 

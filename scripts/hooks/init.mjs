@@ -5,6 +5,7 @@ import { createApi } from "../api.mjs";
 import { registerSettings } from "../settings.mjs";
 import { refreshRaven } from "../apps/raven-perch.mjs";
 import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
+import { PROVIDER_TEMPLATES, registerProviderMenu } from "../apps/provider-settings.mjs";
 import { runtime } from "../runtime.mjs";
 
 export function listen() {
@@ -14,8 +15,9 @@ export function listen() {
         if (runtime.wasm) refreshRaven();
       },
     });
+    registerProviderMenu();
     // Views are partials of the panel: Foundry registers preloaded templates as partials under their path.
-    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES]);
+    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES, ...PROVIDER_TEMPLATES]);
     const entry = moduleEntry(MODULE_ID);
     if (entry) entry.api = createApi();
   });

@@ -1,24 +1,215 @@
-/** The Ask view: the rules index's best passages for a question, as content links (the offline answer path). */
-import { templatePath } from "../../constants.mjs";
+/**
+ * The Ask view. Every question runs through the rules index first. On the GM's client the best passages then go to
+ * the GM's AI providers (chat-session.mjs) and the answer streams in, rendered only through the bundle's sanitising
+ * Markdown renderer, with its citations as content links, a Stop button, and "Post to chat". With no provider, or
+ * when every provider fails, the view shows the offline answer: the passages themselves, labelled, with the reason.
+ * Players get the offline answer until the GM relay carries their questions.
+ */
+import { t, templatePath } from "../../constants.mjs";
 import { renderTemplate } from "../../compat.mjs";
+import { requireWasm } from "../../runtime.mjs";
 import { searchRules } from "../../rules-index.mjs";
+import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
+import { openProviderSettings } from "../provider-settings.mjs";
+
+/** How many passages ground an answer, and how much of each the prompt carries. */
+const PASSAGES = 6;
+const PASSAGE_CHARS = 1500;
+/** How many index hits an offline answer lists. */
+const OFFLINE_HITS = 8;
+
+/** The answer streaming into each results element: `{askId, text, question, stopped, painted}`. */
+const runs = new WeakMap();
+/** The finished answer of each results element, for "Post to chat". */
+const finished = new WeakMap();
+/** Asks this view started (not the relay's), so closing the panel stops exactly these. */
+const viewAsks = new Set();
+const boundResults = new WeakSet();
+let closeHooked = false;
 
 /** Snippets come as HTML with highlight tags; the view shows their text only (parsed inertly, never executed). */
 function plainText(html) {
   return new DOMParser().parseFromString(String(html ?? ""), "text/html").body.textContent ?? "";
 }
 
-function linkParts(uuid) {
+/** What Foundry's enriched content links carry besides the uuid: the document type, pack and id. */
+function linkParts(target) {
+  const uuid = String(target).split("#")[0];
   const parts = uuid.split(".");
-  return { documentType: parts.length >= 5 ? parts[3] : "Item", id: parts.at(-1) };
+  const typed = parts[0] === "Compendium" ? parts.length >= 5 : parts.length >= 2;
+  return {
+    documentType: typed ? parts.at(-2) : "Item",
+    pack: parts[0] === "Compendium" && parts.length >= 4 ? `${parts[1]}.${parts[2]}` : "",
+    id: parts.at(-1),
+  };
+}
+
+/** Gives the renderer's content links (`<a class="content-link" data-uuid>`) the data Foundry's own links have, so
+ * they open and drag like them. */
+function decorateLinks(root) {
+  for (const link of root.querySelectorAll("a.content-link[data-uuid]")) {
+    const { documentType, pack, id } = linkParts(link.dataset.uuid);
+    link.dataset.type ||= documentType;
+    link.dataset.id ||= id;
+    if (pack) link.dataset.pack ||= pack;
+  }
+}
+
+/** Puts the bundle's sanitised HTML (renderMarkdown output) into `body`; never anything else. */
+function paint(body, html) {
+  body.innerHTML = html;
+  decorateLinks(body);
+}
+
+function listenForPanelClose() {
+  if (closeHooked) return;
+  closeHooked = true;
+  // Closing the panel stops what the view was streaming (the class is named the same on every core version).
+  Hooks.on("closeFamiliarRavenPanel", () => {
+    for (const askId of viewAsks) cancelAnswer(askId);
+  });
 }
 
 export async function ask(form, results) {
   const question = new FormData(form).get("question")?.toString().trim() ?? "";
   if (!question) return;
+  bindResults(results);
+  listenForPanelClose();
+  stop(results);
   results.setAttribute("aria-busy", "true");
-  const hits = await searchRules(question, { top: 8 });
-  const view = hits.map((hit) => ({ ...hit, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
-  results.innerHTML = await renderTemplate(templatePath("views/ask-results.hbs"), { hits: view, offline: true });
-  results.removeAttribute("aria-busy");
+  try {
+    if (!game.user.isGM) {
+      const hits = await searchRules(question, { top: OFFLINE_HITS });
+      await showOffline(results, hits, {});
+      return;
+    }
+    const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS });
+    await streamAnswer(question, hits, results);
+  } finally {
+    results.removeAttribute("aria-busy");
+  }
+}
+
+/** The index's passages as the offline answer, labelled, with why no provider answered. */
+async function showOffline(results, hits, { reason, attempts = [], setup = false }) {
+  const view = hits.slice(0, OFFLINE_HITS).map((hit) => ({ ...hit, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
+  const lines = attempts.map((attempt) => t("Ask.AttemptLine", { provider: attempt.provider, status: attempt.status ?? "—", error: attempt.error }));
+  results.innerHTML = await renderTemplate(templatePath("views/ask-results.hbs"), { hits: view, offline: true, reason, attempts: lines, setup });
+}
+
+function offlineReason(answer) {
+  const code = answer.offlineReason?.code ?? "allFailed";
+  return t(`Ask.Offline.${code}`);
+}
+
+async function renderAnswer(results, context, html) {
+  results.innerHTML = await renderTemplate(templatePath("views/ask-answer.hbs"), context);
+  paint(results.querySelector("[data-familiar-answer-body]"), html);
+}
+
+async function streamAnswer(question, hits, results) {
+  const run = { askId: null, text: "", question, stopped: false, painted: 0 };
+  runs.set(results, run);
+  finished.delete(results);
+  await renderAnswer(results, { question, status: t("Ask.Thinking") }, "");
+  const body = results.querySelector("[data-familiar-answer-body]");
+  const status = results.querySelector("[data-familiar-answer-status]");
+  const repaint = () => {
+    run.painted = 0;
+    if (results.isConnected && runs.get(results) === run) paint(body, requireWasm().renderMarkdown(run.text));
+  };
+  const onEvent = (event) => {
+    if (event.type === "started") {
+      run.askId = event.askId;
+      viewAsks.add(event.askId);
+      if (run.stopped) cancelAnswer(event.askId);
+    }
+    // The panel closed or another view replaced this one: nobody reads the rest.
+    if (!results.isConnected || runs.get(results) !== run) {
+      if (run.askId !== null) cancelAnswer(run.askId);
+      return;
+    }
+    if (event.type === "started") status.textContent = t("Ask.AnsweringWith", { provider: event.provider });
+    if (event.type === "reset") {
+      run.text = "";
+      status.textContent = t("Ask.Retrying", { reason: event.reason });
+      repaint();
+    }
+    if (event.type === "delta") {
+      run.text += event.text;
+      run.painted ||= requestAnimationFrame(repaint);
+    }
+  };
+  let answer;
+  try {
+    answer = await answerFromProviders(question, hits, onEvent);
+  } catch (error) {
+    console.error("Familiar |", error);
+    if (runs.get(results) === run) await showOffline(results, hits, { reason: t("Ask.Offline.config", { error: error?.message ?? String(error) }) });
+    return;
+  } finally {
+    viewAsks.delete(run.askId);
+    cancelAnimationFrame(run.painted);
+  }
+  if (!results.isConnected || runs.get(results) !== run) return;
+  runs.delete(results);
+  if (answer === null) {
+    await renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, requireWasm().renderMarkdown(run.text));
+    return;
+  }
+  if (answer.offline) {
+    const code = answer.offlineReason?.code;
+    await showOffline(results, hits, { reason: offlineReason(answer), attempts: answer.attempts ?? [], setup: code === "noProviders" });
+    return;
+  }
+  finished.set(results, { question, answer });
+  const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
+  await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, answer.html);
+}
+
+/** Stops the answer streaming into `results`, if any (Stop, or a new question). */
+function stop(results) {
+  const run = runs.get(results);
+  if (!run) return;
+  run.stopped = true;
+  if (run.askId !== null) cancelAnswer(run.askId);
+}
+
+/** Posts the finished answer as a chat message: public, or whispered to the asker. */
+async function postAnswer(results) {
+  const entry = finished.get(results);
+  if (!entry) return;
+  const { question, answer } = entry;
+  const audience = results.querySelector("[data-familiar-post-audience]")?.value ?? "public";
+  const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
+  const holder = document.createElement("div");
+  holder.innerHTML = await renderTemplate(templatePath("views/ask-chat.hbs"), { question, citations, provider: answer.provider });
+  paint(holder.querySelector("[data-familiar-answer-body]"), answer.html);
+  const message = {
+    content: holder.innerHTML,
+    speaker: ChatMessage.getSpeaker({ alias: t("Ask.ChatSpeaker") }),
+  };
+  if (audience === "self") message.whisper = [game.user.id];
+  await ChatMessage.create(message);
+  const button = results.querySelector('[data-familiar-ask-action="post"]');
+  if (button) button.textContent = t("Ask.Posted");
+}
+
+const ACTIONS = {
+  stop: (results) => stop(results),
+  post: (results) => postAnswer(results),
+  setup: () => openProviderSettings(),
+};
+
+function bindResults(results) {
+  if (boundResults.has(results)) return;
+  boundResults.add(results);
+  results.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-familiar-ask-action]");
+    if (!action) return;
+    Promise.resolve(ACTIONS[action.dataset.familiarAskAction]?.(results)).catch((error) => {
+      console.error("Familiar |", error);
+      ui.notifications.error(error?.message ?? String(error));
+    });
+  });
 }
