@@ -41,6 +41,8 @@ enum Command {
     BenchArt(commands::bench_art::BenchArtArgs),
     /// Encounter generator statistics and XP/generation timings (table on stderr, JSON on stdout).
     BenchEncounter(commands::bench_encounter::BenchEncounterArgs),
+    /// The GM relay against a scripted provider: p95 wait, fairness with a flooder, 500 sessions, state memory.
+    BenchRelay(commands::bench_relay::BenchRelayArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::BenchEncounter(args) => commands::bench_encounter::run(args),
         Command::Art(args) => commands::art::run(args),
         Command::BenchArt(args) => commands::bench_art::run(args),
+        Command::BenchRelay(args) => commands::bench_relay::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

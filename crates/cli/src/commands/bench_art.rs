@@ -131,7 +131,7 @@ pub fn run(args: BenchArtArgs) -> Result<(), CliError> {
     }
     let total_s = started.elapsed().as_secs_f64();
     drop(server);
-    let (rss, peak) = memory_kib();
+    let (rss, peak) = super::memory_kib();
     let share = saved as f64 / args.images.max(1) as f64;
     let pct = |v: &mut Vec<f64>, q: f64| {
         v.sort_by(f64::total_cmp);
@@ -167,17 +167,4 @@ pub fn run(args: BenchArtArgs) -> Result<(), CliError> {
     });
     println!("{summary}");
     Ok(())
-}
-
-/// Resident and peak memory from /proc (Linux); zeros elsewhere.
-fn memory_kib() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }

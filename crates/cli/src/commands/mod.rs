@@ -4,6 +4,7 @@ pub mod art;
 pub mod ask;
 pub mod bench_art;
 pub mod bench_encounter;
+pub mod bench_relay;
 pub mod bench_rules;
 pub mod encounter;
 pub mod eval_rules;
@@ -17,6 +18,19 @@ pub mod xp;
 /// calls are seconds apart, so only back-to-back requests share a connection.
 pub(crate) const POOLED_CONNECTION_MAX_AGE: std::time::Duration =
     std::time::Duration::from_millis(500);
+
+/// Resident and peak memory of this process in KiB from /proc (Linux; zeros elsewhere), for the benchmarks.
+pub(crate) fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
 
 /// Why a subcommand failed; printed to stderr, with a non-zero exit.
 #[derive(Debug, thiserror::Error)]
