@@ -1,14 +1,18 @@
 /**
- * The GM's rules chat: one wasm `ChatSession` built from this browser's provider chain (provider-chain.mjs), with
- * the localised system prompt and the GM's language. It keeps the circuit breakers and the conversation, and is
- * rebuilt when the chain changes. Keys go from the key store into the session and from there only into request
- * headers to the providers.
+ * The GM's rules chat: wasm `ChatSession`s built from this browser's provider chain (provider-chain.mjs), with
+ * the localised system prompt. Each conversation has its own session — the GM's, and one per player asking through
+ * the relay — so one user's questions never enter another's prompt history; each keeps its circuit breakers and
+ * conversation, and all are rebuilt when the chain changes. Keys go from the key store into the sessions and from
+ * there only into request headers to the providers.
  */
 import { t } from "./constants.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { chainSignature, loadChain, sessionProviders } from "./provider-chain.mjs";
 
-let current = null; // {session, signature}
+/** The GM's own conversation; relayed questions use the asker's user id. */
+const GM_CONVERSATION = "gm";
+/** conversation → {session, signature} */
+const sessions = new Map();
 
 /** The user's Foundry language by name ("English", "Deutsch"), which models follow better than a code. */
 export function languageName(lang = game.i18n.lang) {
@@ -19,27 +23,32 @@ export function languageName(lang = game.i18n.lang) {
   }
 }
 
-/** The session for the current chain (an empty chain gives a session that answers offline). Throws when the stored
- * chain cannot be used (a malformed entry), with the session's own message. */
-async function gmSession() {
+/** The conversation's session for the current chain (an empty chain gives a session that answers offline). Throws
+ * when the stored chain cannot be used (a malformed entry), with the session's own message. */
+async function gmSession(conversation, language) {
   const chain = loadChain();
-  const signature = chainSignature(chain);
-  if (current?.signature === signature) return current.session;
+  const signature = `${chainSignature(chain)}|${language}`;
+  if (sessions.get(conversation)?.signature === signature) return sessions.get(conversation).session;
   const providers = await sessionProviders(chain);
   // Another ask may have built it while the keys were being opened.
-  if (current?.signature === signature) return current.session;
-  dropChatSession();
-  const session = new (requireWasm().ChatSession)({ providers, systemPrompt: t("Ask.SystemPrompt"), language: languageName() });
-  current = { session, signature };
+  if (sessions.get(conversation)?.signature === signature) return sessions.get(conversation).session;
+  dropSession(conversation);
+  const session = new (requireWasm().ChatSession)({ providers, systemPrompt: t("Ask.SystemPrompt"), language: languageName(language) });
+  sessions.set(conversation, { session, signature });
   return session;
 }
 
-/** Stops every answer in flight and forgets the session (the chain changed). */
+function dropSession(conversation) {
+  const entry = sessions.get(conversation);
+  if (!entry) return;
+  entry.session.cancelAll();
+  entry.session.free();
+  sessions.delete(conversation);
+}
+
+/** Stops every answer in flight and forgets the sessions (the chain changed). */
 export function dropChatSession() {
-  if (!current) return;
-  current.session.cancelAll();
-  current.session.free();
-  current = null;
+  for (const conversation of [...sessions.keys()]) dropSession(conversation);
 }
 
 /**
@@ -47,20 +56,24 @@ export function dropChatSession() {
  * `passages` are rules-index hits with `text` (`searchRules(question, {passageChars})`), already limited to what the
  * asker may see. `onEvent` gets `started` (with the `askId` to cancel), `delta`, `reset` and `done` events.
  * Resolves with the session's answer — offline, with its reason, when no provider could answer — or null once
- * cancelled. Only the GM's client holds the keys, so only it may call this.
+ * cancelled. `conversation` (the asking player's id for the relay; the GM's own by default) picks the history, and
+ * `language` (a Foundry language code) the answer's language. Only the GM's client holds the keys, so only it may
+ * call this.
  */
-export async function answerFromProviders(question, passages, onEvent) {
+export async function answerFromProviders(question, passages, onEvent, { conversation = GM_CONVERSATION, language = game.i18n.lang } = {}) {
   if (!game.user.isGM) throw new Error("Familiar | only the GM's client asks the AI providers");
-  const session = await gmSession();
+  const session = await gmSession(conversation, language);
   return session.ask(question, passages, onEvent);
 }
 
-/** Stops one answer (the Stop button); false when it had already finished. */
-export function cancelAnswer(askId) {
-  return current?.session.cancel(askId) ?? false;
+/** Stops one answer (the Stop button) of a conversation; false when it had already finished. */
+export function cancelAnswer(askId, conversation = GM_CONVERSATION) {
+  return sessions.get(conversation)?.session.cancel(askId) ?? false;
 }
 
-/** Provider requests still being read, for diagnostics and tests. */
+/** Provider requests still being read in every conversation, for diagnostics and tests. */
 export function openProviderRequests() {
-  return current?.session.openRequests() ?? 0;
+  let open = 0;
+  for (const { session } of sessions.values()) open += session.openRequests();
+  return open;
 }

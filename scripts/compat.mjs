@@ -69,6 +69,21 @@ export function progressNotice(message) {
   return { update: () => {}, done: (text) => ui.notifications.info(text) };
 }
 
+/**
+ * Whether `user` (not necessarily this page's) may open `pack`: v11+ per-pack ownership through
+ * `CompendiumCollection#getUserLevel(user)` (foundryvtt.com/api/classes/foundry.documents.collections.CompendiumCollection.html),
+ * v10's `private` flag (GM only) before.
+ */
+export function packVisibleTo(pack, user) {
+  if (!pack || !user) return false;
+  if (user.isGM) return true;
+  if (typeof pack.getUserLevel === "function") {
+    const observer = globalThis.CONST?.DOCUMENT_OWNERSHIP_LEVELS?.OBSERVER ?? 2;
+    return pack.getUserLevel(user) >= observer;
+  }
+  return !(pack.private ?? pack.metadata?.private);
+}
+
 /** The module's entry in `game.modules`. */
 export function moduleEntry(id) {
   return game.modules.get(id);

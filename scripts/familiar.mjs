@@ -7,5 +7,6 @@ import * as init from "./hooks/init.mjs";
 import * as ready from "./hooks/ready.mjs";
 import * as getSceneControlButtons from "./hooks/getSceneControlButtons.mjs";
 import * as documentChanges from "./hooks/documentChanges.mjs";
+import * as userConnected from "./hooks/userConnected.mjs";
 
-for (const hook of [init, ready, getSceneControlButtons, documentChanges]) hook.listen();
+for (const hook of [init, ready, getSceneControlButtons, documentChanges, userConnected]) hook.listen();

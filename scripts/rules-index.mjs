@@ -5,7 +5,7 @@
  * update it in place.
  */
 import { t } from "./constants.mjs";
-import { progressNotice } from "./compat.mjs";
+import { packVisibleTo, progressNotice } from "./compat.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { deleteBlob, loadBlob, saveBlob } from "./storage.mjs";
 
@@ -134,12 +134,23 @@ export function ensureRulesIndex() {
 }
 
 /** Searches the rules this user may see: `[{uuid, pack, name, type, score, snippet, link}]`, best first;
- * `passageChars: n` adds each hit's clean passage text (at most n characters) as `text`, to ground an answer. */
-export async function searchRules(query, { top = 10, passageChars } = {}) {
+ * `passageChars: n` adds each hit's clean passage text (at most n characters) as `text`, to ground an answer.
+ * `user`: whose visibility applies (the GM's relay searches for the player who asked); this page's user by default. */
+export async function searchRules(query, { top = 10, passageChars, user = game.user } = {}) {
   if (typeof query !== "string") throw new TypeError("search(query): query must be a string");
   const rules = await ensureRulesIndex();
-  const userPacks = game.user.isGM ? undefined : status.packs;
+  const userPacks = packsFor(user);
   return rules.search(query, passageChars ? { top, userPacks, passageChars } : { top, userPacks });
+}
+
+/** The indexed packs `user` may search, or undefined for all (a GM). Bestiaries are the GM's only. */
+function packsFor(user) {
+  if (user.isGM) return undefined;
+  if (user === game.user) return status.packs;
+  return status.packs.filter((id) => {
+    const pack = game.packs.get(id);
+    return pack?.documentName !== "Actor" && packVisibleTo(pack, user);
+  });
 }
 
 /** A copy of the index's state for the Status view and diagnostics. */

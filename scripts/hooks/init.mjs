@@ -7,12 +7,15 @@ import { refreshRaven } from "../apps/raven-perch.mjs";
 import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
 import { PROVIDER_TEMPLATES, registerProviderMenu } from "../apps/provider-settings.mjs";
 import { runtime } from "../runtime.mjs";
+import { playersMayAskChanged } from "../relay.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
     registerSettings({
       onRavenSettingChange: () => {
-        if (runtime.wasm) refreshRaven();
+        if (!runtime.wasm) return;
+        refreshRaven();
+        playersMayAskChanged();
       },
     });
     registerProviderMenu();

@@ -9,6 +9,8 @@ import { refreshRaven } from "../apps/raven-perch.mjs";
 import { wasmReady } from "../wasm.mjs";
 import { startPresence } from "../presence.mjs";
 import { ensureRulesIndex } from "../rules-index.mjs";
+import { startRelay } from "../relay.mjs";
+import { resumeRelayed } from "../apps/views/ask.mjs";
 
 async function start() {
   performance.mark(MARKS.foundryReady);
@@ -24,7 +26,10 @@ async function start() {
   }
   markStarted(wasm, environment);
   startPresence(wasm.buildInfo().version);
+  startRelay();
   await refreshRaven();
+  // A question this tab was waiting for before a reload: its answer comes back into the Ask view.
+  resumeRelayed();
   performance.mark(MARKS.ravenInteractive);
   // Build or load the rules index after the raven is usable, so start-up never waits for it.
   if (environment.pf2e) ensureRulesIndex().catch((error) => console.error("Familiar | rules index failed", error));

@@ -3,7 +3,8 @@
  * the GM's AI providers (chat-session.mjs) and the answer streams in, rendered only through the bundle's sanitising
  * Markdown renderer, with its citations as content links, a Stop button, and "Post to chat". With no provider, or
  * when every provider fails, the view shows the offline answer: the passages themselves, labelled, with the reason.
- * Players get the offline answer until the GM relay carries their questions.
+ * A player's question goes to the active GM through the relay (relay.mjs) and streams back the same way; with no
+ * GM online, or when the GM does not let players ask, the player gets the offline answer with that notice.
  */
 import { t, templatePath } from "../../constants.mjs";
 import { renderTemplate } from "../../compat.mjs";
@@ -11,6 +12,7 @@ import { requireWasm } from "../../runtime.mjs";
 import { searchRules } from "../../rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
+import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
 
 /** How many passages ground an answer, and how much of each the prompt carries. */
 const PASSAGES = 6;
@@ -22,8 +24,10 @@ const OFFLINE_HITS = 8;
 const runs = new WeakMap();
 /** The finished answer of each results element, for "Post to chat". */
 const finished = new WeakMap();
-/** Asks this view started (not the relay's), so closing the panel stops exactly these. */
+/** Asks this view started (not the relay's), so closing the panel stops exactly these; and a player's questions to
+ * the GM by request id. */
 const viewAsks = new Set();
+const relayedAsks = new Set();
 const boundResults = new WeakSet();
 let closeHooked = false;
 
@@ -67,6 +71,7 @@ function listenForPanelClose() {
   // Closing the panel stops what the view was streaming (the class is named the same on every core version).
   Hooks.on("closeFamiliarRavenPanel", () => {
     for (const askId of viewAsks) cancelAnswer(askId);
+    for (const requestId of relayedAsks) cancelGm(requestId);
   });
 }
 
@@ -79,8 +84,10 @@ export async function ask(form, results) {
   results.setAttribute("aria-busy", "true");
   try {
     if (!game.user.isGM) {
+      const relay = relayStatus();
+      if (relay.open) return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent));
       const hits = await searchRules(question, { top: OFFLINE_HITS });
-      await showOffline(results, hits, {});
+      await showOffline(results, hits, { reason: relay.reason === "notPlayer" ? undefined : t(`Ask.Offline.${relay.reason}`) });
       return;
     }
     const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS });
@@ -167,11 +174,93 @@ async function streamAnswer(question, hits, results) {
   await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, answer.html);
 }
 
+/** What a relay error tells the player: the rate limit and budget in their own words, else the relay's text. */
+function relayErrorText(event) {
+  const error = event.error ?? {};
+  if (error.code === "rateLimited") return t("Ask.Relay.RateLimited", { seconds: Math.ceil((error.retryAfterMs ?? 0) / 1000) });
+  if (error.code === "budgetExhausted") return t("Ask.Relay.BudgetExhausted");
+  if (error.code === "playersMayNotAsk") return t("Ask.Offline.playersMayNotAsk");
+  if (error.code === "gmLeft") return t("Ask.Relay.GmLeft");
+  return t("Ask.Relay.Failed", { error: event.errorMessage ?? error.code ?? "" });
+}
+
+/**
+ * A player's question through the GM relay: `start(onEvent)` asks (or resumes) and returns `{requestId, done}`.
+ * Each `text` event carries the whole answer so far; the final answer's citations are content links already.
+ */
+async function streamRelayed(question, results, start) {
+  const run = { relayed: true, requestId: null, text: "", question, stopped: false, painted: 0 };
+  runs.set(results, run);
+  finished.delete(results);
+  await renderAnswer(results, { question, status: t("Ask.Relay.Asking") }, "");
+  const body = results.querySelector("[data-familiar-answer-body]");
+  const status = results.querySelector("[data-familiar-answer-status]");
+  const current = () => results.isConnected && runs.get(results) === run;
+  const repaint = () => {
+    run.painted = 0;
+    if (current()) paint(body, requireWasm().renderMarkdown(run.text));
+  };
+  const onEvent = (event) => {
+    if (!current()) return;
+    if (event.type === "accepted") status.textContent = t(event.queued ? "Ask.Relay.Queued" : "Ask.Relay.Answering");
+    if (event.type === "reset") {
+      run.text = "";
+      status.textContent = t("Ask.Retrying", { reason: event.reason });
+      repaint();
+    }
+    if (event.type === "text") {
+      run.text = event.text;
+      run.painted ||= requestAnimationFrame(repaint);
+    }
+  };
+  listenForPanelClose();
+  const asked = start(onEvent);
+  run.requestId = asked.requestId;
+  relayedAsks.add(asked.requestId);
+  const last = await asked.done.finally(() => relayedAsks.delete(asked.requestId));
+  cancelAnimationFrame(run.painted);
+  if (!current()) {
+    cancelGm(run.requestId);
+    return;
+  }
+  runs.delete(results);
+  const markdown = (text) => requireWasm().renderMarkdown(text);
+  if (last.type === "stopped") return renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, markdown(run.text));
+  if (last.type === "error") return renderAnswer(results, { question, status: relayErrorText(last), stopped: true }, markdown(run.text));
+  const answer = last.answer;
+  if (answer.offline) {
+    return renderAnswer(results, { question, status: t(`Ask.Offline.${answer.reason?.code ?? "allFailed"}`), stopped: true }, markdown(answer.text));
+  }
+  const html = markdown(answer.text);
+  finished.set(results, { question, answer: { ...answer, html } });
+  const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
+  await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, html);
+}
+
+/** After a reload: the question this tab was waiting for comes back into the Ask view, now if it is showing, else
+ * when the panel next renders it. */
+export function resumeRelayed() {
+  const last = pendingQuestions().at(-1);
+  if (!last) return;
+  const tryResume = () => {
+    const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+    if (!results) return false;
+    bindResults(results);
+    streamRelayed(last.question, results, (onEvent) => last.resume(onEvent)).catch((error) => console.error("Familiar |", error));
+    return true;
+  };
+  if (tryResume()) return;
+  const hook = Hooks.on("renderFamiliarRavenPanel", () => {
+    if (tryResume()) Hooks.off("renderFamiliarRavenPanel", hook);
+  });
+}
+
 /** Stops the answer streaming into `results`, if any (Stop, or a new question). */
 function stop(results) {
   const run = runs.get(results);
   if (!run) return;
   run.stopped = true;
+  if (run.relayed) return void cancelGm(run.requestId);
   if (run.askId !== null) cancelAnswer(run.askId);
 }
 

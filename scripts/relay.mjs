@@ -1,0 +1,241 @@
+/**
+ * The player relay. Players hold no provider key: their questions go to the active GM's client, whose wasm `Relay`
+ * decides what to do with each (validation, 100 a minute per user, daily budgets, fair queues, resume), runs the
+ * questions it starts through the GM's providers, and streams the answers back. A player's page holds a wasm
+ * `RelayPlayer` that builds its messages and reads the GM's. This file only forwards texts to the user an action
+ * names (relay-transport.mjs) and runs provider calls; it never reads a relayed message itself.
+ */
+import { getSetting, SETTINGS } from "./settings.mjs";
+import { requireWasm } from "./runtime.mjs";
+import { searchRules } from "./rules-index.mjs";
+import { answerFromProviders, cancelAnswer } from "./chat-session.mjs";
+import { sendTo, startTransport } from "./relay-transport.mjs";
+
+/** The passages grounding a relayed answer, as for the GM's own questions. */
+const PASSAGES = 6;
+const PASSAGE_CHARS = 1500;
+/** Questions waiting for their answer, kept across a reload of this tab: `[{requestId, question}]`. */
+const PENDING_KEY = "familiar.relay.pending";
+/** A player who disconnects gets this long to come back (a reload) before their questions are dropped. */
+const LEFT_GRACE_MS = 20000;
+
+let relay = null; // GM: wasm Relay
+let player = null; // player: wasm RelayPlayer
+let tickTimer = null;
+/** call → {askId, cancelled} for provider calls this GM runs. */
+const calls = new Map();
+/** requestId → onEvent for the questions this page waits for. */
+const listeners = new Map();
+const leaving = new Map();
+
+const now = () => Date.now();
+
+function isActiveGm() {
+  return game.user.isGM && game.users.activeGM?.id === game.user.id;
+}
+
+/** Starts the relay on this page (at `ready`, once the bundle is loaded). */
+export function startRelay() {
+  const wasm = requireWasm();
+  if (game.user.isGM) {
+    relay = new wasm.Relay({ playersMayAsk: getSetting(SETTINGS.playersMayUse) });
+  } else {
+    player = new wasm.RelayPlayer(game.user.id);
+  }
+  startTransport(onMessage);
+}
+
+function onMessage(senderId, text) {
+  if (relay) {
+    if (isActiveGm()) apply(relay.receive(senderId, text, now()));
+    return;
+  }
+  if (player && senderId === game.users.activeGM?.id) dispatch(player.receive(text));
+}
+
+// ---- GM side ----
+
+/** Carries out the relay's actions: forward texts, start and cancel provider calls, log refusals. */
+function apply(actions) {
+  for (const action of actions) {
+    if (action.type === "send") sendTo(action.userId, action.message);
+    else if (action.type === "start") runCall(action);
+    else if (action.type === "cancel") cancelCall(action.call);
+    else if (action.type === "rejected") console.debug("Familiar | relay refused a message", action.userId, action.errorMessage);
+  }
+  scheduleTick();
+}
+
+function scheduleTick() {
+  clearTimeout(tickTimer);
+  const at = relay?.nextDeadline();
+  if (at === undefined) return;
+  tickTimer = setTimeout(() => apply(relay.tick(now())), Math.max(0, at - now()));
+}
+
+function cancelCall(call) {
+  const entry = calls.get(call);
+  if (!entry) return;
+  entry.cancelled = true;
+  if (entry.askId !== null) cancelAnswer(entry.askId, entry.conversation);
+}
+
+/** One started question: passages from the GM's rules index limited to the packs the asker may open, then the
+ * GM's providers. */
+async function runCall({ call, userId, question, language }) {
+  const entry = { askId: null, cancelled: false, conversation: userId };
+  calls.set(call, entry);
+  const onEvent = (event) => {
+    if (event.type === "started") {
+      entry.askId = event.askId;
+      if (entry.cancelled) cancelAnswer(event.askId, userId);
+    }
+    if (entry.cancelled) return;
+    if (event.type === "delta") apply(relay.onDelta(call, event.text, now()));
+    if (event.type === "reset") apply(relay.onReset(call, String(event.reason ?? ""), now()));
+  };
+  try {
+    const asker = game.users.get(userId);
+    if (!asker) throw new Error(`no user ${userId}`);
+    const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS, user: asker });
+    if (entry.cancelled) return;
+    // The asker's own conversation: another player's questions never reach this prompt.
+    const answer = await answerFromProviders(question, hits, onEvent, { conversation: userId, language });
+    if (entry.cancelled) return;
+    apply(answer === null ? relay.onFailed(call, "the answer was stopped", now()) : relay.onFinal(call, answer, now()));
+  } catch (error) {
+    console.error("Familiar | relayed question failed", error);
+    if (!entry.cancelled) apply(relay.onFailed(call, error?.message ?? String(error), now()));
+  } finally {
+    calls.delete(call);
+  }
+}
+
+/** New relay settings on the GM's client (`Relay` configuration keys); unknown keys throw. */
+export function configureRelay(config) {
+  if (!relay) throw new Error("Familiar | only the GM's client runs the relay");
+  apply(relay.configure({ playersMayAsk: getSetting(SETTINGS.playersMayUse), ...config }, now()));
+}
+
+/** The world setting changed: players may ask or not from now on. */
+export function playersMayAskChanged() {
+  if (relay) apply(relay.configure({ ...relay.config(), playersMayAsk: getSetting(SETTINGS.playersMayUse) }, now()));
+}
+
+/** A user connected or left. On the GM's client a player who stays away past the grace period loses their waiting
+ * questions; on a player's, the last GM leaving ends the questions waiting for them. */
+export function userActivity(user, connected) {
+  if (player && !connected && user.isGM && !game.users.activeGM) return gmLeft();
+  clearTimeout(leaving.get(user.id));
+  leaving.delete(user.id);
+  if (connected || !relay) return;
+  leaving.set(user.id, setTimeout(() => {
+    leaving.delete(user.id);
+    if (!game.users.get(user.id)?.active) apply(relay.userLeft(user.id, now()));
+  }, LEFT_GRACE_MS));
+}
+
+// ---- player side ----
+
+function loadPending() {
+  try {
+    const list = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? "[]");
+    return Array.isArray(list) ? list.filter((entry) => typeof entry?.requestId === "string" && typeof entry?.question === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function savePending(list) {
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify(list));
+}
+
+function dispatch(event) {
+  const requestId = event.requestId;
+  if (!requestId || !listeners.has(requestId)) return;
+  if (event.type === "resync") {
+    sendTo(game.users.activeGM.id, event.message);
+    return;
+  }
+  listeners.get(requestId)(event);
+  if (event.type === "final" || event.type === "error") {
+    listeners.delete(requestId);
+    savePending(loadPending().filter((entry) => entry.requestId !== requestId));
+  }
+}
+
+/** The last GM left: the questions waiting for them end with a `gmLeft` error (the GM's relay went with them). */
+function gmLeft() {
+  for (const [requestId, listener] of [...listeners]) {
+    listeners.delete(requestId);
+    player.cancel(requestId);
+    listener({ type: "error", requestId, error: { code: "gmLeft" } });
+  }
+  savePending([]);
+}
+
+/** Whether this player's questions can go to a GM: `{open: true}`, or `{open: false, reason: "noGm" |
+ * "playersMayNotAsk"}`. */
+export function relayStatus() {
+  if (!player) return { open: false, reason: "notPlayer" };
+  if (!getSetting(SETTINGS.playersMayUse)) return { open: false, reason: "playersMayNotAsk" };
+  if (!game.users.activeGM) return { open: false, reason: "noGm" };
+  return { open: true };
+}
+
+function waitFor(requestId, onEvent) {
+  return new Promise((resolve) => {
+    listeners.set(requestId, (event) => {
+      onEvent(event);
+      if (event.type === "final" || event.type === "error" || event.type === "stopped") resolve(event);
+    });
+  });
+}
+
+/**
+ * Asks the active GM. `onEvent` gets the `RelayPlayer` events for this question (`accepted`, `text` with the whole
+ * answer so far, `reset`, `final`, `error`); resolves with `{requestId, done}`, `done` settling with the last event.
+ * A question the GM would refuse anyway resolves `done` at once with its error.
+ */
+export function askGm(question, onEvent) {
+  const asked = player.ask({ question, language: game.i18n.lang });
+  if (!asked.ok) {
+    const event = { type: "error", requestId: null, error: asked.error, errorMessage: asked.error.message };
+    onEvent(event);
+    return { requestId: null, done: Promise.resolve(event) };
+  }
+  savePending([...loadPending(), { requestId: asked.requestId, question }]);
+  const done = waitFor(asked.requestId, onEvent);
+  sendTo(game.users.activeGM.id, asked.message);
+  return { requestId: asked.requestId, done };
+}
+
+/** Stops waiting for a question (its `done` settles with `{type: "stopped"}`) and tells the GM to stop it. */
+export function cancelGm(requestId) {
+  const listener = listeners.get(requestId);
+  if (!player || !listener) return;
+  listeners.delete(requestId);
+  listener({ type: "stopped", requestId });
+  savePending(loadPending().filter((entry) => entry.requestId !== requestId));
+  const message = player.cancel(requestId);
+  if (game.users.activeGM) sendTo(game.users.activeGM.id, message);
+}
+
+/** After a reload: the question this tab was waiting for last (the Ask view shows one answer at a time, so older
+ * ones are forgotten), as `[{requestId, question, resume(onEvent)}]`; `resume` asks the GM for the answer again
+ * and returns what `askGm` does. */
+export function pendingQuestions() {
+  if (!player || !game.users.activeGM) return [];
+  const last = loadPending().slice(-1);
+  savePending(last);
+  return last.map(({ requestId, question }) => ({
+    requestId,
+    question,
+    resume(onEvent) {
+      const done = waitFor(requestId, onEvent);
+      sendTo(game.users.activeGM.id, player.resume(requestId));
+      return { requestId, done };
+    },
+  }));
+}
+

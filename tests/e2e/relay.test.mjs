@@ -1,0 +1,268 @@
+// The player relay between real pages over the harness's socket.io server: a GM page with a provider on our fake
+// server, player A asking through the raven and reading a streamed, cited answer, and player B, whose page,
+// storage and received socket frames must never hold the key, A's question or A's answer. v13 carries the relay
+// in targeted user queries, v12 in payloads sealed per recipient on the module socket. Also: no GM online →
+// the offline answer with its notice; the rate limit → a clear message; a reload mid-answer → the answer arrives.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { after, before, test } from "node:test";
+import { closeBrowser, launchBrowser } from "../support/browser.mjs";
+import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
+import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { ravenInteractive } from "./waits.mjs";
+
+const KEY = "sk-e2e-RELAY-7311-do-not-leak";
+const QUESTION = "how do I catch my breath after a fight?";
+const BREATH = "Catch Your Breath";
+/** A pack only the GM may open: the GM's relay must not ground a player's answer in it. */
+const SECRETS = {
+  file: path.join(REPO, "tests/e2e/fixtures/gm-secrets.jsonl"),
+  meta: { id: "familiar-test.gm-secrets", label: "GM Secrets (test)", type: "Item", private: true, documents: 2 },
+};
+
+let browser;
+let harness;
+let fake;
+let fakeUrl;
+
+before(async () => {
+  requireBuild();
+  fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/provider-server.mjs"), "--port", "0"], { stdio: ["pipe", "pipe", "inherit"] });
+  const [line] = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
+  fakeUrl = `http://127.0.0.1:${Number(line)}`;
+  browser = await launchBrowser();
+  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [SECRETS.file], packsMeta: [SECRETS.meta] });
+});
+
+after(async () => {
+  await closeBrowser(browser);
+  await harness?.close();
+  fake?.stdin.end();
+  fake?.kill();
+});
+
+/** A page for `user` whose every received websocket frame is recorded from the first one on. */
+async function openRecorded(profile, user) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+  const frames = [];
+  context.on("page", (page) => page.on("websocket", (socket) => socket.on("framereceived", (frame) => frames.push(String(frame.payload)))));
+  const opened = await openGame(browser, harness, { profile, user, context });
+  return { ...opened, frames };
+}
+
+/** The GM's provider chain: one provider on the fake server, set up through the settings form. */
+async function configureProvider(page, prefix, model) {
+  await ravenInteractive(page);
+  await page.evaluate(() => {
+    const menu = game.settings.menus.get("familiar.providers");
+    new menu.type().render(true);
+  });
+  const form = page.locator("#familiar-providers form");
+  await form.waitFor();
+  await form.getByRole("button", { name: "Add provider" }).click();
+  const row = form.locator(".familiar-provider").last();
+  await row.getByLabel("Name").fill(prefix);
+  await row.getByLabel("Format").selectOption("openai");
+  await row.getByLabel("Base URL").fill(`${fakeUrl}/${prefix}/v1`);
+  await row.getByLabel("Model", { exact: true }).fill(model);
+  await row.getByLabel("API key").fill(KEY);
+  await form.getByRole("button", { name: "Save" }).click();
+  await page.locator("#familiar-providers").waitFor({ state: "detached" });
+}
+
+async function openAsk(page) {
+  await ravenInteractive(page);
+  const panel = page.locator("#familiar-panel");
+  if (!(await panel.isVisible())) await page.locator("#familiar-raven").click();
+  const selected = panel.locator('[aria-selected="true"]', { hasText: "Ask" });
+  await panel.getByRole("tab").first().waitFor();
+  if (!(await selected.count())) await panel.getByRole("tab", { name: "Ask" }).click();
+  await selected.waitFor();
+  return panel;
+}
+
+async function ask(panel, question = QUESTION) {
+  await panel.getByRole("searchbox").fill(question);
+  await panel.getByRole("button", { name: "Ask", exact: true }).click();
+}
+
+/** Everything a page keeps or shows: its DOM, local and session storage, and its IndexedDB records. */
+function pageContents(page) {
+  return page.evaluate(async () => {
+    const parts = [document.documentElement.outerHTML, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })];
+    for (const { name } of (await indexedDB.databases?.()) ?? []) {
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((resolve) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => resolve([]);
+        });
+        parts.push(JSON.stringify(all, (key, value) => (value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? "[bytes]" : value)));
+      }
+      db.close();
+    }
+    return parts.join("\n");
+  });
+}
+
+function relayModule(page, call, arg) {
+  return page.evaluate(
+    async ({ call, arg }) => (await import(`${location.origin}/modules/familiar/scripts/relay.mjs`))[call](arg),
+    { call, arg },
+  );
+}
+
+for (const profile of ["v10", "v11", "v12", "v13"]) {
+  const transport = profile === "v13" ? "query" : "sealed";
+
+  test(`${profile}: player A asks through the GM's raven (${transport}), reads a streamed cited answer; player B sees none of it`, async () => {
+    const gm = await openGame(browser, harness, { profile, user: USERS.gm });
+    const playerB = await openRecorded(profile, USERS.ysolde);
+    const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    const prefix = `relay-${profile}`;
+    try {
+      await configureProvider(gm.page, prefix, "trickle");
+      await ravenInteractive(playerB.page);
+      const panel = await openAsk(playerA.page);
+      await playerA.page.evaluate(() => {
+        window.__answerTexts = [];
+        const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+        new MutationObserver(() => {
+          const text = results.querySelector("[data-familiar-answer-body]")?.textContent;
+          if (text && text !== window.__answerTexts.at(-1)) window.__answerTexts.push(text);
+        }).observe(results, { subtree: true, childList: true, characterData: true });
+      });
+      await ask(panel);
+      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      const answer = `Answer from ${prefix} (trickle): no, you can't Step while grabbed`;
+      const body = panel.locator("[data-familiar-answer-body]");
+      assert.match(await body.textContent(), new RegExp(answer.replace(/[()]/g, "\\$&")));
+      assert.doesNotMatch(await body.textContent(), /\[\d\]/, "citations became links; [9] was dropped");
+      assert.deepEqual(await body.locator("a.content-link").allTextContents(), [BREATH]);
+      assert.deepEqual(await panel.locator(".familiar-answer__sources a.content-link").allTextContents(), [BREATH]);
+      const texts = await playerA.page.evaluate(() => window.__answerTexts);
+      assert.ok(texts.length >= 3, `the answer arrived in pieces: ${JSON.stringify(texts)}`);
+
+      const log = await (await fetch(`${fakeUrl}/_log`)).json();
+      assert.ok(log.some((entry) => entry.path === `/${prefix}/v1/chat/completions` && entry.hasKey), "the GM's client called the provider with its key");
+      const kind = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/relay-transport.mjs`)).transportKind());
+      assert.equal(kind, transport);
+
+      // The GM searches with A's visibility: a question about the GM-only pack is not grounded in it.
+      const prompts = [];
+      gm.page.on("request", (request) => request.url().startsWith(fakeUrl) && prompts.push(request.postData() ?? ""));
+      await ask(panel, "ferryman phylactery twist");
+      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      assert.equal(prompts.length, 1);
+      assert.ok(prompts[0].includes("ferryman phylactery twist"), "the prompt holds the question");
+      assert.ok(!prompts[0].includes("phylactery keeper") && !prompts[0].includes("The Ferryman's Secret"), "no GM-only passage");
+
+      // Player B: nothing readable anywhere.
+      const framesB = playerB.frames.join("\n");
+      const contentsB = await pageContents(playerB.page);
+      for (const secret of [KEY, QUESTION, answer, "grabbed", "ferryman"]) {
+        assert.ok(!framesB.includes(secret), `B's socket frames hold ${JSON.stringify(secret)}`);
+        assert.ok(!contentsB.includes(secret), `B's page or storage holds ${JSON.stringify(secret)}`);
+      }
+      // v12 really sends sealed payloads past B (the test would prove nothing otherwise); v13 sends B nothing.
+      const sealedSeen = playerB.frames.filter((frame) => frame.includes("relay-sealed")).length;
+      if (transport === "sealed") assert.ok(sealedSeen >= 3, `B received ${sealedSeen} sealed frames`);
+      else assert.equal(sealedSeen, 0);
+      // B's own question goes out in B's conversation: A's question is not in its prompt history.
+      const panelB = await openAsk(playerB.page);
+      await ask(panelB, "what does soaked do?");
+      await panelB.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      assert.equal(prompts.length, 2);
+      assert.ok(prompts[1].includes("what does soaked do?"));
+      assert.ok(!prompts[1].includes(QUESTION) && !prompts[1].includes("ferryman"), "B's prompt holds none of A's conversation");
+      // Player A never holds the key either.
+      assert.ok(!(await pageContents(playerA.page)).includes(KEY));
+      for (const opened of [gm, playerA, playerB]) assert.deepEqual(opened.pageErrors, []);
+    } finally {
+      for (const opened of [playerA, playerB, gm]) await opened.context.close();
+    }
+  });
+
+  test(`${profile}: a reload mid-answer brings the finished answer back, and the rate limit gives a clear message`, async () => {
+    const gm = await openGame(browser, harness, { profile, user: USERS.gm });
+    const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    const prefix = `reload-${profile}`;
+    try {
+      await configureProvider(gm.page, prefix, "trickle");
+      // Set before A's first message: a user's window takes the limit in force when it opens.
+      await relayModule(gm.page, "configureRelay", { requestsPerMinute: 2 });
+      let panel = await openAsk(playerA.page);
+      await ask(panel);
+      // The first piece is on screen: reload while the rest streams.
+      await panel.locator("[data-familiar-answer-body]", { hasText: "Answer" }).waitFor({ timeout: 15_000 });
+      assert.equal(await playerA.page.evaluate(() => JSON.parse(sessionStorage.getItem("familiar.relay.pending")).length), 1);
+      await playerA.page.reload();
+      panel = await openAsk(playerA.page);
+      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      assert.match(await panel.locator("[data-familiar-answer-body]").textContent(), /no, you can't Step while grabbed/);
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      const log = await (await fetch(`${fakeUrl}/_log`)).json();
+      assert.equal(log.filter((entry) => entry.path.startsWith(`/${prefix}/`)).length, 1, "the resume did not ask the provider again");
+
+      // The question and its resume were two messages: at two a minute, the next question is refused with the
+      // wait, in words.
+      await ask(panel, "what does off-guard do?");
+      await panel.getByText(/Too many questions in the last minute; ask again in \d+ s\./).waitFor({ timeout: 15_000 });
+      assert.deepEqual(playerA.pageErrors, []);
+      assert.deepEqual(gm.pageErrors, []);
+    } finally {
+      for (const opened of [playerA, gm]) await opened.context.close();
+    }
+  });
+
+  test(`${profile}: closing the panel stops the GM's provider call; the GM leaving mid-answer ends the wait with a notice`, async () => {
+    const gm = await openGame(browser, harness, { profile, user: USERS.gm });
+    const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    const openRequests = () => gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests());
+    try {
+      await configureProvider(gm.page, `left-${profile}`, "stall");
+      let panel = await openAsk(playerA.page);
+      await ask(panel);
+      await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
+      await gm.page.waitForFunction(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
+      await playerA.page.keyboard.press("Escape");
+      await panel.waitFor({ state: "detached" });
+      await gm.page.waitForFunction(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
+      assert.equal(await openRequests(), 0);
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+
+      panel = await openAsk(playerA.page);
+      await ask(panel);
+      await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
+      await gm.context.close();
+      await panel.getByText("The GM left before the answer came").waitFor({ timeout: 15_000 });
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      assert.deepEqual(playerA.pageErrors, []);
+    } finally {
+      await playerA.context.close();
+      await gm.context.close();
+    }
+  });
+
+  test(`${profile}: with no GM online a player gets the offline answer and the notice`, async () => {
+    const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    try {
+      assert.equal(await playerA.page.evaluate(() => game.users.activeGM), null);
+      const panel = await openAsk(playerA.page);
+      await ask(panel);
+      await panel.locator("[data-familiar-offline-reason]").waitFor({ timeout: 15_000 });
+      assert.match(await panel.locator("[data-familiar-offline-reason]").textContent(), /No GM is online/);
+      assert.ok((await panel.locator(".familiar-hit").count()) >= 1, "the closest rules are listed");
+      assert.deepEqual(playerA.pageErrors, []);
+    } finally {
+      await playerA.context.close();
+    }
+  });
+}
