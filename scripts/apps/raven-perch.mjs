@@ -6,6 +6,7 @@
 import { RAVEN_SIZE, templatePath } from "../constants.mjs";
 import { renderTemplate } from "../compat.mjs";
 import { requireWasm } from "../runtime.mjs";
+import { wasmReady } from "../wasm.mjs";
 import { getSetting, setSetting, SETTINGS } from "../settings.mjs";
 import { connectPanel, machineViews, PANEL_ID, syncPanel } from "./raven-panel.mjs";
 
@@ -21,6 +22,8 @@ const RAVEN_KEYS = new Set(["Enter", " ", "Spacebar", "Escape", "Esc", "ArrowUp"
 
 /** The machine, its button and live region, and the listeners to drop with them; null while the raven is off. */
 let current = null;
+/** The raven's SVG, rendered once (it is static) and before `ready` when the bundle allows. */
+let ravenArt = null;
 /** Refreshes run one after another: `ready` and setting changes may ask at the same time. */
 let refreshing = Promise.resolve();
 
@@ -157,8 +160,55 @@ function createLiveRegion() {
   return live;
 }
 
+function renderArt() {
+  ravenArt ??= renderTemplate(templatePath("raven.hbs"), {}).catch((error) => {
+    ravenArt = null;
+    throw error;
+  });
+  return ravenArt;
+}
+
+/** Events of the raven's usual first moments: placed, hovered, opened on a view, closed by Escape. */
+const WARM_UP_EVENTS = [
+  { type: "setAnimation", enabled: true },
+  { type: "ready", viewport: { x: 0, y: 0, width: 1280, height: 720 }, obstacles: [{ x: 980, y: 0, width: 300, height: 720 }] },
+  { type: "hoverIn" },
+  { type: "click" },
+  { type: "selectView", view: "encounter" },
+  { type: "key", key: "Escape", shift: false, target: "panel" },
+  { type: "hoverOut" },
+];
+
+/**
+ * The browser compiles the bundle's functions on their first call, and the first dispatch into the machine spends
+ * about 9 ms of main-thread time on it. When the bundle is ready before Foundry is (usual: a world takes seconds to
+ * load), a throwaway machine takes the raven's usual path once and the raven's art is rendered, so that `ready`
+ * finds both done and draws the raven within a frame. Touches no DOM and no setting.
+ */
+function warmUpRaven(wasm) {
+  if (globalThis.game?.ready) return;
+  try {
+    renderArt().catch(() => {});
+    const machine = new wasm.Raven(null, { isGM: true, allowedViews: ["ask", "encounter"], size: RAVEN_SIZE });
+    try {
+      machine.prefsProblems();
+      for (const event of WARM_UP_EVENTS) machine.dispatch(event);
+      machine.view();
+    } finally {
+      machine.free();
+    }
+    // The panel asks for the build on every render.
+    wasm.buildInfo();
+  } catch (error) {
+    console.warn("Familiar | warming up the raven failed; it starts all the same", error);
+  }
+}
+
+// In a task of its own, so it never lengthens whatever else waited for the bundle; `ready` reports a failed bundle.
+wasmReady.then((wasm) => setTimeout(() => warmUpRaven(wasm)), () => {});
+
 async function createButton(signal) {
-  const html = await renderTemplate(templatePath("raven.hbs"), {});
+  const html = await renderArt();
   const button = document.createElement("button");
   button.type = "button";
   button.id = RAVEN_ID;
