@@ -91,16 +91,17 @@ test("the index is saved, loaded back on reload, and rebuilt when the saved byte
         new Promise((resolve, reject) => {
           const open = indexedDB.open("familiar");
           open.onsuccess = () => {
-            const store = open.result.transaction("blobs", "readwrite").objectStore("blobs");
-            const cursor = store.openCursor();
+            const transaction = open.result.transaction("blobs", "readwrite");
+            const cursor = transaction.objectStore("blobs").openCursor();
             cursor.onsuccess = () => {
               const entry = cursor.result;
               const bytes = new Uint8Array(entry.value.bytes);
               for (let i = 64; i < bytes.length; i += 97) bytes[i] ^= 0x5a;
               entry.update({ ...entry.value, bytes });
-              resolve();
             };
-            cursor.onerror = () => reject(cursor.error);
+            // Reload only once the corrupted bytes are committed, not when the write is merely queued.
+            transaction.oncomplete = () => resolve();
+            transaction.onerror = () => reject(transaction.error);
           };
         }),
     );
