@@ -225,6 +225,20 @@ impl PassageInput {
     }
 }
 
+/// Search hits (or `{uuid, name, text}`) from JS as passages; `undefined`/`null` is none. `caller` names the export
+/// in the error.
+pub(crate) fn passages_from_js(passages: JsValue, caller: &str) -> Result<Vec<Passage>, JsValue> {
+    let inputs: Vec<PassageInput> = match passages.is_undefined() || passages.is_null() {
+        true => Vec::new(),
+        false => interop::from_js(passages)?,
+    };
+    inputs
+        .into_iter()
+        .map(PassageInput::into_passage)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|problem| interop::js_error(&format!("{caller}: {problem}")))
+}
+
 /// `new ChatSession({providers: [{name, api: "openai"|"anthropic", baseUrl, model, apiKey, maxOutputTokens?,
 /// contextTokens?}], timeouts?: {firstByteMs, idleMs}, retry?: {maxRetries, initialDelayMs, maxDelayMs},
 /// systemPrompt?, language?})`. Throws on a malformed configuration. One session per GM client: the circuit
@@ -360,15 +374,7 @@ impl ChatSession {
             .as_string()
             .filter(|question| !question.trim().is_empty())
             .ok_or_else(|| interop::js_error("ask: the question must be a non-empty string"))?;
-        let passages: Vec<PassageInput> = match passages.is_undefined() || passages.is_null() {
-            true => Vec::new(),
-            false => interop::from_js(passages)?,
-        };
-        let passages = passages
-            .into_iter()
-            .map(PassageInput::into_passage)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|problem| interop::js_error(&format!("ask: {problem}")))?;
+        let passages = passages_from_js(passages, "ask")?;
         let on_event = match on_event.is_undefined() || on_event.is_null() {
             true => None,
             false => Some(

@@ -68,20 +68,6 @@ struct EventJs<'a> {
     error_message: Option<String>,
 }
 
-/// A passage for the no-GM answer: a `RulesIndex.search` hit (`snippet` is its escaped HTML) or plain `text`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PassageInput {
-    uuid: String,
-    #[serde(default)]
-    anchor: Option<String>,
-    name: String,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    snippet: Option<String>,
-}
-
 #[wasm_bindgen(js_class = RelayPlayer)]
 impl RelayPlayerJs {
     #[wasm_bindgen(constructor)]
@@ -163,31 +149,7 @@ impl RelayPlayerJs {
         request_id: &str,
         passages: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let inputs: Vec<PassageInput> = match passages.is_undefined() || passages.is_null() {
-            true => Vec::new(),
-            false => interop::from_js(passages)?,
-        };
-        let passages: Vec<Passage> = inputs
-            .into_iter()
-            .map(|input| match (input.text, input.snippet) {
-                (Some(text), _) => Ok(Passage {
-                    uuid: input.uuid,
-                    anchor: input.anchor,
-                    name: input.name,
-                    text,
-                }),
-                (None, Some(snippet)) => Ok(Passage::from_snippet_html(
-                    &input.uuid,
-                    input.anchor.as_deref(),
-                    &input.name,
-                    &snippet,
-                )),
-                (None, None) => Err(interop::js_error(&format!(
-                    "offlineAnswer: passage {:?} has neither text nor snippet",
-                    input.uuid
-                ))),
-            })
-            .collect::<Result<_, _>>()?;
+        let passages: Vec<Passage> = crate::chat::passages_from_js(passages, "offlineAnswer")?;
         event_js(&self.inner.offline_answer(request_id, &passages))
     }
 }
