@@ -85,57 +85,63 @@ async function gamePage(browser, harness, profile, { query = {}, slowWorld = 0, 
   return { page: opened.page, context, drawn };
 }
 
-/** `ready` → raven painted on one page: wall and CPU, and whether the bundle was ready before `ready`. */
-function ravenSpan(page, marks) {
-  return page.evaluate(() => {
-    const time = (name) => performance.getEntriesByName(name)[0].startTime;
-    return { ready: time("familiar:foundry-ready"), wasm: time("familiar:wasm-ready"), painted: window.__ravenBench.ravenPainted };
-  }).then((times) => ({
-    wall: times.painted - times.ready,
-    cpu: spans(marks, "familiar:foundry-ready", "bench:raven-painted")[0].cpu,
-    wasmFirst: times.wasm < times.ready,
-  }));
+/**
+ * `from` → `to` on every page in a trace (marks grouped by renderer process; a reload may reuse one), with whether
+ * the wasm bundle was ready before `from` on that load, and whether `to` came with the first paint after `ready`
+ * (the probe's own "bench:ready-painted": the wall clock of any ready → paint includes the wait for that frame).
+ */
+function loadSpans(marks, from, to) {
+  const out = [];
+  for (const pid of new Set(marks.map((mark) => mark.pid))) {
+    let start = null;
+    let wasmAfter = false;
+    let firstPaint = null;
+    for (const mark of marks.filter((candidate) => candidate.pid === pid)) {
+      if (mark.name === from) [start, wasmAfter, firstPaint] = [mark, false, null];
+      else if (mark.name === "familiar:wasm-ready" && start) wasmAfter = true;
+      else if (mark.name === "bench:ready-painted" && start) firstPaint ??= mark;
+      if (mark.name === to && start) {
+        const firstFrame = Boolean(firstPaint) && Math.abs(mark.ts - firstPaint.ts) < 4000;
+        out.push({ wall: (mark.ts - start.ts) / 1000, cpu: (mark.tts - start.tts) / 1000, wasmFirst: !wasmAfter, firstFrame });
+        start = null;
+      }
+    }
+  }
+  return out;
 }
 
 /**
- * `ready` → raven painted, one page load per run, four ways: a first load as the harness gives it (`ready` about
+ * `ready` → raven painted, RUNS page loads each, four ways: a first load as the harness gives it (`ready` about
  * 0.3 s after navigation, often before the bundle has compiled); a first load where the world takes 1 s longer,
  * so the bundle is compiled (and the raven warmed up) before `ready`, as on a real Foundry; a reload (the browser
- * keeps the compiled bundle); and `ready` → the harness's own next paint without Familiar.
+ * keeps the compiled bundle); and `ready` → the harness's own next paint without Familiar. One trace per way.
  */
 async function startUp(browser, harness, profile) {
-  const cold = [];
-  const slow = [];
-  const reload = [];
-  const bare = [];
-  const load = async (options) => {
-    const { result: opened, marks } = await traced(browser, () => gamePage(browser, harness, profile, options));
-    try {
-      return await ravenSpan(opened.page, marks);
-    } finally {
-      await opened.context.close();
-    }
+  const fresh = async (options) => {
+    const { marks } = await traced(browser, async () => {
+      for (let run = 0; run < RUNS; run++) {
+        const { context } = await gamePage(browser, harness, profile, options);
+        await context.close();
+      }
+    });
+    return marks;
   };
+  const ravenPainted = (marks) => loadSpans(marks, "familiar:foundry-ready", "bench:raven-painted");
+  const cold = ravenPainted(await fresh({}));
+  const slow = ravenPainted(await fresh({ slowWorld: 1000 }));
+  const bare = loadSpans(await fresh({ query: { nomodule: "1" } }), "bench:ready", "bench:ready-painted");
   const reloading = await gamePage(browser, harness, profile);
   try {
-    for (let run = 0; run < RUNS; run++) {
-      cold.push(await load({}));
-      slow.push(await load({ slowWorld: 1000 }));
-      const { marks } = await traced(browser, async () => {
+    const { marks } = await traced(browser, async () => {
+      for (let run = 0; run < RUNS; run++) {
         await reloading.page.reload();
         await reloading.page.waitForFunction(reloading.drawn);
-      });
-      reload.push(await ravenSpan(reloading.page, marks));
-      const { marks: bareMarks } = await traced(browser, async () => {
-        const baseline = await gamePage(browser, harness, profile, { query: { nomodule: "1" } });
-        await baseline.context.close();
-      });
-      bare.push(spans(bareMarks, "bench:ready", "bench:ready-painted")[0]);
-    }
+      }
+    });
+    return { cold, slow, reload: ravenPainted(marks), bare };
   } finally {
     await reloading.context.close();
   }
-  return { cold, slow, reload, bare };
 }
 
 /** Click → painted for the raven's panel and for tab switches, RUNS times each. */
@@ -194,6 +200,37 @@ async function memory(page, cdp) {
   return { before, after, seconds };
 }
 
+function printLatency(rows) {
+  console.log(`\nLatency, ${RUNS} runs each (ms; goal ≤ 16 ms median). Wall clock, and the main thread's CPU time over the same span.`);
+  console.log("| profile | measure | wall median | wall p95 | CPU median | CPU p95 |");
+  console.log("|---|---|---|---|---|---|");
+  for (const [profile, name, list] of rows) {
+    const wall = list.map((span) => span.wall);
+    const cpu = list.map((span) => span.cpu);
+    console.log(`| ${profile} | ${name} | ${ms(median(wall))} | ${ms(p95(wall))} | ${ms(median(cpu))} | ${ms(p95(cpu))} |`);
+  }
+}
+
+function printFrames(rows) {
+  console.log(`\nFrames under ${THROTTLE}× CPU throttling, ${FRAME_WINDOW_MS / 1000} s each (requestAnimationFrame; goal 60 fps, no dropped frame)`);
+  console.log("| profile | while | frames | fps | dropped | longest gap (ms) |");
+  console.log("|---|---|---|---|---|---|");
+  for (const [profile, name, result] of rows) {
+    console.log(`| ${profile} | ${name} | ${result.frames} | ${result.fps.toFixed(1)} | ${result.dropped} | ${ms(result.longest)} |`);
+  }
+}
+
+function printMemory(rows) {
+  console.log(`\nMemory before and after ${CYCLES} open/close cycles (after a forced GC; goal ±5 %)`);
+  console.log("| profile | JS heap before (KiB) | after (KiB) | change | wasm before (KiB) | after (KiB) | change | cycles took (s) |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  const kib = (bytes) => (bytes / 1024).toFixed(0);
+  const change = (a, b) => `${(((b - a) / a) * 100).toFixed(1)} %`;
+  for (const [profile, { before, after, seconds }] of rows) {
+    console.log(`| ${profile} | ${kib(before.js)} | ${kib(after.js)} | ${change(before.js, after.js)} | ${kib(before.wasm)} | ${kib(after.wasm)} | ${change(before.wasm, after.wasm)} | ${seconds.toFixed(1)} |`);
+  }
+}
+
 requireBuild();
 const browser = await launchBrowser();
 const harness = await startTestHarness({ moduleDir: STAGED_MODULE });
@@ -209,42 +246,32 @@ try {
     const frame = await frames(page, cdp);
     const mem = await memory(page, cdp);
     await context.close();
-    const first = (list) => `${list.filter((span) => span.wasmFirst).length}/${list.length}`;
-    rows.push([profile, `\`ready\` → raven painted, first load (bundle ready first in ${first(start.cold)})`, start.cold]);
-    rows.push([profile, `the same, world loading 1 s longer (bundle ready first in ${first(start.slow)})`, start.slow]);
-    rows.push([profile, `the same, reload (compiled bundle cached; ready first in ${first(start.reload)})`, start.reload]);
-    rows.push([profile, "without Familiar: `ready` → next paint", start.bare]);
-    rows.push([profile, "click on the raven → panel painted", clicks.open], [profile, "click on a tab → view painted", clicks.views]);
-    for (const [name, result] of Object.entries(frame)) framesRows.push([profile, name, result]);
-    memoryRows.push([profile, mem]);
+    const count = (list, key) => `${list.filter((span) => span[key]).length}/${list.length}`;
+    const how = (list) => `bundle ready first in ${count(list, "wasmFirst")}, raven in the first frame in ${count(list, "firstFrame")}`;
+    const profileRows = [
+      [profile, `\`ready\` → raven painted, first load (${how(start.cold)})`, start.cold],
+      [profile, `the same, world loading 1 s longer (${how(start.slow)})`, start.slow],
+      [profile, `the same, reload (compiled bundle cached; ${how(start.reload)})`, start.reload],
+      [profile, "without Familiar: `ready` → next paint", start.bare],
+      [profile, "click on the raven → panel painted", clicks.open],
+      [profile, "click on a tab → view painted", clicks.views],
+    ];
+    const profileFrames = Object.entries(frame).map(([name, result]) => [profile, name, result]);
+    // Each profile's figures as soon as they exist (a long run may be cut short), then all together.
     console.error(`${profile} done`);
+    printLatency(profileRows);
+    printFrames(profileFrames);
+    printMemory([[profile, mem]]);
+    rows.push(...profileRows);
+    framesRows.push(...profileFrames);
+    memoryRows.push([profile, mem]);
   }
 } finally {
   await closeBrowser(browser);
   await harness.close();
 }
 
-console.log(`\nLatency, ${RUNS} runs each (ms; goal ≤ 16 ms median). Wall clock, and the main thread's CPU time over the same span.`);
-console.log("| profile | measure | wall median | wall p95 | CPU median | CPU p95 |");
-console.log("|---|---|---|---|---|---|");
-for (const [profile, name, list] of rows) {
-  const wall = list.map((span) => span.wall);
-  const cpu = list.map((span) => span.cpu);
-  console.log(`| ${profile} | ${name} | ${ms(median(wall))} | ${ms(p95(wall))} | ${ms(median(cpu))} | ${ms(p95(cpu))} |`);
-}
-
-console.log(`\nFrames under ${THROTTLE}× CPU throttling, ${FRAME_WINDOW_MS / 1000} s each (requestAnimationFrame; goal 60 fps, no dropped frame)`);
-console.log("| profile | while | frames | fps | dropped | longest gap (ms) |");
-console.log("|---|---|---|---|---|---|");
-for (const [profile, name, result] of framesRows) {
-  console.log(`| ${profile} | ${name} | ${result.frames} | ${result.fps.toFixed(1)} | ${result.dropped} | ${ms(result.longest)} |`);
-}
-
-console.log(`\nMemory before and after ${CYCLES} open/close cycles (after a forced GC; goal ±5 %)`);
-console.log("| profile | JS heap before (KiB) | after (KiB) | change | wasm before (KiB) | after (KiB) | change | cycles took (s) |");
-console.log("|---|---|---|---|---|---|---|---|");
-const kib = (bytes) => (bytes / 1024).toFixed(0);
-const change = (a, b) => `${(((b - a) / a) * 100).toFixed(1)} %`;
-for (const [profile, { before, after, seconds }] of memoryRows) {
-  console.log(`| ${profile} | ${kib(before.js)} | ${kib(after.js)} | ${change(before.js, after.js)} | ${kib(before.wasm)} | ${kib(after.wasm)} | ${change(before.wasm, after.wasm)} | ${seconds.toFixed(1)} |`);
-}
+console.log("\n## All profiles");
+printLatency(rows);
+printFrames(framesRows);
+printMemory(memoryRows);
