@@ -2,25 +2,14 @@
 // open, and every view a user may open (Ask empty and with results, Encounter with results, Monster with a preview,
 // Status, About), as the GM and as a player, on each core version profile; on v13 in its light and its dark scheme.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, PROFILES, startTestHarness, USERS } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
-import { axeViolations, CREATURES, fillView, GM_VIEWS, openPanel, PLAYER_VIEWS, ravenButton, showView, VIEWS } from "./panel-states.mjs";
+import { test } from "node:test";
+import { openGame, PROFILES, USERS } from "../support/harness.mjs";
+import { axeViolations, fillView, GM_VIEWS, openPanel, PLAYER_VIEWS, ravenButton, showView, VIEWS } from "./panel-states.mjs";
+import { CREATURES, useModuleHarness } from "./setup.mjs";
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [CREATURES.file], packsMeta: [CREATURES.meta] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
 /** v13 runs once per colour scheme; the others have one look. */
 const RUNS = PROFILES.flatMap((profile) => (profile === "v13" ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));

@@ -3,41 +3,22 @@
 // Stop and panel close cancelling, provider failures giving the offline answer with its reason, hostile model
 // output rendered inert, Post to chat, and the key kept out of world settings and out of localStorage in plain text.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import path from "node:path";
-import readline from "node:readline";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
-import { ravenInteractive } from "./waits.mjs";
+import { after, test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
+import { QUESTION, addProvider, answerTexts, ask, openAsk, openProviderForm, recordAnswerTexts, saveForm } from "./ask-steps.mjs";
+import { useFakeProvider, useModuleHarness } from "./setup.mjs";
 
 const KEY = "sk-e2e-SECRET-4242-do-not-leak";
-const QUESTION = "how do I catch my breath after a fight?";
 const BREATH = { name: "Catch Your Breath", uuid: "Compendium.familiar-demo.rules.Item.DemoRuleBreath01" };
 /** v10 names compendium documents without their type. */
 const breathUuid = (profile) => (profile === "v10" ? BREATH.uuid.replace(".Item.", ".") : BREATH.uuid);
 
 let browser;
 let harness;
-let fake;
 let fakeUrl;
-
-before(async () => {
-  requireBuild();
-  fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/provider-server.mjs"), "--port", "0"], { stdio: ["pipe", "pipe", "inherit"] });
-  const [line] = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
-  fakeUrl = `http://127.0.0.1:${Number(line)}`;
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-  fake?.stdin.end();
-  fake?.kill();
-});
+useFakeProvider((url) => (fakeUrl = url));
+useModuleHarness({}, (started) => ({ browser, harness } = started));
 
 /** Requests the fake provider received whose path starts with `/${prefix}/`. */
 async function providerLog(prefix) {
@@ -45,53 +26,10 @@ async function providerLog(prefix) {
   return log.filter((entry) => entry.path.startsWith(`/${prefix}/`));
 }
 
-async function openAsk(page) {
-  await ravenInteractive(page);
-  await page.locator("#familiar-raven").click();
-  const panel = page.locator("#familiar-panel");
-  await panel.getByRole("tab", { name: "Ask" }).click();
-  await panel.locator('[aria-selected="true"]', { hasText: "Ask" }).waitFor();
-  return panel;
-}
-
-async function ask(panel, question = QUESTION) {
-  await panel.getByRole("searchbox").fill(question);
-  await panel.getByRole("button", { name: "Ask", exact: true }).click();
-}
-
-/** Opens the settings menu's form as Foundry's settings window would (the harness has no settings window). */
-async function openProviderForm(page) {
-  await ravenInteractive(page);
-  await page.evaluate(() => {
-    const menu = game.settings.menus.get("familiar.providers");
-    new menu.type().render(true);
-  });
-  const form = page.locator("#familiar-providers form");
-  await form.waitFor();
-  return form;
-}
-
-/** Adds a provider row and fills it; returns the row. */
-async function addProvider(form, { name, baseUrl, model, key = KEY, api = "openai" }) {
-  await form.getByRole("button", { name: "Add provider" }).click();
-  const row = form.locator(".familiar-provider").last();
-  await row.getByLabel("Name").fill(name);
-  await row.getByLabel("Format").selectOption(api);
-  await row.getByLabel("Base URL").fill(baseUrl);
-  await row.getByLabel("Model", { exact: true }).fill(model);
-  if (key) await row.getByLabel("API key").fill(key);
-  return row;
-}
-
-async function saveForm(page, form) {
-  await form.getByRole("button", { name: "Save" }).click();
-  await page.locator("#familiar-providers").waitFor({ state: "detached" });
-}
-
 /** One provider on the fake server, configured through the form. */
 async function configure(page, prefix, model, options = {}) {
   const form = await openProviderForm(page);
-  await addProvider(form, { name: prefix, baseUrl: `${fakeUrl}/${prefix}/v1`, model, ...options });
+  await addProvider(form, { name: prefix, baseUrl: `${fakeUrl}/${prefix}/v1`, model, key: KEY, ...options });
   await saveForm(page, form);
 }
 
@@ -109,7 +47,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
     try {
       const form = await openProviderForm(page);
       assert.equal(await form.getByLabel("Players may ask the raven").isChecked(), true);
-      const row = await addProvider(form, { name: prefix, baseUrl: `${fakeUrl}/${prefix}/v1`, model: "" });
+      const row = await addProvider(form, { name: prefix, baseUrl: `${fakeUrl}/${prefix}/v1`, model: "", key: KEY });
       await row.getByRole("button", { name: "Load models" }).click();
       await row.getByText("models found").waitFor();
       await row.getByLabel("Models the provider offers").selectOption("trickle");
@@ -119,21 +57,13 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       await saveForm(page, form);
 
       const panel = await openAsk(page);
-      // Every text the answer shows on its way, to see it arrive in pieces.
-      await page.evaluate(() => {
-        window.__answerTexts = [];
-        const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
-        new MutationObserver(() => {
-          const text = results.querySelector("[data-familiar-answer-body]")?.textContent;
-          if (text && text !== window.__answerTexts.at(-1)) window.__answerTexts.push(text);
-        }).observe(results, { subtree: true, childList: true, characterData: true });
-      });
+      await recordAnswerTexts(page);
       await ask(panel);
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
       const body = panel.locator("[data-familiar-answer-body]");
       assert.match(await body.textContent(), new RegExp(`Answer from ${prefix} \\(trickle\\): no, you can't Step while grabbed`));
       assert.doesNotMatch(await body.textContent(), /\[\d\]/, "citation numbers became links; [9] (no such passage) was dropped");
-      const texts = await page.evaluate(() => window.__answerTexts);
+      const texts = await answerTexts(page);
       assert.ok(texts.length >= 3, `the answer arrived in pieces: ${JSON.stringify(texts)}`);
 
       const link = body.locator("a.content-link");
@@ -169,8 +99,8 @@ for (const profile of ["v11", "v13"]) {
     try {
       let form = await openProviderForm(page);
       await form.getByLabel("Players may ask the raven").uncheck();
-      await addProvider(form, { name: "first", baseUrl: `${fakeUrl}/first/v1`, model: "ok" });
-      await addProvider(form, { name: "second", baseUrl: `${fakeUrl}/second/v1`, model: "ok", api: "anthropic" });
+      await addProvider(form, { name: "first", baseUrl: `${fakeUrl}/first/v1`, model: "ok", key: KEY });
+      await addProvider(form, { name: "second", baseUrl: `${fakeUrl}/second/v1`, model: "ok", key: KEY, api: "anthropic" });
       await addProvider(form, { name: "third", baseUrl: `${fakeUrl}/third/v1`, model: "ok", key: "" });
       const rows = form.locator(".familiar-provider");
       await rows.nth(2).getByRole("button", { name: "Move up" }).click();
@@ -189,7 +119,7 @@ for (const profile of ["v11", "v13"]) {
       assert.equal(await form.locator(".familiar-provider").first().getByLabel("Name").inputValue(), "third");
       assert.equal(await form.getByLabel("Players may ask the raven").isChecked(), false);
       await form.getByLabel("Players may ask the raven").check();
-      const row = await addProvider(form, { name: "lan", baseUrl: "http://example.com/v1", model: "ok" });
+      const row = await addProvider(form, { name: "lan", baseUrl: "http://example.com/v1", model: "ok", key: KEY });
       await row.getByRole("button", { name: "Test connection" }).click();
       const error = row.locator('[data-familiar-field-error="baseUrl"]');
       await error.waitFor();
@@ -293,8 +223,8 @@ for (const profile of ["v11", "v13"]) {
       await offline.getByRole("button", { name: "Set up AI providers" }).click();
       const form = page.locator("#familiar-providers form");
       await form.waitFor();
-      await addProvider(form, { name: "down", baseUrl: `${fakeUrl}/${prefix}/v1`, model: "500" });
-      await addProvider(form, { name: "badkey", baseUrl: `${fakeUrl}/${prefix}/v1`, model: "401" });
+      await addProvider(form, { name: "down", baseUrl: `${fakeUrl}/${prefix}/v1`, model: "500", key: KEY });
+      await addProvider(form, { name: "badkey", baseUrl: `${fakeUrl}/${prefix}/v1`, model: "401", key: KEY });
       await saveForm(page, form);
 
       panel = page.locator("#familiar-panel");

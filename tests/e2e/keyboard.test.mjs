@@ -3,25 +3,14 @@
 // panel at both ends (no trap),
 // and Escape closes it from anywhere, its window's close button included, with focus back on the raven.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, PROFILES, startTestHarness, USERS } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
-import { ACTION_SELECTOR, CREATURES, GM_VIEWS, PLAYER_VIEWS, ravenButton } from "./panel-states.mjs";
+import { before, test } from "node:test";
+import { openGame, PROFILES, USERS } from "../support/harness.mjs";
+import { ACTION_SELECTOR, GM_VIEWS, PLAYER_VIEWS, ravenButton } from "./panel-states.mjs";
+import { CREATURES, useModuleHarness } from "./setup.mjs";
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [CREATURES.file], packsMeta: [CREATURES.meta] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
 /** At most this many key presses to cross the panel one way; more means focus is stuck. */
 const MAX_STEPS = 80;

@@ -4,28 +4,18 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, PROFILES, startTestHarness, USERS } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { describe, test } from "node:test";
+import { openGame, PROFILES, USERS } from "../support/harness.mjs";
+import { REPO } from "./paths.mjs";
 import { ravenInteractive } from "./waits.mjs";
+import { useModuleHarness } from "./setup.mjs";
 
 const VERSION = JSON.parse(readFileSync(path.join(REPO, "module.json"), "utf8")).version;
 const RAVEN_NAME = "Familiar: ask the raven";
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({}, (started) => ({ browser, harness } = started));
 
 function overlaps(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

@@ -5,11 +5,6 @@ import path from "node:path";
 import { REPO } from "./paths.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
-/** The harness pack the Encounter view generates from (private: the GM's bestiary). */
-export const CREATURES = {
-  file: path.join(REPO, "tests/e2e/fixtures/creatures.jsonl"),
-  meta: { id: "familiar-test.creatures", label: "Test Creatures", type: "Actor", private: true, documents: 9 },
-};
 
 /** Each view's tab label and how its "with results" state is produced; GMs see every view, players Ask and About. */
 export const VIEWS = {

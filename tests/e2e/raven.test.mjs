@@ -6,24 +6,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { openGame } from "../support/harness.mjs";
+import { REPO, STAGED_MODULE } from "./paths.mjs";
 import { ravenInteractive } from "./waits.mjs";
+import { useModuleHarness } from "./setup.mjs";
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({}, (started) => ({ browser, harness } = started));
 
 async function ravenOf(page) {
   await ravenInteractive(page);

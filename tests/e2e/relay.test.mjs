@@ -4,44 +4,21 @@
 // in targeted user queries, v12 in payloads sealed per recipient on the module socket. Also: no GM online →
 // the offline answer with its notice; the rate limit → a clear message; a reload mid-answer → the answer arrives.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { before, test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
 import { ravenInteractive } from "./waits.mjs";
+import { QUESTION, addProvider, answerTexts, ask, openAsk, openProviderForm, recordAnswerTexts, saveForm } from "./ask-steps.mjs";
+import { GM_SECRETS, useFakeProvider, useModuleHarness } from "./setup.mjs";
 
 const KEY = "sk-e2e-RELAY-7311-do-not-leak";
-const QUESTION = "how do I catch my breath after a fight?";
 const BREATH = "Catch Your Breath";
 /** A pack only the GM may open: the GM's relay must not ground a player's answer in it. */
-const SECRETS = {
-  file: path.join(REPO, "tests/e2e/fixtures/gm-secrets.jsonl"),
-  meta: { id: "familiar-test.gm-secrets", label: "GM Secrets (test)", type: "Item", private: true, documents: 2 },
-};
 
 let browser;
 let harness;
-let fake;
 let fakeUrl;
-
-before(async () => {
-  requireBuild();
-  fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/provider-server.mjs"), "--port", "0"], { stdio: ["pipe", "pipe", "inherit"] });
-  const [line] = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
-  fakeUrl = `http://127.0.0.1:${Number(line)}`;
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [SECRETS.file], packsMeta: [SECRETS.meta] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-  fake?.stdin.end();
-  fake?.kill();
-});
+useFakeProvider((url) => (fakeUrl = url));
+useModuleHarness({ packs: [GM_SECRETS] }, (started) => ({ browser, harness } = started));
 
 /** A page for `user` whose every received websocket frame is recorded from the first one on. */
 async function openRecorded(profile, user) {
@@ -54,38 +31,9 @@ async function openRecorded(profile, user) {
 
 /** The GM's provider chain: one provider on the fake server, set up through the settings form. */
 async function configureProvider(page, prefix, model) {
-  await ravenInteractive(page);
-  await page.evaluate(() => {
-    const menu = game.settings.menus.get("familiar.providers");
-    new menu.type().render(true);
-  });
-  const form = page.locator("#familiar-providers form");
-  await form.waitFor();
-  await form.getByRole("button", { name: "Add provider" }).click();
-  const row = form.locator(".familiar-provider").last();
-  await row.getByLabel("Name").fill(prefix);
-  await row.getByLabel("Format").selectOption("openai");
-  await row.getByLabel("Base URL").fill(`${fakeUrl}/${prefix}/v1`);
-  await row.getByLabel("Model", { exact: true }).fill(model);
-  await row.getByLabel("API key").fill(KEY);
-  await form.getByRole("button", { name: "Save" }).click();
-  await page.locator("#familiar-providers").waitFor({ state: "detached" });
-}
-
-async function openAsk(page) {
-  await ravenInteractive(page);
-  const panel = page.locator("#familiar-panel");
-  if (!(await panel.isVisible())) await page.locator("#familiar-raven").click();
-  const selected = panel.locator('[aria-selected="true"]', { hasText: "Ask" });
-  await panel.getByRole("tab").first().waitFor();
-  if (!(await selected.count())) await panel.getByRole("tab", { name: "Ask" }).click();
-  await selected.waitFor();
-  return panel;
-}
-
-async function ask(panel, question = QUESTION) {
-  await panel.getByRole("searchbox").fill(question);
-  await panel.getByRole("button", { name: "Ask", exact: true }).click();
+  const form = await openProviderForm(page);
+  await addProvider(form, { name: prefix, baseUrl: `${fakeUrl}/${prefix}/v1`, model, key: KEY });
+  await saveForm(page, form);
 }
 
 /** Everything a page keeps or shows: its DOM, local and session storage, and its IndexedDB records. */
@@ -131,14 +79,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       await configureProvider(gm.page, prefix, "trickle");
       await ravenInteractive(playerB.page);
       const panel = await openAsk(playerA.page);
-      await playerA.page.evaluate(() => {
-        window.__answerTexts = [];
-        const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
-        new MutationObserver(() => {
-          const text = results.querySelector("[data-familiar-answer-body]")?.textContent;
-          if (text && text !== window.__answerTexts.at(-1)) window.__answerTexts.push(text);
-        }).observe(results, { subtree: true, childList: true, characterData: true });
-      });
+      await recordAnswerTexts(playerA.page);
       await ask(panel);
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
       const answer = `Answer from ${prefix} (trickle): no, you can't Step while grabbed`;
@@ -147,7 +88,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       assert.doesNotMatch(await body.textContent(), /\[\d\]/, "citations became links; [9] was dropped");
       assert.deepEqual(await body.locator("a.content-link").allTextContents(), [BREATH]);
       assert.deepEqual(await panel.locator(".familiar-answer__sources a.content-link").allTextContents(), [BREATH]);
-      const texts = await playerA.page.evaluate(() => window.__answerTexts);
+      const texts = await answerTexts(playerA.page);
       assert.ok(texts.length >= 3, `the answer arrived in pieces: ${JSON.stringify(texts)}`);
 
       const log = await (await fetch(`${fakeUrl}/_log`)).json();

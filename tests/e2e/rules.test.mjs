@@ -5,28 +5,13 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, SHARED_PF2E, startTestHarness, USERS, waitReady } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
-
-const SECRETS = {
-  file: path.join(REPO, "tests/e2e/fixtures/gm-secrets.jsonl"),
-  meta: { id: "familiar-test.gm-secrets", label: "GM Secrets (test)", type: "Item", private: true, documents: 2 },
-};
+import { STAGED_MODULE } from "./paths.mjs";
+import { GM_SECRETS, useModuleHarness } from "./setup.mjs";
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [SECRETS.file], packsMeta: [SECRETS.meta] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({ packs: [GM_SECRETS] }, (started) => ({ browser, harness } = started));
 
 const search = (page, query, options) =>
   page.evaluate(([q, o]) => game.modules.get("familiar").api.search(q, o), [query, options]);
@@ -55,9 +40,9 @@ test("players never see documents of packs they may not open", async () => {
     const { page, context } = await openGame(browser, harness, { profile, user: USERS.brannoc });
     try {
       const hits = await search(page, "ferryman phylactery twist ambush weir bandits", { top: 20 });
-      assert.equal(hits.some((hit) => hit.pack === SECRETS.meta.id), false, JSON.stringify(hits.map((hit) => hit.name)));
+      assert.equal(hits.some((hit) => hit.pack === GM_SECRETS.meta.id), false, JSON.stringify(hits.map((hit) => hit.name)));
       const status = await indexStatus(page);
-      assert.equal(status.packs.includes(SECRETS.meta.id), false);
+      assert.equal(status.packs.includes(GM_SECRETS.meta.id), false);
       assert.ok(status.packs.includes("familiar-demo.rules"));
     } finally {
       await context.close();

@@ -2,28 +2,17 @@
 // buttons, content links, checkboxes through their labels, the window's close button) and the raven measure at
 // least 44 × 44 px and are not covered by anything else. At desktop width the panel stays a window.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, PROFILES, startTestHarness } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
-import { ACTION_SELECTOR, CREATURES, fillView, GM_VIEWS, openPanel, ravenButton, showView } from "./panel-states.mjs";
+import { test } from "node:test";
+import { openGame, PROFILES } from "../support/harness.mjs";
+import { ACTION_SELECTOR, fillView, GM_VIEWS, openPanel, ravenButton, showView } from "./panel-states.mjs";
+import { CREATURES, useModuleHarness } from "./setup.mjs";
 
 const TABLET = { width: 768, height: 1024 };
 const MIN_TARGET = 44;
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [CREATURES.file], packsMeta: [CREATURES.meta] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
 /** Every target in the panel with its size and whether something else sits on its centre once scrolled to. */
 function measureTargets(page) {

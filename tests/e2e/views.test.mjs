@@ -1,31 +1,14 @@
 // The panel's views as a GM and a player use them: Ask finds rules as content links, Encounter generates and
 // whispers plans with the pf2e system's XP, Monster previews and creates an NPC actor; players get only their views.
 import assert from "node:assert/strict";
-import path from "node:path";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { after, test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
 import { ravenInteractive } from "./waits.mjs";
-
-const CREATURES = {
-  file: path.join(REPO, "tests/e2e/fixtures/creatures.jsonl"),
-  meta: { id: "familiar-test.creatures", label: "Test Creatures", type: "Actor", private: true, documents: 9 },
-};
+import { CREATURES, useModuleHarness } from "./setup.mjs";
 
 let browser;
 let harness;
-
-before(async () => {
-  requireBuild();
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [CREATURES.file], packsMeta: [CREATURES.meta] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-});
+useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
 async function openView(page, name) {
   await ravenInteractive(page);

@@ -1,0 +1,57 @@
+// What the end-to-end files set up before their tests and tear down after: one browser and one harness serving the
+// staged module (with the fixture packs a file needs), and the fake AI provider server.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { after, before } from "node:test";
+import { closeBrowser, launchBrowser } from "../support/browser.mjs";
+import { startTestHarness } from "../support/harness.mjs";
+import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+
+/** The harness pack the Encounter view generates from (private: the GM's bestiary). */
+export const CREATURES = {
+  file: path.join(REPO, "tests/e2e/fixtures/creatures.jsonl"),
+  meta: { id: "familiar-test.creatures", label: "Test Creatures", type: "Actor", private: true, documents: 9 },
+};
+
+/** A GM-only rules pack (our own text): players must never see it in their index or in grounded answers. */
+export const GM_SECRETS = {
+  file: path.join(REPO, "tests/e2e/fixtures/gm-secrets.jsonl"),
+  meta: { id: "familiar-test.gm-secrets", label: "GM Secrets (test)", type: "Item", private: true, documents: 2 },
+};
+
+/**
+ * Before the file's tests: a browser and a harness with the staged module and `packs`, handed to `onStarted`
+ * ({browser, harness}); after them, both closed.
+ */
+export function useModuleHarness({ packs = [] }, onStarted) {
+  let browser;
+  let harness;
+  before(async () => {
+    requireBuild();
+    browser = await launchBrowser();
+    harness = await startTestHarness({
+      moduleDir: STAGED_MODULE,
+      ...(packs.length ? { packFiles: packs.map((pack) => pack.file), packsMeta: packs.map((pack) => pack.meta) } : {}),
+    });
+    onStarted({ browser, harness });
+  });
+  after(async () => {
+    await closeBrowser(browser);
+    await harness?.close();
+  });
+}
+
+/** Before the file's tests: tests/fakes/provider-server.mjs on a free port, its URL handed to `onStarted`; after, stopped. */
+export function useFakeProvider(onStarted) {
+  let fake;
+  before(async () => {
+    fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/provider-server.mjs"), "--port", "0"], { stdio: ["pipe", "pipe", "inherit"] });
+    const [line] = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
+    onStarted(`http://127.0.0.1:${Number(line)}`);
+  });
+  after(() => {
+    fake?.stdin.end();
+    fake?.kill();
+  });
+}
