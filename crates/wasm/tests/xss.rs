@@ -1,4 +1,4 @@
-//! Every hostile payload of crates/chat/tests/xss-payloads.json through both renderers JS calls (`renderMarkdown`,
+//! Every hostile payload of crates/chat/tests/xss-contract.json through both renderers JS calls (`renderMarkdown`,
 //! `sanitizeHtml`), put into a real page with `innerHTML`, as the Ask view and chat messages do: the browser's own
 //! parse of the output holds only allow-listed elements and attributes, and nothing runs (alert, print, confirm,
 //! prompt and eval are trapped for the whole test, including events that fire after loading).
@@ -11,7 +11,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PAYLOADS: &str = include_str!("../../chat/tests/xss-payloads.json");
+/// The allow-list and the payloads, shared with the native tests in crates/chat/tests/xss.rs.
+const CONTRACT: &str = include_str!("../../chat/tests/xss-contract.json");
 
 /// Installs the traps once; returns nothing.
 const TRAP: &str = r#"
@@ -22,11 +23,10 @@ if (!window.__familiarXss) {
   }
 }"#;
 
-/// Puts `html` into a live element and reports what the browser built that the allow-list does not allow.
+/// Puts `html` into a live element and reports what the browser built that `contract` does not allow.
 const INSERT: &str = r#"
-const allowedTags = new Set(["p","br","hr","strong","b","em","i","u","s","del","code","pre","kbd","sup","sub","ul",
-  "ol","li","blockquote","h1","h2","h3","h4","h5","h6","table","thead","tbody","tr","th","td","a","span"]);
-const allowedAttributes = new Set(["href","title","class","data-uuid","data-link","draggable","rel","start"]);
+const allowedTags = new Set(contract.allowedTags);
+const allowedAttributes = new Set(contract.allowedAttributes);
 const box = document.createElement("div");
 box.className = "familiar-xss-box";
 document.body.appendChild(box);
@@ -44,14 +44,19 @@ return found.join(", ");"#;
 
 #[wasm_bindgen_test]
 async fn hostile_payloads_render_inert_in_the_page() {
-    let payloads: Vec<String> = serde_json::from_str(PAYLOADS).expect("a JSON array of strings");
+    let contract = js_sys::JSON::parse(CONTRACT).expect("the contract is JSON");
+    let mut parsed: serde_json::Value =
+        serde_json::from_str(CONTRACT).expect("the contract is JSON");
+    let payloads: Vec<String> =
+        serde_json::from_value(parsed["payloads"].take()).expect("payloads are strings");
     assert!(payloads.len() >= 100, "{}", payloads.len());
     Function::new_no_args(TRAP).call0(&JsValue::NULL).unwrap();
-    let insert = Function::new_with_args("html", INSERT);
+    let insert = Function::new_with_args("contract, html", INSERT);
     // The control: unsanitised markup is seen by the check and its handler runs (so the check can fail).
     let control = insert
-        .call1(
+        .call2(
             &JsValue::NULL,
+            &contract,
             &JsValue::from_str("<img src=x onerror=\"alert('control')\">"),
         )
         .unwrap()
@@ -64,7 +69,7 @@ async fn hostile_payloads_render_inert_in_the_page() {
             ("sanitizeHtml", sanitize_html_js(payload)),
         ] {
             let found = insert
-                .call1(&JsValue::NULL, &JsValue::from_str(&html))
+                .call2(&JsValue::NULL, &contract, &JsValue::from_str(&html))
                 .unwrap()
                 .as_string()
                 .unwrap();
