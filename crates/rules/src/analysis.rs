@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
-use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
+
+use crate::stemming::EnglishStemmer;
 
 use crate::vocabulary::{ABBREVIATIONS, CONDITION_WORDS, INTENTS, RENAMES};
 
@@ -74,14 +76,14 @@ const STOPWORDS: &[&str] = &[
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(EnglishStemmer)
         .build()
 }
 
 /// Text → stemmed lowercase tokens, as the index's stemmed fields see it.
 pub fn stem_words(text: &str) -> Vec<String> {
     thread_local! {
-        // Building a stemmer allocates; this runs on every keystroke.
+        // Building an analyzer allocates; this runs on every keystroke.
         static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
     }
     ANALYZER.with(|analyzer| {

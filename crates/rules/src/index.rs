@@ -9,14 +9,14 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    TokenizerManager,
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
 };
 use tantivy::{DocAddress, Index, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::analysis::stem_words;
 use crate::passages::RulesDocument;
 use crate::ranking::base_name;
+use crate::stemming::EnglishStemmer;
 use crate::RulesError;
 
 /// The English tokenizer every text field uses: lowercase, stemmed, absurd tokens dropped.
@@ -74,7 +74,7 @@ pub fn tokenizers() -> TokenizerManager {
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
-            .filter(Stemmer::new(Language::English))
+            .filter(EnglishStemmer)
             .build(),
     );
     manager

@@ -19,6 +19,7 @@ pub mod ranking;
 pub mod rules_index;
 pub mod search;
 pub mod snippet;
+mod stemming;
 pub mod table;
 pub mod vocabulary;
 
