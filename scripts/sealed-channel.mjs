@@ -1,16 +1,22 @@
 /**
- * Sealed payloads for the module socket, which reaches every connected client: each page holds an ECDH P-256 key
- * pair (private key non-extractable, new each load), announces its public key, and seals a payload for one peer
- * with AES-GCM under a key derived from the pair (ECDH → HKDF-SHA-256). The sender and recipient ids are the
- * additional data, so a payload cannot be replayed to another user or passed off as another sender's.
+ * Sealed relay payloads: each page holds an ECDH P-256 key pair (private key non-extractable, new each load) and
+ * publishes its public key in its own User's flags. Foundry lets a user update only their own User (a GM any), so
+ * a key read from a user's flags is that user's: a payload that opens under the pair key is from that user and for
+ * this one, whichever path carried it. A payload for one peer is sealed with AES-GCM under a key derived from the
+ * pair (ECDH → HKDF-SHA-256); the sender and recipient ids are the additional data, so a payload cannot be replayed
+ * to another user or passed off as another sender's.
  */
+import { MODULE_ID } from "./constants.mjs";
+
+/** The User flag holding a page's public key (base64 raw P-256 point). */
+const KEY_FLAG = "relayKey";
 const HKDF_INFO = new TextEncoder().encode("familiar relay v1");
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 let ownKeys = null; // Promise<CryptoKeyPair>
 let ownPublic = null; // Promise<string> (base64 raw point)
-/** userId → {publicKey: string, aes: Promise<CryptoKey>} */
+/** userId → {publicKey: string, aes: Promise<CryptoKey>}: pair keys derived so far, per published key. */
 const peers = new Map();
 
 function toBase64(bytes) {
@@ -47,37 +53,60 @@ async function pairKey(userId, peerPublic) {
   return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt, info: HKDF_INFO }, material, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
 }
 
-/** Records a peer's announced key; returns true when it is new or changed (the peer reloaded). Throws for a key
- * that is not a P-256 point, before anything is stored. */
-export async function setPeerKey(userId, peerPublic) {
-  if (peers.get(userId)?.publicKey === peerPublic) return false;
-  const aes = pairKey(userId, peerPublic);
-  await aes;
-  peers.set(userId, { publicKey: peerPublic, aes });
-  return true;
+/** Publishes this page's public key in the user's own flags (one User update per page load) and resolves once the
+ * server has it, so a peer that receives this page's first payload already knows the key. */
+export async function publishKey() {
+  const key = await publicKey();
+  if (game.user.getFlag(MODULE_ID, KEY_FLAG) !== key) await game.user.setFlag(MODULE_ID, KEY_FLAG, key);
 }
 
-export function hasPeerKey(userId) {
-  return peers.has(userId);
+/** The public key `userId` published, or null. */
+export function publishedKey(userId) {
+  const key = game.users.get(userId)?.getFlag(MODULE_ID, KEY_FLAG);
+  return typeof key === "string" && key.length > 0 ? key : null;
+}
+
+/** Whether a `updateUser` change touches the published key. */
+export function touchesKey(changes) {
+  return Object.keys(changes ?? {}).some((path) => path === "flags" || path.startsWith(`flags.${MODULE_ID}`)) || Boolean(changes?.flags?.[MODULE_ID]);
+}
+
+/** The pair key for `userId`'s currently published key; null while they have published none or a key that is not a
+ * P-256 point (nothing is cached for it then). */
+async function peerKey(userId) {
+  const published = publishedKey(userId);
+  if (!published) return null;
+  const known = peers.get(userId);
+  if (known?.publicKey === published) return known.aes;
+  const aes = pairKey(userId, published);
+  try {
+    await aes;
+  } catch {
+    return null;
+  }
+  peers.set(userId, { publicKey: published, aes });
+  return aes;
 }
 
 const additionalData = (from, to) => encoder.encode(`${from}>${to}`);
 
-/** `text` sealed for `userId`: `{iv, data}` in base64. */
+/** `text` sealed for `userId`: `{iv, data}` in base64. Throws when they have published no usable key. */
 export async function seal(userId, text) {
-  const peer = peers.get(userId);
-  if (!peer) throw new Error(`Familiar | no key for user ${userId}`);
+  const aes = await peerKey(userId);
+  if (!aes) throw new Error(`Familiar | no relay key from user ${userId}`);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(game.user.id, userId) }, await peer.aes, encoder.encode(text));
+  const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(game.user.id, userId) }, await aes, encoder.encode(text));
   return { iv: toBase64(iv), data: toBase64(data) };
 }
 
-/** The text `userId` sealed for this page, or null when it does not open (wrong key, tampered, malformed). */
+/** The text `userId` sealed for this page, or null when it does not open (not sealed by the holder of the key in
+ * that user's flags, tampered with, malformed). */
 export async function open(userId, { iv, data }) {
-  const peer = peers.get(userId);
-  if (!peer || typeof iv !== "string" || typeof data !== "string") return null;
+  if (typeof iv !== "string" || typeof data !== "string") return null;
+  const aes = await peerKey(userId);
+  if (!aes) return null;
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: additionalData(userId, game.user.id) }, await peer.aes, fromBase64(data));
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: additionalData(userId, game.user.id) }, await aes, fromBase64(data));
     return decoder.decode(plain);
   } catch {
     return null;

@@ -192,6 +192,48 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
     }
   });
 
+  test(`${profile}: player B cannot speak for A: A's key cannot be overwritten and a message B seals in A's name is dropped`, async () => {
+    const gm = await openGame(browser, harness, { profile, user: USERS.gm });
+    const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    const playerB = await openGame(browser, harness, { profile, user: USERS.ysolde });
+    const forged = "forged question in A's name";
+    const prompts = [];
+    const dropped = [];
+    try {
+      await configureProvider(gm.page, `forge-${profile}`, "trickle");
+      gm.page.on("request", (request) => request.url().startsWith(fakeUrl) && prompts.push(request.postData() ?? ""));
+      gm.page.on("console", (message) => message.text().includes("does not open for its claimed sender") && dropped.push(message.text()));
+      await ravenInteractive(playerA.page);
+      await ravenInteractive(playerB.page);
+      // The key binding holds: only A (or a GM) writes A's flags.
+      await assert.rejects(
+        playerB.page.evaluate(({ a }) => game.users.get(a).setFlag("familiar", "relayKey", "AAAA"), { a: USERS.brannoc }),
+        /lacks permission to update User/,
+      );
+      // B builds a real ask for A with the bundle, seals it with its own key and sends it as A, on the path this
+      // core uses.
+      await playerB.page.evaluate(async ({ a, gmId, question, kind }) => {
+        const base = `${location.origin}/modules/familiar/scripts`;
+        const { requireWasm } = await import(`${base}/runtime.mjs`);
+        const { seal } = await import(`${base}/sealed-channel.mjs`);
+        const asked = new (requireWasm().RelayPlayer)(a).ask({ question, language: "en" });
+        const sealed = await seal(gmId, asked.message);
+        if (kind === "query") await game.users.get(gmId).query("familiar.relay", { from: a, ...sealed });
+        else game.socket.emit("module.familiar", { kind: "relay-sealed", from: a, to: gmId, ...sealed });
+      }, { a: USERS.brannoc, gmId: USERS.gm, question: forged, kind: transport });
+      for (let waited = 0; dropped.length === 0 && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(dropped.length, 1, "the GM's page dropped the forged message");
+      assert.ok(!prompts.some((prompt) => prompt.includes(forged)), "no provider call for the forged question");
+      // A's own questions still go through.
+      const panel = await openAsk(playerA.page);
+      await ask(panel);
+      await panel.getByText(`Answered by forge-${profile}`).waitFor({ timeout: 15_000 });
+      for (const opened of [gm, playerA, playerB]) assert.deepEqual(opened.pageErrors, []);
+    } finally {
+      for (const opened of [playerA, playerB, gm]) await opened.context.close();
+    }
+  });
+
   test(`${profile}: with no GM online a player gets the offline answer and the notice`, async () => {
     const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
     try {

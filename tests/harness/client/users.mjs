@@ -1,10 +1,13 @@
 // User documents and game.users, following foundryvtt.com/api/classes/foundry.documents.User.html:
-// role (CONST.USER_ROLES), isGM (ASSISTANT or above), active, color, character, hasRole;
+// role (CONST.USER_ROLES), isGM (ASSISTANT or above), active, color, character, hasRole, flags with
+// getFlag/setFlag/unsetFlag and update (written through the server, which lets a user update only their own User
+// unless a GM, and fires updateUser on every client);
 // on v13, User#query(name, data, {timeout}) runs CONFIG.queries[name] on that user's client and
 // resolves with its return (foundryvtt.com/api/variables/CONFIG.queries.html).
 import { ClientDocument } from "./documents.mjs";
 import { Collection } from "./collection.mjs";
 import { Hooks } from "./hooks.mjs";
+import { deepClone } from "./utils.mjs";
 
 export const USER_ROLES = { NONE: 0, PLAYER: 1, TRUSTED: 2, ASSISTANT: 3, GAMEMASTER: 4 };
 
@@ -30,6 +33,33 @@ export class User extends ClientDocument {
   toObject() {
     const { _character, ...rest } = super.toObject();
     return { ...rest, character: _character ?? null };
+  }
+
+  async update(changes, options = {}) {
+    if (Hooks.call("preUpdateUser", this, changes, options, game.userId) === false) return undefined;
+    await ClientDocument._ctx.request("harness.user.update", { id: this.id, changes });
+    this._applyUpdate(changes, options, game.userId);
+    return this;
+  }
+
+  setFlag(scope, key, value) {
+    return this.update({ [`flags.${scope}.${key}`]: value });
+  }
+
+  unsetFlag(scope, key) {
+    return this.update({ [`flags.${scope}.-=${key}`]: null });
+  }
+
+  _applyUpdate(changes, options, userId) {
+    for (const [path, value] of Object.entries(changes)) {
+      const parts = path.split(".");
+      const last = parts.pop();
+      let target = this;
+      for (const part of parts) target = target[part] ??= {};
+      if (last.startsWith("-=")) delete target[last.slice(2)];
+      else target[last] = deepClone(value);
+    }
+    Hooks.callAll("updateUser", this, changes, options, userId);
   }
 }
 

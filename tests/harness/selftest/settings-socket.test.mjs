@@ -1,4 +1,4 @@
-// Settings storage and propagation, module sockets between pages, v13 queries, user activity.
+// Settings storage and propagation, module sockets between pages, v13 queries, user activity, User flags.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "../../support/browser.mjs";
@@ -98,5 +98,26 @@ describe("settings, sockets and queries per profile", () => {
     const roles = await gm.page.evaluate(() => game.users.map((u) => [u.name, u.role, u.isGM]));
     assert.deepEqual(roles, [["Gamemaster", 4, true], ["Brannoc", 1, false], ["Ysolde", 2, false], ["Tamsin", 1, false]]);
     await gm.context.close();
+  });
+  it("a user writes their own User's flags, which reach every page with updateUser; not another user's, nor a role", async () => {
+    const gm = await openGame(browser, harness, { profile: "v11" });
+    const player = await openGame(browser, harness, { profile: "v11", user: USERS.brannoc });
+    await gm.page.evaluate(() => {
+      window.__updates = [];
+      Hooks.on("updateUser", (user, changes, options, userId) => window.__updates.push([user.name, changes, userId]));
+    });
+    await player.page.evaluate(() => game.user.setFlag("harness-probe", "key", "brannoc-1"));
+    await waitFor(gm.page, () => window.__updates.length === 1);
+    assert.equal(await gm.page.evaluate((id) => game.users.get(id).getFlag("harness-probe", "key"), USERS.brannoc), "brannoc-1");
+    assert.deepEqual(await gm.page.evaluate(() => window.__updates), [["Brannoc", { "flags.harness-probe.key": "brannoc-1" }, USERS.brannoc]]);
+    await assert.rejects(player.page.evaluate((id) => game.users.get(id).setFlag("harness-probe", "key", "forged"), USERS.ysolde), /lacks permission to update User Ysolde/);
+    await assert.rejects(player.page.evaluate(() => game.user.update({ role: 4 })), /may not change the role/);
+    // A GM may write any user's flags; a new page sees the stored value; unsetFlag removes it.
+    await gm.page.evaluate((id) => game.users.get(id).setFlag("harness-probe", "key", "by-gm"), USERS.ysolde);
+    const late = await openGame(browser, harness, { profile: "v11", user: USERS.tamsin });
+    assert.equal(await late.page.evaluate((id) => game.users.get(id).getFlag("harness-probe", "key"), USERS.ysolde), "by-gm");
+    await player.page.evaluate(() => game.user.unsetFlag("harness-probe", "key"));
+    await waitFor(gm.page, (id) => game.users.get(id).getFlag("harness-probe", "key") === undefined, USERS.brannoc);
+    for (const opened of [gm, player, late]) await opened.context.close();
   });
 });

@@ -11,7 +11,7 @@ export function attachSockets(io, { world, packs, modules }) {
   socketChannels.add("system.pf2e");
 
   const activeUsers = () => new Set([...io.sockets.sockets.values()].map((s) => s.data.user._id));
-  const publicUser = (u, active) => ({ _id: u._id, name: u.name, role: u.role, color: u.color, character: u.character ?? null, active: active.has(u._id) });
+  const publicUser = (u, active) => ({ _id: u._id, name: u.name, role: u.role, color: u.color, character: u.character ?? null, flags: u.flags ?? {}, active: active.has(u._id) });
 
   io.use((socket, next) => {
     const user = world.findUser(socket.handshake.auth?.userId);
@@ -110,6 +110,24 @@ export function attachSockets(io, { world, packs, modules }) {
       return id;
     });
 
+    // A user may update their own User (flags, colour, character...), never its role or permissions; a GM may
+    // update any user (foundryvtt.com/article/users/: only Game Masters change roles; modules such as Dice So Nice
+    // keep per-user data in the player's own User flags). What a user writes to its flags is therefore known to
+    // come from that user, which the relay's key binding relies on.
+    handle("harness.user.update", ({ id, changes }) => {
+      const target = world.users.find((u) => u._id === id);
+      if (!target) throw new Error(`User ${id} does not exist`);
+      const gm = user.role >= ROLES.GAMEMASTER;
+      if (target._id !== user._id && !gm) throw new Error(`User ${user.name} lacks permission to update User ${target.name}`);
+      const touched = Object.keys(changes ?? {}).map((key) => key.split(".")[0]);
+      if (!gm && touched.some((key) => ["role", "permissions", "password", "_id"].includes(key))) {
+        throw new Error(`User ${user.name} may not change the role or permissions of User ${target.name}`);
+      }
+      deepMerge(target, changes);
+      socket.broadcast.emit("harness.user.updated", { id, changes, userId: user._id });
+      return { id, changes };
+    });
+
     handle("harness.packs.index", ({ pack, fields }) => packs.index(pack, user, Array.isArray(fields) ? fields : []));
     handle("harness.packs.documents", ({ pack, query }) => packs.documents(pack, user, query ?? {}));
 
@@ -144,7 +162,8 @@ function deepMerge(target, changes) {
       const last = parts.pop();
       let t = target;
       for (const p of parts) t = t[p] ??= {};
-      t[last] = value;
+      if (last.startsWith("-=")) delete t[last.slice(2)]; // Foundry's deletion key
+      else t[last] = value;
     } else if (value && typeof value === "object" && !Array.isArray(value) && target[key] && typeof target[key] === "object") {
       deepMerge(target[key], value);
     } else target[key] = value;
