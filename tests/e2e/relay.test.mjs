@@ -137,7 +137,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
     const prefix = `reload-${profile}`;
     try {
       await configureProvider(gm.page, prefix, "trickle");
-      // Set before A's first message: a user's window takes the limit in force when it opens.
+      // Two messages a minute for everyone, open windows included.
       await relayModule(gm.page, "configureRelay", { requestsPerMinute: 2 });
       let panel = await openAsk(playerA.page);
       await ask(panel);

@@ -101,6 +101,36 @@ fn the_rate_limit_holds_at_exactly_one_hundred_a_minute() {
 }
 
 #[test]
+fn a_lowered_rate_limit_holds_for_a_window_already_open() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    for n in 0..3 {
+        let out = gm.receive("alice", &ask(&mut alice, &request_id(n)), T0 + n as u64);
+        let (call, _, _) = starts(&out)[0].clone();
+        gm.on_final(call, answer("ok", Some((10, 10))), T0 + n as u64);
+    }
+    // The GM lowers the limit to 2 a minute while Alice's window holds 3 messages: she waits until two have left.
+    gm.set_config(
+        RelayConfig {
+            requests_per_minute: 2,
+            ..RelayConfig::default()
+        },
+        T0 + 10,
+    );
+    let out = gm.receive("alice", &ask(&mut alice, &request_id(3)), T0 + 10);
+    assert_eq!(
+        the_error(&out, "alice"),
+        RelayError::RateLimited {
+            retry_after_ms: 59_991
+        }
+    );
+    assert_eq!(
+        starts(&gm.receive("alice", &ask(&mut alice, &request_id(4)), T0 + 60_001)).len(),
+        1
+    );
+}
+
+#[test]
 fn every_message_counts_towards_the_rate_limit() {
     let mut gm = relay(RelayConfig::default());
     let mut alice = player("alice");

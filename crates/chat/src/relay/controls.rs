@@ -44,10 +44,17 @@ pub struct RelayStats {
 }
 
 impl Relay {
-    /// New settings; what they newly allow starts now (more slots start waiting questions).
+    /// New settings; what they newly allow starts now (more slots start waiting questions), and new rate limits
+    /// hold for every user's current window, not only for windows opened later.
     pub fn set_config(&mut self, config: RelayConfig, now_ms: u64) -> Vec<Action> {
         let now = self.advance(now_ms);
         self.config = config;
+        for state in self.users.values_mut() {
+            state.rate.set_limit(config.requests_per_minute);
+            state
+                .error_replies
+                .set_limit(config.error_replies_per_second);
+        }
         self.queue.set_config(config.scheduler());
         self.answers.set_config(config.resume(), now);
         let mut out = Vec::new();

@@ -16,7 +16,7 @@ pub const DAY_MS: u64 = 86_400_000;
 pub struct SlidingWindow {
     window_ms: u64,
     limit: usize,
-    /// Times of accepted hits inside the window, oldest first; never more than `limit`.
+    /// Times of accepted hits inside the window, oldest first; never more than `limit` (or an earlier, higher one).
     hits: VecDeque<u64>,
 }
 
@@ -29,11 +29,22 @@ impl SlidingWindow {
         }
     }
 
+    /// A new limit for this window from now on; the hits already in it still count (a lowered limit refuses until
+    /// enough of them have aged out).
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     /// Counts a hit at `now_ms` if the window has room; otherwise the milliseconds until it will.
     pub fn try_hit(&mut self, now_ms: u64) -> Result<(), u64> {
         self.forget_before(now_ms);
         if self.hits.len() >= self.limit {
-            let opens_at = self.hits.front().map_or(now_ms, |t| t + self.window_ms);
+            // Room comes when all but `limit - 1` of the logged hits have left (after a lowered limit, more than one).
+            let leaving = self.hits.len() - self.limit.saturating_sub(1) - 1;
+            let opens_at = self
+                .hits
+                .get(leaving)
+                .map_or(now_ms, |t| t + self.window_ms);
             return Err(opens_at.saturating_sub(now_ms).max(1));
         }
         self.hits.push_back(now_ms);
@@ -128,6 +139,24 @@ mod tests {
         assert_eq!(window.try_hit(1_000), Ok(()));
         assert_eq!(window.try_hit(1_001), Err(399));
         assert_eq!(window.count(5_000), 0);
+    }
+
+    #[test]
+    fn a_new_limit_applies_to_the_open_window() {
+        let mut window = SlidingWindow::new(4, 1_000);
+        for t in [0, 100, 200] {
+            assert_eq!(window.try_hit(t), Ok(()));
+        }
+        // Lowered to 2 with 3 hits logged: refused until two have left (the second leaves at 1,100).
+        window.set_limit(2);
+        assert_eq!(window.try_hit(300), Err(800));
+        assert_eq!(window.try_hit(1_099), Err(1));
+        assert_eq!(window.try_hit(1_100), Ok(()));
+        assert_eq!(window.try_hit(1_150), Err(50));
+        // Raised: room at once.
+        window.set_limit(5);
+        assert_eq!(window.try_hit(1_150), Ok(()));
+        assert_eq!(window.count(1_150), 3);
     }
 
     #[test]
