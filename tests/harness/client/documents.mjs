@@ -136,9 +136,14 @@ export class ChatMessage extends worldDocumentClass("ChatMessage", "messages", {
     return this[ClientDocument._ctx.features.chatAuthorField] === game.userId;
   }
 
+  /** A whisper shows to its author and its recipients only, a GM who is neither included
+   * (foundryvtt.com/api/v10/classes/client.ChatMessage.html `visible`: "Messages may not be visible if they are
+   * private whispers"; foundryvtt.com/api/v11/enums/foundry.CONST.CHAT_MESSAGE_TYPES.html: GMs see a whisper they
+   * are not sent only when its author lacks the Private Messages permission). Whispered dice rolls, which Foundry
+   * shows to everyone with their content hidden, are not modelled: the harness has no rolls. */
   get visible() {
     if (!this.whisper?.length) return true;
-    return game.user.isGM || this.isAuthor || this.whisper.includes(game.userId);
+    return this.isAuthor || this.whisper.includes(game.userId);
   }
 
   static getSpeaker({ actor, alias } = {}) {
