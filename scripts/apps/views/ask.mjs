@@ -13,6 +13,7 @@ import { searchRules } from "../../rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
 import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
+import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
 
 /** How many passages ground an answer, and how much of each the prompt carries. */
 const PASSAGES = 6;
@@ -30,40 +31,6 @@ const viewAsks = new Set();
 const relayedAsks = new Set();
 const boundResults = new WeakSet();
 let closeHooked = false;
-
-/** Snippets come as HTML with highlight tags; the view shows their text only (parsed inertly, never executed). */
-function plainText(html) {
-  return new DOMParser().parseFromString(String(html ?? ""), "text/html").body.textContent ?? "";
-}
-
-/** What Foundry's enriched content links carry besides the uuid: the document type, pack and id. */
-function linkParts(target) {
-  const uuid = String(target).split("#")[0];
-  const parts = uuid.split(".");
-  const typed = parts[0] === "Compendium" ? parts.length >= 5 : parts.length >= 2;
-  return {
-    documentType: typed ? parts.at(-2) : "Item",
-    pack: parts[0] === "Compendium" && parts.length >= 4 ? `${parts[1]}.${parts[2]}` : "",
-    id: parts.at(-1),
-  };
-}
-
-/** Gives the renderer's content links (`<a class="content-link" data-uuid>`) the data Foundry's own links have, so
- * they open and drag like them. */
-function decorateLinks(root) {
-  for (const link of root.querySelectorAll("a.content-link[data-uuid]")) {
-    const { documentType, pack, id } = linkParts(link.dataset.uuid);
-    link.dataset.type ||= documentType;
-    link.dataset.id ||= id;
-    if (pack) link.dataset.pack ||= pack;
-  }
-}
-
-/** Puts the bundle's sanitised HTML (renderMarkdown output) into `body`; never anything else. */
-function paint(body, html) {
-  body.innerHTML = html;
-  decorateLinks(body);
-}
 
 function listenForPanelClose() {
   if (closeHooked) return;
@@ -174,16 +141,6 @@ async function streamAnswer(question, hits, results) {
   await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, answer.html);
 }
 
-/** What a relay error tells the player: the rate limit and budget in their own words, else the relay's text. */
-function relayErrorText(event) {
-  const error = event.error ?? {};
-  if (error.code === "rateLimited") return t("Ask.Relay.RateLimited", { seconds: Math.ceil((error.retryAfterMs ?? 0) / 1000) });
-  if (error.code === "budgetExhausted") return t("Ask.Relay.BudgetExhausted");
-  if (error.code === "playersMayNotAsk") return t("Ask.Offline.playersMayNotAsk");
-  if (error.code === "gmLeft") return t("Ask.Relay.GmLeft");
-  return t("Ask.Relay.Failed", { error: event.errorMessage ?? error.code ?? "" });
-}
-
 /**
  * A player's question through the GM relay: `start(onEvent)` asks (or resumes) and returns `{requestId, done}`.
  * Each `text` event carries the whole answer so far; the final answer's citations are content links already.
@@ -270,12 +227,8 @@ async function postAnswer(results) {
   if (!entry) return;
   const { question, answer } = entry;
   const audience = results.querySelector("[data-familiar-post-audience]")?.value ?? "public";
-  const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
-  const holder = document.createElement("div");
-  holder.innerHTML = await renderTemplate(templatePath("views/ask-chat.hbs"), { question, citations, provider: answer.provider });
-  paint(holder.querySelector("[data-familiar-answer-body]"), answer.html);
   const message = {
-    content: holder.innerHTML,
+    content: await answerCardHtml({ question, html: answer.html, citations: answer.citations, provider: answer.provider }),
     speaker: ChatMessage.getSpeaker({ alias: t("Ask.ChatSpeaker") }),
   };
   if (audience === "self") message.whisper = [game.user.id];
