@@ -8,5 +8,6 @@ import * as ready from "./hooks/ready.mjs";
 import * as getSceneControlButtons from "./hooks/getSceneControlButtons.mjs";
 import * as documentChanges from "./hooks/documentChanges.mjs";
 import * as userConnected from "./hooks/userConnected.mjs";
+import * as chatMessage from "./hooks/chatMessage.mjs";
 
-for (const hook of [init, ready, getSceneControlButtons, documentChanges, userConnected]) hook.listen();
+for (const hook of [init, ready, getSceneControlButtons, documentChanges, userConnected, chatMessage]) hook.listen();
