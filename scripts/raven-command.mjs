@@ -42,7 +42,7 @@ export function ravenCommand(question) {
   if (!game.user.isGM && !getSetting(SETTINGS.playersMayUse)) return void ui.notifications.warn(t("Command.PlayersMayNotAsk"));
   ui.notifications.info(t("Command.Thinking"));
   answerCard(question)
-    .catch(async (error) => {
+    .catch((error) => {
       console.error("Familiar | /raven failed", error);
       return answerCardHtml({ question, notice: t("Command.Failed", { error: error?.message ?? String(error) }) });
     })
