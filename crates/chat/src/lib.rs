@@ -8,6 +8,7 @@
 //! [`chain`] runs one answer across the ordered providers; [`offline`] answers from the rules index alone.
 //! Grounding: [`prompt`] builds the numbered-passage prompt, [`citations`] turns `[n]` into content links,
 //! [`history`] keeps long conversations within a token budget. [`render`] is the one Markdown → safe HTML path.
+//! Saved: [`transcript`] is the Ask view's per-user history as stored records (checked, bounded, exported).
 //! Players: [`relay`] carries their questions to the GM's client and the answers back (limits, fair queues, resume).
 
 pub mod anthropic;
@@ -26,6 +27,7 @@ pub mod retry;
 mod sanitize;
 pub mod sse;
 pub mod stream;
+pub mod transcript;
 
 pub use base_url::{BaseUrl, BaseUrlError};
 pub use breaker::{BreakerConfig, CircuitBreaker};
@@ -40,6 +42,9 @@ pub use provider::{Api, HttpRequest, Message, Method, ModelInfo, Prompt, Provide
 pub use render::{render_markdown, sanitize_html};
 pub use retry::{Failure, FailureKind, RetryPolicy, Timeouts};
 pub use stream::{FinishReason, StreamDecoder, StreamError, StreamEvent, Usage};
+pub use transcript::{
+    Exchange, ExportLabels, RecordError, SavedCitation, Transcript, TranscriptBounds,
+};
 
 /// Why a configuration or a non-streamed body could not be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -63,18 +63,25 @@ fn flush_text(text: &mut String, events: &mut Vec<Event<'_>>) {
     text.clear();
 }
 
-/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor. Targets are restricted to the
-/// characters Foundry document UUIDs use, so nothing odd reaches the attribute.
+/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor.
 fn parse_content_link(text: &str) -> Option<(usize, String)> {
+    let (consumed, target, label) = content_link(text)?;
+    let anchor = format!(
+        "<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{}\">{}</a>",
+        escape(target),
+        escape(label)
+    );
+    Some((consumed, anchor))
+}
+
+/// The content link `text` starts with, as `(bytes consumed, target, label)`. Targets are restricted to the
+/// characters Foundry document UUIDs use, so nothing odd reaches an attribute; without `{Label}` the label is the
+/// target's last part.
+pub(crate) fn content_link(text: &str) -> Option<(usize, &str, &str)> {
     let body = text.strip_prefix("@UUID[")?;
     let close = body.find(']')?;
     let target = &body[..close];
-    let valid = !target.is_empty()
-        && target.len() <= 200
-        && target
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '#'));
-    if !valid {
+    if !is_link_target(target) {
         return None;
     }
     let after = &body[close + 1..];
@@ -85,12 +92,16 @@ fn parse_content_link(text: &str) -> Option<(usize, String)> {
         }
         None => (target.rsplit(['.', '#']).next().unwrap_or(target), 0),
     };
-    let anchor = format!(
-        "<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{}\">{}</a>",
-        escape(target),
-        escape(label)
-    );
-    Some(("@UUID[".len() + close + 1 + label_len, anchor))
+    Some(("@UUID[".len() + close + 1 + label_len, target, label))
+}
+
+/// Whether `target` may be a content link's target: a Foundry document UUID, with an optional `#anchor`.
+pub(crate) fn is_link_target(target: &str) -> bool {
+    !target.is_empty()
+        && target.len() <= 200
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '#'))
 }
 
 fn escape(text: &str) -> String {
