@@ -62,6 +62,8 @@ if [ $firefox_ok -eq 1 ]; then
 fi
 # A real OpenAI- and Anthropic-compatible server: the LiteLLM proxy from PyPI (installed on first use).
 step "litellm proxy" tests/tools/with-litellm.sh cargo test -p familiar-cli --features litellm-tests --test litellm
+# The GM's provider form and Ask view in headless Chromium against the same proxy (OpenAI and Anthropic formats).
+step "litellm in the browser" tests/tools/with-litellm.sh node --test --test-reporter=tap --test-concurrency=1 tests/e2e-litellm/
 step "harness self-tests" node --test --test-reporter=tap --test-concurrency=1 tests/harness/selftest/
 step "end-to-end" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
 
