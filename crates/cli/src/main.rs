@@ -39,6 +39,8 @@ enum Command {
     Art(commands::art::ArtArgs),
     /// Art pipeline against the fake providers with a fault mix: saved share, our time per image, memory.
     BenchArt(commands::bench_art::BenchArtArgs),
+    /// Rules chat: Familiar's work per ask step by step, and a 10,000-message conversation's memory and prompt size.
+    BenchChat(commands::bench_chat::BenchChatArgs),
     /// Encounter generator statistics and XP/generation timings (table on stderr, JSON on stdout).
     BenchEncounter(commands::bench_encounter::BenchEncounterArgs),
     /// The GM relay against a scripted provider: p95 wait, fairness with a flooder, 500 sessions, state memory.
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::BenchEncounter(args) => commands::bench_encounter::run(args),
         Command::Art(args) => commands::art::run(args),
         Command::BenchArt(args) => commands::bench_art::run(args),
+        Command::BenchChat(args) => commands::bench_chat::run(args),
         Command::BenchRelay(args) => commands::bench_relay::run(args),
     };
     match result {

@@ -3,6 +3,7 @@
 pub mod art;
 pub mod ask;
 pub mod bench_art;
+pub mod bench_chat;
 pub mod bench_encounter;
 pub mod bench_relay;
 pub mod bench_rules;
