@@ -105,7 +105,7 @@ impl Failure {
 
     pub fn from_stream(error: &StreamError) -> Failure {
         let kind = match error {
-            StreamError::Provider { .. } => FailureKind::StreamError,
+            StreamError::Provider { code, .. } => stream_error_kind(code),
             StreamError::Malformed(_) | StreamError::Oversized => FailureKind::Malformed,
             StreamError::EndedEarly => FailureKind::StreamDropped,
         };
@@ -129,6 +129,21 @@ impl Failure {
                 | FailureKind::Forbidden
                 | FailureKind::UnknownModel
         ) || self.kind == FailureKind::HttpStatus && self.status.is_some_and(|s| s < 500)
+    }
+}
+
+/// An error a provider sends inside a 200 stream, by its type (Anthropic's `error.type`, OpenAI's `error.code`),
+/// so a refused key or an unknown model in the stream is not retried, as it would not be as an HTTP status
+/// (docs.anthropic.com/en/api/errors lists the types; proxies such as LiteLLM send them in the stream).
+fn stream_error_kind(code: &str) -> FailureKind {
+    match code {
+        "authentication_error" | "invalid_api_key" => FailureKind::BadKey,
+        "permission_error" => FailureKind::Forbidden,
+        "not_found_error" | "model_not_found" => FailureKind::UnknownModel,
+        "invalid_request_error" | "request_too_large" => FailureKind::BadRequest,
+        "rate_limit_error" | "rate_limit_exceeded" => FailureKind::RateLimited,
+        "overloaded_error" => FailureKind::Overloaded,
+        _ => FailureKind::StreamError,
     }
 }
 

@@ -280,6 +280,38 @@ fn overloaded_529_exhausts_retries_then_fails_over() {
 }
 
 #[test]
+fn a_refused_key_inside_the_stream_is_not_retried_but_a_stream_api_error_is() {
+    let mut h = Harness::new(
+        vec![
+            provider("primary", Api::Anthropic),
+            provider("backup", Api::Anthropic),
+        ],
+        config(),
+    );
+    let ask = h.start();
+    // A proxy answers 200 and reports the refused key as the stream's first event.
+    let refused = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}\n\n";
+    h.respond(200, &[], refused);
+    assert_eq!(h.sent.len(), 2, "straight to the next provider");
+    assert_eq!(h.sent[1].1, "http://backup.test/v1/messages");
+    let api_error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"internal\"}}\n\n";
+    h.respond(200, &[], api_error);
+    h.wait_for_deadline();
+    assert_eq!(
+        h.sent.len(),
+        3,
+        "an api_error in the stream is retried on the same provider"
+    );
+    assert_eq!(h.sent[2].1, "http://backup.test/v1/messages");
+    let done = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    h.respond(200, &[], done);
+    let answer = h.answer(ask);
+    assert_eq!(answer.provider.as_deref(), Some("backup"));
+    assert_eq!(answer.attempts[0].kind, Some(FailureKind::BadKey));
+    assert_eq!(answer.attempts[1].kind, Some(FailureKind::StreamError));
+}
+
+#[test]
 fn bad_key_is_never_retried_and_says_so() {
     let mut h = Harness::new(
         vec![
