@@ -5,7 +5,7 @@
  * `RelayPlayer` that builds its messages and reads the GM's. This file only forwards texts to the user an action
  * names (relay-transport.mjs) and runs provider calls; it never reads a relayed message itself.
  */
-import { getSetting, SETTINGS } from "./settings.mjs";
+import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { searchRules } from "./rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "./chat-session.mjs";
@@ -18,10 +18,13 @@ const PASSAGE_CHARS = 1500;
 const PENDING_KEY = "familiar.relay.pending";
 /** A player who disconnects gets this long to come back (a reload) before their questions are dropped. */
 const LEFT_GRACE_MS = 20000;
+/** Today's spend is saved this long after an answer, so a burst of answers makes one world-setting write. */
+const USAGE_SAVE_MS = 2000;
 
 let relay = null; // GM: wasm Relay
 let player = null; // player: wasm RelayPlayer
 let tickTimer = null;
+let usageTimer = null;
 /** call → {askId, cancelled} for provider calls this GM runs. */
 const calls = new Map();
 /** requestId → onEvent for the questions this page waits for. */
@@ -39,6 +42,8 @@ export function startRelay() {
   const wasm = requireWasm();
   if (game.user.isGM) {
     relay = new wasm.Relay({ playersMayAsk: getSetting(SETTINGS.playersMayUse) });
+    applyBudgets();
+    restoreUsage();
   } else {
     player = new wasm.RelayPlayer(game.user.id);
   }
@@ -103,6 +108,7 @@ async function runCall({ call, userId, question, language }) {
     const answer = await answerFromProviders(question, hits, onEvent, { conversation: userId, language });
     if (entry.cancelled) return;
     apply(answer === null ? relay.onFailed(call, "the answer was stopped", now()) : relay.onFinal(call, answer, now()));
+    saveUsageSoon();
   } catch (error) {
     console.error("Familiar | relayed question failed", error);
     if (!entry.cancelled) apply(relay.onFailed(call, error?.message ?? String(error), now()));
@@ -115,6 +121,75 @@ async function runCall({ call, userId, question, language }) {
 export function configureRelay(config) {
   if (!relay) throw new Error("Familiar | only the GM's client runs the relay");
   apply(relay.configure({ playersMayAsk: getSetting(SETTINGS.playersMayUse), ...config }, now()));
+}
+
+/** A token count for the budget form: a whole number of 0 or more, or null (no limit). */
+function tokens(value) {
+  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** The GM's budgets from the world setting, with anything malformed read as "no limit". */
+export function playerBudgets() {
+  const stored = getSetting(SETTINGS.relayBudgets) ?? {};
+  const users = {};
+  for (const [userId, value] of Object.entries(stored.users ?? {})) {
+    if (tokens(value) !== null && game.users.get(userId)) users[userId] = value;
+  }
+  return { daily: tokens(stored.daily), users };
+}
+
+function applyBudgets() {
+  const { daily, users } = playerBudgets();
+  apply(relay.configure({ ...relay.config(), playersMayAsk: getSetting(SETTINGS.playersMayUse), dailyTokenBudget: daily }, now()));
+  for (const user of game.users) if (!user.isGM) relay.setUserBudget(user.id, users[user.id] ?? null);
+}
+
+/** Takes today's saved spend (from this or another GM's client); a malformed save is logged and skipped. */
+function restoreUsage() {
+  try {
+    relay.restoreUsage(getSetting(SETTINGS.relayUsage) || "[]", now());
+  } catch (error) {
+    console.warn("Familiar | could not read the saved relay usage", error);
+  }
+}
+
+function saveUsageSoon() {
+  if (usageTimer || !isActiveGm()) return;
+  usageTimer = setTimeout(() => {
+    usageTimer = null;
+    const saved = relay.savedUsage();
+    if (isActiveGm() && saved !== getSetting(SETTINGS.relayUsage)) {
+      setSetting(SETTINGS.relayUsage, saved).catch((error) => console.warn("Familiar | could not save the relay usage", error));
+    }
+  }, USAGE_SAVE_MS);
+}
+
+/** The budgets or the saved usage changed (on any GM's client): apply them here too. */
+export function relaySettingsChanged() {
+  if (!relay) return;
+  applyBudgets();
+  restoreUsage();
+}
+
+/** Every player with today's spend and limits, for the GM's form: `[{userId, name, tokensToday, budget, ownBudget,
+ * requestsLastMinute, queued, inFlight}]`. GM clients only. */
+export function playersUsage() {
+  if (!relay) throw new Error("Familiar | only a GM's client runs the relay");
+  const counted = new Map(relay.usage(now()).map((entry) => [entry.userId, entry]));
+  const { daily, users } = playerBudgets();
+  return game.users.filter((user) => !user.isGM).map((user) => {
+    const entry = counted.get(user.id);
+    return {
+      userId: user.id,
+      name: user.name,
+      tokensToday: entry?.tokensToday ?? 0,
+      budget: entry?.budgetTokens ?? users[user.id] ?? daily,
+      ownBudget: users[user.id] ?? null,
+      requestsLastMinute: entry?.requestsLastMinute ?? 0,
+      queued: entry?.queued ?? 0,
+      inFlight: entry?.inFlight ?? 0,
+    };
+  });
 }
 
 /** The world setting changed: players may ask or not from now on. */

@@ -7,9 +7,11 @@ export const SETTINGS = {
   ravenPrefs: "ravenPrefs",
   playersMayUse: "playersMayUse",
   providerChain: "providerChain",
+  relayBudgets: "relayBudgets",
+  relayUsage: "relayUsage",
 };
 
-export function registerSettings({ onRavenSettingChange }) {
+export function registerSettings({ onRavenSettingChange, onRelaySettingChange }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
     name: "FAMILIAR.Settings.ShowRaven.Name",
     hint: "FAMILIAR.Settings.ShowRaven.Hint",
@@ -45,6 +47,25 @@ export function registerSettings({ onRavenSettingChange }) {
     onChange: () => onRavenSettingChange(),
   });
   registerProviderChain();
+  // Players' daily token budgets, the world's and per player (`{daily, users: {userId: tokens}}`, null = no limit).
+  // World scope so every GM's client applies the same; budgets are not secret.
+  game.settings.register(MODULE_ID, SETTINGS.relayBudgets, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: Object,
+    default: { daily: null, users: {} },
+    onChange: () => onRelaySettingChange(),
+  });
+  // Today's spend per player as the relay saves it, so a GM's reload or a change of GM keeps the day's budgets.
+  game.settings.register(MODULE_ID, SETTINGS.relayUsage, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: String,
+    default: "[]",
+    onChange: () => onRelaySettingChange(),
+  });
 }
 
 /** The GM's AI provider chain (provider-chain.mjs): client scope, so it stays in this browser; keys only sealed.

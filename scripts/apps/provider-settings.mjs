@@ -1,6 +1,7 @@
 /**
  * The GM's AI provider form (a settings menu, GM only): the ordered provider chain — format, base URL, model from the
- * provider's `/models` or typed, key — with Test connection per provider, and whether players may ask. ApplicationV2
+ * provider's `/models` or typed, key — with Test connection per provider; whether players may ask, their daily token
+ * budgets (the world's and per player) and what each has used today. ApplicationV2
  * with the Handlebars mixin on v12+, the v1 Application before, both on the same template and listeners (as the
  * panel does). The form itself is the state until Save: rows are added, moved and removed in the DOM, so typed keys
  * are never written back into attributes. Base URLs are checked by the bundle (https, or http on the loopback).
@@ -12,6 +13,7 @@ import { getSetting, setSetting, SETTINGS } from "../settings.mjs";
 import { API_FORMATS, hasKey, keyOf, loadChain, newProviderId, saveChain } from "../provider-chain.mjs";
 import { canSealKeys } from "../key-store.mjs";
 import { dropChatSession } from "../chat-session.mjs";
+import { playerBudgets, playersUsage } from "../relay.mjs";
 
 export const PROVIDER_SETTINGS_ID = `${MODULE_ID}-providers`;
 const TEMPLATE = templatePath("provider-settings.hbs");
@@ -33,7 +35,36 @@ async function settingsContext() {
     playersMayUse: getSetting(SETTINGS.playersMayUse),
     providers: loadChain().map(rowContext),
     canSeal: await canSealKeys(),
+    budgets: playerBudgets(),
+    players: playersUsage(),
   };
+}
+
+/** A budget field: `{ok, value}` with null for empty, or `{ok: false}` for anything but a whole number ≥ 0. */
+function readTokens(input) {
+  const text = input.value.trim();
+  if (text === "") return { ok: true, value: null };
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value >= 0 ? { ok: true, value } : { ok: false };
+}
+
+/** The budgets as typed, each bad field marked; null when any is bad. */
+function readBudgets(form) {
+  const daily = form.querySelector('[name="dailyTokenBudget"]');
+  const dailyValue = readTokens(daily);
+  const error = form.querySelector('[data-familiar-field-error="dailyTokenBudget"]');
+  error.textContent = dailyValue.ok ? "" : t("Usage.BadNumber");
+  error.hidden = dailyValue.ok;
+  daily.setAttribute("aria-invalid", dailyValue.ok ? "false" : "true");
+  let ok = dailyValue.ok;
+  const users = {};
+  for (const input of form.querySelectorAll("[data-familiar-user-budget]")) {
+    const value = readTokens(input);
+    input.setAttribute("aria-invalid", value.ok ? "false" : "true");
+    ok &&= value.ok;
+    if (value.ok && value.value !== null) users[input.dataset.familiarUserBudget] = value.value;
+  }
+  return ok ? { daily: dailyValue.value, users } : null;
 }
 
 function rows(form) {
@@ -169,6 +200,8 @@ async function save(form, app) {
     if (problem) continue;
     values.push({ ...value, baseUrl: url.url, name: value.name || new URL(url.url).host });
   }
+  const budgets = readBudgets(form);
+  if (!budgets) firstProblem ??= t("Usage.BadNumber");
   if (firstProblem) {
     status.textContent = firstProblem;
     ui.notifications.error(firstProblem);
@@ -177,6 +210,7 @@ async function save(form, app) {
   const { sealed } = await saveChain(values);
   const playersMayUse = form.querySelector('[name="playersMayUse"]').checked;
   if (playersMayUse !== getSetting(SETTINGS.playersMayUse)) await setSetting(SETTINGS.playersMayUse, playersMayUse);
+  if (JSON.stringify(budgets) !== JSON.stringify(playerBudgets())) await setSetting(SETTINGS.relayBudgets, budgets);
   dropChatSession();
   ui.notifications.info(t(sealed ? "Providers.Saved" : "Providers.SavedUnsealed"));
   await app.close();

@@ -8,7 +8,7 @@ import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
 import { PROVIDER_TEMPLATES, registerProviderMenu } from "../apps/provider-settings.mjs";
 import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
 import { runtime } from "../runtime.mjs";
-import { playersMayAskChanged } from "../relay.mjs";
+import { playersMayAskChanged, relaySettingsChanged } from "../relay.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
@@ -17,6 +17,9 @@ export function listen() {
         if (!runtime.wasm) return;
         refreshRaven();
         playersMayAskChanged();
+      },
+      onRelaySettingChange: () => {
+        if (runtime.wasm) relaySettingsChanged();
       },
     });
     registerProviderMenu();
