@@ -10,9 +10,55 @@ use familiar_chat::relay::{
 use familiar_chat::Passage;
 use relay_support::*;
 
+/// Every text delta goes to the asker as its own message, so a test sees each one.
+fn each_delta_at_once() -> RelayConfig {
+    RelayConfig {
+        delta_interval_ms: 0,
+        ..RelayConfig::default()
+    }
+}
+
+#[test]
+fn deltas_within_the_interval_go_together_and_the_rest_follows_on_the_next_tick() {
+    let mut gm = relay(RelayConfig::default()); // 50 ms
+    let mut alice = player("alice");
+    let out = gm.receive("alice", &ask(&mut alice, "req-00000001"), T0);
+    alice.receive(&raw_to(&out, "alice")[0]);
+    let mut messages = 0;
+    let mut shown = String::new();
+    let mut read = |out: Vec<Action>, messages: &mut usize, shown: &mut String| {
+        for raw in raw_to(&out, "alice") {
+            *messages += 1;
+            if let PlayerEvent::Text { text, .. } = alice.receive(&raw) {
+                *shown = text;
+            }
+        }
+    };
+    // Forty deltas over 200 ms: the first goes at once, then at most one message per 50 ms.
+    for n in 0..40u64 {
+        let out = gm.on_delta(1, &format!("{n} "), T0 + 5 * n);
+        read(out, &mut messages, &mut shown);
+        if let Some(at) = gm.next_deadline().filter(|at| *at <= T0 + 5 * n + 4) {
+            read(gm.tick(at), &mut messages, &mut shown);
+        }
+    }
+    assert!(messages <= 5, "{messages} messages for 40 deltas");
+    // What is still held goes out when its deadline comes.
+    let at = gm.next_deadline().expect("a pending delta");
+    assert!(at <= T0 + 195 + 50);
+    read(gm.tick(at), &mut messages, &mut shown);
+    let whole: String = (0..40).map(|n| format!("{n} ")).collect();
+    assert_eq!(shown, whole);
+    assert_eq!(
+        gm.next_deadline().filter(|at| *at < T0 + 60_000),
+        None,
+        "nothing more to send"
+    );
+}
+
 #[test]
 fn a_question_is_accepted_started_streamed_and_answered() {
-    let mut gm = relay(RelayConfig::default());
+    let mut gm = relay(each_delta_at_once());
     let mut alice = player("alice");
     let out = gm.receive("alice", &ask(&mut alice, "req-00000001"), T0);
     let started = starts(&out);
@@ -362,7 +408,7 @@ fn after_a_reload_the_finished_answer_arrives() {
 
 #[test]
 fn after_a_reload_an_answer_in_flight_keeps_streaming_to_the_new_page() {
-    let mut gm = relay(RelayConfig::default());
+    let mut gm = relay(each_delta_at_once());
     let mut page = player("alice");
     let call = starts(&gm.receive("alice", &ask(&mut page, &request_id(1)), T0))[0].0;
     gm.on_delta(call, "Grabbed ", T0 + 1);
@@ -412,7 +458,7 @@ fn resuming_a_queued_question_says_it_waits() {
 
 #[test]
 fn a_failover_mid_answer_resets_the_askers_text() {
-    let mut gm = relay(RelayConfig::default());
+    let mut gm = relay(each_delta_at_once());
     let mut alice = player("alice");
     let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
     for raw in raw_to(&gm.on_delta(call, "half an ans", T0), "alice") {
@@ -595,7 +641,7 @@ fn the_player_refuses_what_the_gm_would_refuse_before_sending() {
 
 #[test]
 fn the_page_asks_again_when_it_missed_part_of_an_answer() {
-    let mut gm = relay(RelayConfig::default());
+    let mut gm = relay(each_delta_at_once());
     let mut alice = player("alice");
     let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
     let first = raw_to(&gm.on_delta(call, "One ", T0), "alice");

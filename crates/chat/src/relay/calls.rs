@@ -2,7 +2,7 @@
 //! answer, a failure) becomes messages for its asker; finished answers are kept for a resume and their tokens
 //! counted against the asker's day. Also the timeouts ([`Relay::tick`]) and a user leaving.
 
-use super::gm::{error_message, send, Action, CallId, Relay};
+use super::gm::{error_message, send, Action, Call, CallId, Relay};
 use super::wire::{encode, FinalAnswer, OfflineNotice, RelayError, ToPlayer, WireCitation};
 use crate::history::estimate_tokens;
 use crate::stream::Usage;
@@ -23,7 +23,7 @@ pub struct ProviderAnswer {
 impl Relay {
     /// More answer text for `call`; text past `max_answer_bytes` is dropped (the final answer says so).
     pub fn on_delta(&mut self, call: CallId, text: &str, now_ms: u64) -> Vec<Action> {
-        self.advance(now_ms);
+        let now = self.advance(now_ms);
         let max = self.config.max_answer_bytes;
         let Some(open) = self.calls.get_mut(&call) else {
             return Vec::new(); // cancelled or timed out: late events are expected
@@ -32,15 +32,11 @@ impl Relay {
         if piece.is_empty() {
             return Vec::new();
         }
-        let offset = open.text.len();
         open.text.push_str(piece);
-        let delta = ToPlayer::Delta {
-            request_id: open.ask.request_id.clone(),
-            offset,
-            text: piece.to_string(),
-        };
         let mut out = Vec::new();
-        send(&mut out, &open.ask.user_id, &encode(&delta));
+        if now >= open.sent_ms.saturating_add(self.config.delta_interval_ms) {
+            flush_delta(open, now, &mut out);
+        }
         out
     }
 
@@ -51,6 +47,7 @@ impl Relay {
             return Vec::new();
         };
         open.text = String::new();
+        open.sent = 0;
         let reset = ToPlayer::Reset {
             request_id: open.ask.request_id.clone(),
             reason: reason.chars().take(200).collect(),
@@ -112,6 +109,12 @@ impl Relay {
     pub fn tick(&mut self, now_ms: u64) -> Vec<Action> {
         let now = self.advance(now_ms);
         let mut out = Vec::new();
+        let interval = self.config.delta_interval_ms;
+        for open in self.calls.values_mut() {
+            if open.sent < open.text.len() && now >= open.sent_ms.saturating_add(interval) {
+                flush_delta(open, now, &mut out);
+            }
+        }
         let max_call_ms = self.config.max_call_ms;
         let overdue: Vec<CallId> = self
             .calls
@@ -153,7 +156,12 @@ impl Relay {
             .calls
             .values()
             .map(|open| open.started_ms + self.config.max_call_ms);
-        calls.chain(self.answers.next_expiry()).min()
+        let deltas = self
+            .calls
+            .values()
+            .filter(|open| open.sent < open.text.len())
+            .map(|open| open.sent_ms.saturating_add(self.config.delta_interval_ms));
+        calls.chain(deltas).chain(self.answers.next_expiry()).min()
     }
 
     /// The user's client went away: drop their waiting questions and stop their calls. Finished answers stay
@@ -246,4 +254,16 @@ pub(super) fn cut_at_char(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// The text the asker has not been sent yet, as one delta.
+fn flush_delta(open: &mut Call, now_ms: u64, out: &mut Vec<Action>) {
+    let delta = ToPlayer::Delta {
+        request_id: open.ask.request_id.clone(),
+        offset: open.sent,
+        text: open.text[open.sent..].to_string(),
+    };
+    open.sent = open.text.len();
+    open.sent_ms = now_ms;
+    send(out, &open.ask.user_id, &encode(&delta));
 }

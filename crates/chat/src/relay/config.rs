@@ -33,6 +33,9 @@ pub struct RelayConfig {
     pub max_call_ms: u64,
     /// UTF-8 bytes of one answer kept and relayed; the rest is cut and the final answer says `truncated`.
     pub max_answer_bytes: usize,
+    /// Text deltas arriving within this long of the last one sent go to the asker together, as one message
+    /// (a provider sends dozens a second; 0 sends each at once).
+    pub delta_interval_ms: u64,
     /// Citations relayed with one answer at most.
     pub max_citations: usize,
     /// Tokens the system prompt and passages add to a question, for the estimate when the provider reports no
@@ -63,6 +66,7 @@ impl Default for RelayConfig {
             max_users: 1_024,
             error_replies_per_second: 5,
             max_call_ms: 5 * 60_000,
+            delta_interval_ms: 50,
             max_answer_bytes: 64 * 1024,
             max_citations: 32,
             prompt_overhead_tokens: 1_500,

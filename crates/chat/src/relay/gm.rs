@@ -68,6 +68,9 @@ pub(super) struct Call {
     pub(super) started_ms: u64,
     /// The answer streamed so far (for a resume), at most `max_answer_bytes`.
     pub(super) text: String,
+    /// Bytes of `text` the asker has been sent, and when the last delta went.
+    pub(super) sent: usize,
+    pub(super) sent_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -225,8 +228,10 @@ impl Relay {
         if let Some(call) = self
             .calls_by_request
             .get(&key)
-            .and_then(|id| self.calls.get(id))
+            .and_then(|id| self.calls.get_mut(id))
         {
+            // The snapshot carries everything so far: later deltas follow on from its end.
+            call.sent = call.text.len();
             let accepted = ToPlayer::Accepted {
                 request_id: request_id.to_string(),
                 queued: false,
@@ -287,6 +292,8 @@ impl Relay {
                     ask,
                     started_ms: now,
                     text: String::new(),
+                    sent: 0,
+                    sent_ms: 0,
                 },
             );
         }
