@@ -23,7 +23,8 @@ pub struct SavedCitation {
 /// One finished question and its answer, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exchange {
-    /// [`RECORD_VERSION`].
+    /// [`RECORD_VERSION`]; a record without one is taken as this version (the view's new exchanges have none).
+    #[serde(default = "current_version")]
     pub v: u32,
     pub question: String,
     /// Markdown with `@UUID[...]{...}` content links; may be empty for an offline answer, which is its citations.
@@ -39,6 +40,10 @@ pub struct Exchange {
     pub offline: Option<String>,
     /// When the answer finished, in milliseconds since the Unix epoch.
     pub at: u64,
+}
+
+fn current_version() -> u32 {
+    RECORD_VERSION
 }
 
 /// Why a record is not kept.
@@ -145,8 +150,7 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// The localised words of the exported file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportLabels {
     pub title: String,
     /// With a `{provider}` placeholder.

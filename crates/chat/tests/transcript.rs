@@ -70,6 +70,12 @@ fn records_round_trip_through_their_stored_form() {
         transcript.iter().collect::<Vec<_>>()
     );
     assert_eq!(restored.bytes(), transcript.bytes());
+    // The view's new exchanges carry no version: they are this one.
+    let mut unversioned = stored[0].clone();
+    unversioned.as_object_mut().unwrap().remove("v");
+    let (restored, skipped) = restore(&[unversioned]);
+    assert_eq!((restored.len(), skipped), (1, 0));
+    assert_eq!(restored.iter().next().unwrap().v, RECORD_VERSION);
 }
 
 #[test]

@@ -2,27 +2,10 @@
 //! records it cannot use), takes each finished exchange, keeps the bounds, pages the records for display and renders
 //! the export. The adapter only moves the records between here, IndexedDB and the DOM.
 
-use familiar_chat::transcript::RECORD_VERSION;
-use familiar_chat::{Exchange, ExportLabels, SavedCitation, Transcript, TranscriptBounds};
-use serde::Deserialize;
+use familiar_chat::{Exchange, ExportLabels, Transcript, TranscriptBounds};
 use wasm_bindgen::prelude::*;
 
 use crate::interop;
-
-/// A finished exchange as the Ask view hands it over (citations may carry more fields, which are not kept).
-#[derive(Deserialize)]
-struct NewExchange {
-    question: String,
-    #[serde(default)]
-    answer: String,
-    #[serde(default)]
-    citations: Vec<SavedCitation>,
-    #[serde(default)]
-    provider: Option<String>,
-    #[serde(default)]
-    offline: Option<String>,
-    at: u64,
-}
 
 /// `new AskHistory(stored)`: one user's history from what IndexedDB held for them — an array of records, oldest
 /// first (anything else is no history). Records it cannot read or keep are skipped and counted in `skipped`.
@@ -68,17 +51,9 @@ impl AskHistoryJs {
     /// oldest go beyond the bounds. Throws with the reason when the exchange cannot be kept (no question, neither a
     /// provider nor an offline reason).
     pub fn push(&mut self, exchange: JsValue) -> Result<(), JsValue> {
-        let input: NewExchange = interop::from_js(exchange)?;
+        let exchange: Exchange = interop::from_js(exchange)?;
         self.transcript
-            .push(Exchange {
-                v: RECORD_VERSION,
-                question: input.question,
-                answer: input.answer,
-                citations: input.citations,
-                provider: input.provider,
-                offline: input.offline,
-                at: input.at,
-            })
+            .push(exchange)
             .map_err(|error| interop::js_error(&format!("history: {error}")))
     }
 
@@ -96,11 +71,21 @@ impl AskHistoryJs {
         self.transcript.clear();
     }
 
-    /// `toMarkdown({title, answeredBy, offline, sources})` → the exported file's text (`answeredBy` has a
-    /// `{provider}` placeholder).
+    /// `toMarkdown(title, answeredBy, offline, sources)` → the exported file's text, in the user's words
+    /// (`answeredBy` has a `{provider}` placeholder).
     #[wasm_bindgen(js_name = toMarkdown)]
-    pub fn to_markdown(&self, labels: JsValue) -> Result<String, JsValue> {
-        let labels: ExportLabels = interop::from_js(labels)?;
-        Ok(self.transcript.to_markdown(&labels))
+    pub fn to_markdown(
+        &self,
+        title: String,
+        answered_by: String,
+        offline: String,
+        sources: String,
+    ) -> String {
+        self.transcript.to_markdown(&ExportLabels {
+            title,
+            answered_by,
+            offline,
+            sources,
+        })
     }
 }
