@@ -66,6 +66,11 @@ export async function answerFromProviders(question, passages, onEvent, { convers
   return session.ask(question, passages, onEvent);
 }
 
+/** The GM's own conversation starts afresh (the user cleared their Ask history): earlier turns leave the prompt. */
+export function forgetConversation() {
+  sessions.get(GM_CONVERSATION)?.session.clearHistory();
+}
+
 /** Stops one answer (the Stop button) of a conversation; false when it had already finished. */
 export function cancelAnswer(askId, conversation = GM_CONVERSATION) {
   return sessions.get(conversation)?.session.cancel(askId) ?? false;

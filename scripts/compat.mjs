@@ -88,3 +88,21 @@ export function packVisibleTo(pack, user) {
 export function moduleEntry(id) {
   return game.modules.get(id);
 }
+
+/**
+ * Downloads `text` as a file named `filename`: Foundry's own `saveDataToFile(data, type, filename)`
+ * (https://foundryvtt.com/api/functions/foundry.utils.saveDataToFile.html; a global before v13's `foundry.utils`),
+ * else the same by hand: a Blob behind an `<a download>` clicked once, its URL revoked after the browser took it.
+ */
+export function saveTextFile(text, type, filename) {
+  const save = globalThis.foundry?.utils?.saveDataToFile ?? globalThis.saveDataToFile;
+  if (typeof save === "function") return void save(text, type, filename);
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1_000);
+}

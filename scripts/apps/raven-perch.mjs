@@ -137,10 +137,12 @@ async function applyEffects(effects, view, panelDrawn) {
   }
 }
 
-/** The first control of the open view, else its selected tab. */
+/** The open view's first stop when it names one (`data-familiar-focus`: Ask's question, below its history), else
+ * its first control, else its selected tab. */
 function focusPanel() {
   const root = document.getElementById(PANEL_ID);
-  const target = root?.querySelector(".familiar-panel__view :is(input, select, textarea, button, a[href])")
+  const target = root?.querySelector(".familiar-panel__view [data-familiar-focus]")
+    ?? root?.querySelector(".familiar-panel__view :is(input, select, textarea, button, a[href])")
     ?? root?.querySelector('[role="tab"][aria-selected="true"]');
   target?.focus();
 }

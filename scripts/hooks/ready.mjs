@@ -11,6 +11,7 @@ import { startPresence } from "../presence.mjs";
 import { ensureRulesIndex } from "../rules-index.mjs";
 import { startRelay } from "../relay.mjs";
 import { resumeRelayed } from "../apps/views/ask.mjs";
+import { listenAskHistory } from "../apps/views/ask-history.mjs";
 
 async function start() {
   performance.mark(MARKS.foundryReady);
@@ -27,6 +28,7 @@ async function start() {
   markStarted(wasm, environment);
   startPresence(wasm.buildInfo().version);
   startRelay();
+  listenAskHistory();
   await refreshRaven();
   // A question this tab was waiting for before a reload: its answer comes back into the Ask view.
   resumeRelayed();

@@ -14,6 +14,7 @@ import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
 import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
+import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
 
 /** How many passages ground an answer, and how much of each the prompt carries. */
 const PASSAGES = 6;
@@ -48,13 +49,14 @@ export async function ask(form, results) {
   bindResults(results);
   listenForPanelClose();
   stop(results);
+  beforeNextQuestion(results).catch((error) => console.error("Familiar |", error));
   results.setAttribute("aria-busy", "true");
   try {
     if (!game.user.isGM) {
       const relay = relayStatus();
       if (relay.open) return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent));
       const hits = await searchRules(question, { top: OFFLINE_HITS });
-      await showOffline(results, hits, { reason: relay.reason === "notPlayer" ? undefined : t(`Ask.Offline.${relay.reason}`) });
+      await showOffline(results, hits, { question, reason: relay.reason === "notPlayer" ? undefined : t(`Ask.Offline.${relay.reason}`) });
       return;
     }
     const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS });
@@ -64,11 +66,13 @@ export async function ask(form, results) {
   }
 }
 
-/** The index's passages as the offline answer, labelled, with why no provider answered. */
-async function showOffline(results, hits, { reason, attempts = [], setup = false }) {
+/** The index's passages as the offline answer, labelled, with why no provider answered; the history keeps the
+ * passages' links and the reason. */
+async function showOffline(results, hits, { question, reason, attempts = [], setup = false }) {
   const view = hits.slice(0, OFFLINE_HITS).map((hit) => ({ ...hit, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
   const lines = attempts.map((attempt) => t("Ask.AttemptLine", { provider: attempt.provider, status: attempt.status ?? "—", error: attempt.error }));
   results.innerHTML = await renderTemplate(templatePath("views/ask-results.hbs"), { hits: view, offline: true, reason, attempts: lines, setup });
+  keepExchange(results, { question, citations: hits.slice(0, OFFLINE_HITS), offline: reason ?? "" });
 }
 
 function offlineReason(answer) {
@@ -119,7 +123,7 @@ async function streamAnswer(question, hits, results) {
     answer = await answerFromProviders(question, hits, onEvent);
   } catch (error) {
     console.error("Familiar |", error);
-    if (runs.get(results) === run) await showOffline(results, hits, { reason: t("Ask.Offline.config", { error: error?.message ?? String(error) }) });
+    if (runs.get(results) === run) await showOffline(results, hits, { question, reason: t("Ask.Offline.config", { error: error?.message ?? String(error) }) });
     return;
   } finally {
     viewAsks.delete(run.askId);
@@ -133,10 +137,11 @@ async function streamAnswer(question, hits, results) {
   }
   if (answer.offline) {
     const code = answer.offlineReason?.code;
-    await showOffline(results, hits, { reason: offlineReason(answer), attempts: answer.attempts ?? [], setup: code === "noProviders" });
+    await showOffline(results, hits, { question, reason: offlineReason(answer), attempts: answer.attempts ?? [], setup: code === "noProviders" });
     return;
   }
   finished.set(results, { question, answer });
+  keepExchange(results, { question, answer: answer.markdown, citations: answer.citations, provider: answer.provider });
   const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
   await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, answer.html);
 }
@@ -186,10 +191,13 @@ async function streamRelayed(question, results, start) {
   if (last.type === "error") return renderAnswer(results, { question, status: relayErrorText(last), stopped: true }, markdown(run.text));
   const answer = last.answer;
   if (answer.offline) {
-    return renderAnswer(results, { question, status: t(`Ask.Offline.${answer.reason?.code ?? "allFailed"}`), stopped: true }, markdown(answer.text));
+    const reason = t(`Ask.Offline.${answer.reason?.code ?? "allFailed"}`);
+    keepExchange(results, { question, answer: answer.text, citations: answer.citations, offline: reason });
+    return renderAnswer(results, { question, status: reason, stopped: true }, markdown(answer.text));
   }
   const html = markdown(answer.text);
   finished.set(results, { question, answer: { ...answer, html } });
+  keepExchange(results, { question, answer: answer.text, citations: answer.citations, provider: answer.provider });
   const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
   await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, html);
 }

@@ -1,0 +1,172 @@
+/**
+ * The Ask view's history: the user's earlier questions above the form, newest last, each answer only through the
+ * bundle's sanitising Markdown renderer with its citations as content links. A long history is shown a page at a
+ * time from the newest ("Show earlier questions" adds the page before), so 500 saved exchanges cost no more to open
+ * than 20. The answer on show below the form joins the list when the next question replaces it. Export downloads
+ * the history as Markdown; Clear history asks first. Records come from ask-history.mjs (IndexedDB, per user).
+ */
+import { t, templatePath } from "../../constants.mjs";
+import { renderTemplate, saveTextFile } from "../../compat.mjs";
+import { requireWasm } from "../../runtime.mjs";
+import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../ask-history.mjs";
+import { forgetConversation } from "../../chat-session.mjs";
+import { linkParts, paint } from "./answer-card.mjs";
+
+/** Exchanges a page shows. */
+const PAGE = 20;
+
+/** Per history section: how many of the newest saved exchanges it covers (listed, or on show below the form). */
+const covered = new WeakMap();
+/** The saved exchange each results element shows, which joins the list when the next question replaces it. */
+const onShow = new WeakMap();
+
+function section() {
+  return document.querySelector("#familiar-panel [data-familiar-history]");
+}
+
+/** Fills the history of a freshly rendered Ask view (each render draws the view anew). */
+async function showHistory() {
+  const root = section();
+  if (!root || covered.has(root)) return;
+  covered.set(root, 0);
+  root.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-familiar-history-action]")?.dataset.familiarHistoryAction;
+    if (!action) return;
+    Promise.resolve(ACTIONS[action]?.(root)).catch((error) => {
+      console.error("Familiar |", error);
+      ui.notifications.error(error?.message ?? String(error));
+    });
+  });
+  await showEarlier(root);
+  scrollToNewest(root);
+}
+
+/** The page of exchanges before those the list shows, put above them. */
+async function showEarlier(root) {
+  const history = await loadAskHistory();
+  const total = history.length;
+  const records = history.page(total - covered.get(root), PAGE);
+  const list = root.querySelector("[data-familiar-history-list]");
+  const scroll = root.querySelector("[data-familiar-history-scroll]");
+  const fromBottom = scroll.scrollHeight - scroll.scrollTop;
+  list.prepend(await entries(records));
+  covered.set(root, covered.get(root) + records.length);
+  scroll.scrollTop = scroll.scrollHeight - fromBottom;
+  update(root, total);
+}
+
+/** The list items of `records`: the question and names through Handlebars' escaping, the answer through
+ * renderMarkdown, nothing else. */
+async function entries(records) {
+  const view = records.map((record) => ({
+    question: record.question,
+    meta: t("History.Meta", { time: new Date(record.at).toLocaleString(game.i18n.lang), source: sourceText(record) }),
+    citations: record.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) })),
+  }));
+  const holder = document.createElement("template");
+  holder.innerHTML = await renderTemplate(templatePath("views/ask-history-entries.hbs"), { entries: view });
+  const items = holder.content.querySelectorAll("[data-familiar-history-entry]");
+  records.forEach((record, index) => {
+    const body = items[index]?.querySelector("[data-familiar-history-body]");
+    if (!body) return;
+    if (record.answer.trim()) paint(body, requireWasm().renderMarkdown(record.answer));
+    else body.remove();
+  });
+  return holder.content;
+}
+
+function sourceText(record) {
+  if (record.provider) return record.provider;
+  return record.offline ? t("History.Offline", { reason: record.offline }) : t("History.OfflineNoReason");
+}
+
+/** Shows the section when there is history, and the "earlier" button while older exchanges are not listed. */
+function update(root, total) {
+  const listed = root.querySelectorAll("[data-familiar-history-entry]").length;
+  root.hidden = listed === 0;
+  const earlier = root.querySelector('[data-familiar-history-action="earlier"]');
+  const more = Math.max(0, total - covered.get(root));
+  earlier.hidden = more === 0;
+  earlier.textContent = t("History.ShowEarlier", { count: more });
+}
+
+function scrollToNewest(root) {
+  const scroll = root.querySelector("[data-familiar-history-scroll]");
+  scroll.scrollTop = scroll.scrollHeight;
+}
+
+/**
+ * Saves a finished exchange `{question, answer?, citations?, provider | offline}` on show in `results`; it joins the
+ * list when the next question replaces it. Never rejects: a history that cannot be saved must not break the answer.
+ */
+export function keepExchange(results, exchange) {
+  const citations = (exchange.citations ?? []).map(({ uuid, name }) => ({ uuid, name }));
+  const saved = saveExchange({ answer: "", ...exchange, citations })
+    .then((record) => {
+      // Covered by the view showing it; a view drawn since then read it from storage itself.
+      const root = section();
+      if (root && covered.has(root) && root.parentElement?.contains(results)) covered.set(root, covered.get(root) + 1);
+      return record;
+    })
+    .catch((error) => {
+      console.error("Familiar | the question could not be saved in the Ask history", error);
+      return null;
+    });
+  onShow.set(results, saved);
+  return saved;
+}
+
+/** A new question replaces the answer on show in `results`: that exchange moves into the list. */
+export async function beforeNextQuestion(results) {
+  const saved = onShow.get(results);
+  onShow.delete(results);
+  const record = await saved;
+  const root = section();
+  if (!record || !root || !covered.has(root) || !root.parentElement?.contains(results)) return;
+  root.querySelector("[data-familiar-history-list]").append(await entries([record]));
+  update(root, (await loadAskHistory()).length);
+  scrollToNewest(root);
+}
+
+function confirmBox(root) {
+  return root.querySelector("[data-familiar-history-confirm]");
+}
+
+const ACTIONS = {
+  earlier: (root) => showEarlier(root),
+  export: async () => {
+    const { filename, text } = await askHistoryExport();
+    saveTextFile(text, "text/markdown", filename);
+  },
+  clear: async (root) => {
+    const history = await loadAskHistory();
+    const box = confirmBox(root);
+    box.querySelector("[data-familiar-history-confirm-text]").textContent = t("History.ConfirmClear", { count: history.length });
+    box.hidden = false;
+    box.querySelector('[data-familiar-history-action="cancel-clear"]').focus();
+  },
+  "cancel-clear": (root) => {
+    confirmBox(root).hidden = true;
+    root.querySelector('[data-familiar-history-action="clear"]').focus();
+  },
+  "confirm-clear": async (root) => {
+    await clearAskHistory();
+    if (game.user.isGM) forgetConversation();
+    root.querySelector("[data-familiar-history-list]").replaceChildren();
+    confirmBox(root).hidden = true;
+    covered.set(root, 0);
+    const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+    if (results) onShow.delete(results);
+    update(root, 0);
+    document.querySelector("#familiar-panel #familiar-ask-question")?.focus();
+    ui.notifications.info(t("History.Cleared"));
+  },
+};
+
+/** From `ready` on: every render of the panel fills its Ask view's history (the panel is FamiliarRavenPanel on every
+ * core version). */
+export function listenAskHistory() {
+  Hooks.on("renderFamiliarRavenPanel", () => {
+    showHistory().catch((error) => console.error("Familiar | the Ask history could not be shown", error));
+  });
+}
