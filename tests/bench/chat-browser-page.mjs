@@ -1,6 +1,6 @@
 // The page side of chat-browser.mjs: Familiar's `ChatSession` and a plain `fetch` of the same request, timed in one
 // page against the fake provider, and a long conversation through one session for the memory figures.
-import init, { ChatSession, RulesIndex } from "/familiar_wasm.js";
+import init, { buildInfo, ChatSession, RulesIndex } from "/familiar_wasm.js";
 
 const wasm = await init({ module_or_path: "/familiar_wasm_bg.wasm" });
 
@@ -191,6 +191,8 @@ window.endConversation = () => {
   conversation = null;
 };
 
+/** Which build is measured: {name, version, gitCommit, rustc, profile, target}. */
+window.buildInfo = () => buildInfo();
 /** The bundle's linear memory in bytes (it only grows). */
 window.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
 window.benchReady = true;

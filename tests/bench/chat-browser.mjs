@@ -9,7 +9,7 @@
 // Passages: six of about 1,500 characters a question, the most the Ask view sends. With ../shared/pf2e, full-length
 // rules-index hits for the dev questions; without it, our own text. Needs ./www-build.sh (dist/familiar).
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -32,6 +32,10 @@ const RUNS = Number(values.runs);
 const TURNS = Number(values.turns);
 const FORMATS = values.formats.split(",");
 requireBuild();
+if (existsSync(path.join(STAGED_MODULE, "wasm/familiar_wasm_bg.opt.wasm"))) {
+  console.error("./www-build.sh is writing dist/familiar (wasm-opt has not finished): run again when it is done");
+  process.exit(1);
+}
 
 /** Our own questions and passage text, for when ../shared/pf2e is absent (nothing from Paizo's text). */
 function ownCorpus() {
@@ -95,6 +99,9 @@ async function startPageServer() {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
 }
 
+/** A run's time outside the wait for the response head: call → fetch, and head → first text. */
+const clientSide = (run) => run.fetchAt - run.start + (run.firstAt - run.headAt);
+
 async function overhead(page, providerUrl) {
   for (const api of FORMATS) {
     const { pairs, bodyChars } = await page.evaluate((options) => window.runOverhead(options), { api, providerUrl, runs: RUNS, warmup: Number(values.warmup) });
@@ -103,6 +110,9 @@ async function overhead(page, providerUrl) {
       ["(a) direct fetch: call → first text delta", column((p) => p.direct.firstAt - p.direct.start)],
       ["(b) ChatSession: ask() → first delta event", column((p) => p.familiar.firstAt - p.familiar.start)],
       ["b − a, paired", column((p) => p.familiar.firstAt - p.familiar.start - (p.direct.firstAt - p.direct.start))],
+      // The fetch → head leg is the same request to the same server, waited for by both; its noise on a shared
+      // machine is most of the paired tail. Without it: what each side does itself before and after the wait.
+      ["b − a, paired, without the fetch → head leg", column((p) => clientSide(p.familiar) - clientSide(p.direct))],
       ["(b) inside ask(): passages in, prompt, request, `started`", column((p) => p.familiar.returnedAt - p.familiar.start)],
       ["(b) ask() returned → fetch called", column((p) => p.familiar.fetchAt - p.familiar.returnedAt)],
       ["(a) call → fetch called (the wrapper)", column((p) => p.direct.fetchAt - p.direct.start)],
@@ -132,7 +142,9 @@ async function benchPage(browser, url, prepared) {
 
 /** Each format's conversation in a page of its own, where no rules index has grown the wasm memory first. */
 async function memory(browser, url, prepared, providerUrl) {
+  // 0, 1,000, 5,000 and 10,000 messages, then every 5,000 more when --turns asks for a longer conversation.
   const checkpoints = [0, 500, 2500, 5000].filter((turns) => turns <= TURNS);
+  for (let turns = 7500; turns < TURNS; turns += 2500) checkpoints.push(turns);
   if (!checkpoints.includes(TURNS)) checkpoints.push(TURNS);
   for (const api of FORMATS) {
     const { context, page } = await benchPage(browser, url, prepared);
@@ -178,8 +190,11 @@ const browser = await launchBrowser();
 try {
   const { page } = await benchPage(browser, pageServer.url, null);
   const isolated = await page.evaluate(() => crossOriginIsolated);
+  const build = await page.evaluate(() => window.buildInfo());
   const prepared = await page.evaluate(([q, d, p]) => window.preparePassages(q, d, p), [corpus.questions, corpus.documents, corpus.passages]);
   const described = await page.evaluate(() => window.describeCorpus());
+  const wasmBytes = statSync(path.join(STAGED_MODULE, "wasm/familiar_wasm_bg.wasm")).size;
+  console.log(`bundle: ${build.version} ${build.gitCommit} ${build.profile}, wasm ${kib(wasmBytes)} KiB`);
   console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; timer ${isolated ? "5 µs (cross-origin isolated)" : "100 µs"}`);
   console.log(
     `passages: ${corpus.documents ? "full-length rules-index hits (passageChars 1,500) over ../shared/pf2e/rules-sample.jsonl" : "our own text"}; ` +

@@ -340,9 +340,10 @@ fn long_conversation(
         );
         // The prompts built since the previous row (none for the first).
         prompt_us.sort_by(f64::total_cmp);
-        let prompt_p50 = percentile(&prompt_us, 50);
+        let prompt_p50 = (!prompt_us.is_empty()).then(|| percentile(&prompt_us, 50));
+        let shown = prompt_p50.map_or("—".to_string(), |us| format!("{us:.1}"));
         eprintln!(
-            "  {:>8} {bytes:>14} {kept:>13} {summary:>13} {chars:>13} {:>9} {estimated:>12} {rss:>9} {prompt_p50:>14.1}",
+            "  {:>8} {bytes:>14} {kept:>13} {summary:>13} {chars:>13} {:>9} {estimated:>12} {rss:>9} {shown:>14}",
             asked * 2,
             chars.div_ceil(4),
         );
