@@ -12,7 +12,7 @@ import { requireWasm, runtime } from "./runtime.mjs";
 import { getSetting, SETTINGS } from "./settings.mjs";
 import { searchRules } from "./rules-index.mjs";
 import { answerFromProviders } from "./chat-session.mjs";
-import { askGm, relayStatus } from "./relay.mjs";
+import { askGm, pendingQuestions, relayStatus } from "./relay.mjs";
 import { answerCardHtml, offlineCardHtml, relayErrorText } from "./apps/views/answer-card.mjs";
 
 /** `/raven`, any case, alone or followed by whitespace and the question (which may span lines). */
@@ -95,8 +95,18 @@ async function gmAnswerCard(question) {
   return answerCardHtml({ question, html: answer.html, citations: answer.citations, provider: answer.provider });
 }
 
-/** A player's question: through the GM relay when it is open, else the offline answer from this page's index. */
-async function relayedAnswerCard(question) {
+/** After a reload: each `/raven` question this tab was still waiting for gets its whisper when the answer comes. */
+export function resumeCommands() {
+  for (const entry of pendingQuestions().filter((pending) => pending.origin === "command")) {
+    relayedAnswerCard(entry.question, (onEvent) => entry.resume(onEvent))
+      .then((content) => whisperToAsker(content))
+      .catch((error) => console.error("Familiar | a resumed /raven answer failed", error));
+  }
+}
+
+/** A player's question: through the GM relay when it is open (`start` asks, or resumes after a reload), else the
+ * offline answer from this page's index. */
+async function relayedAnswerCard(question, start = (onEvent) => askGm(question, onEvent, { origin: "command" })) {
   const relay = relayStatus();
   if (!relay.open) {
     const hits = await searchRules(question, { top: OFFLINE_HITS });
@@ -108,7 +118,7 @@ async function relayedAnswerCard(question) {
     if (event.type === "reset") text = "";
     if (event.type === "text") text = event.text;
   };
-  const last = await askGm(question, onEvent).done;
+  const last = await start(onEvent).done;
   if (last.type === "final") {
     const answer = last.answer;
     const citations = answer.citations ?? [];

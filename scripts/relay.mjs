@@ -215,7 +215,10 @@ export function userActivity(user, connected) {
 function loadPending() {
   try {
     const list = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? "[]");
-    return Array.isArray(list) ? list.filter((entry) => typeof entry?.requestId === "string" && typeof entry?.question === "string") : [];
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter((entry) => typeof entry?.requestId === "string" && typeof entry?.question === "string")
+      .map((entry) => ({ ...entry, origin: entry.origin === "command" ? "command" : "view" }));
   } catch {
     return [];
   }
@@ -272,14 +275,14 @@ function waitFor(requestId, onEvent) {
  * answer so far, `reset`, `final`, `error`); resolves with `{requestId, done}`, `done` settling with the last event.
  * A question the GM would refuse anyway resolves `done` at once with its error.
  */
-export function askGm(question, onEvent) {
+export function askGm(question, onEvent, { origin = "view" } = {}) {
   const asked = player.ask({ question, language: game.i18n.lang });
   if (!asked.ok) {
     const event = { type: "error", requestId: null, error: asked.error, errorMessage: asked.error.message };
     onEvent(event);
     return { requestId: null, done: Promise.resolve(event) };
   }
-  savePending([...loadPending(), { requestId: asked.requestId, question }]);
+  savePending([...loadPending(), { requestId: asked.requestId, question, origin }]);
   const done = waitFor(asked.requestId, onEvent);
   sendTo(game.users.activeGM.id, asked.message);
   return { requestId: asked.requestId, done };
@@ -296,16 +299,20 @@ export function cancelGm(requestId) {
   if (game.users.activeGM) sendTo(game.users.activeGM.id, message);
 }
 
-/** After a reload: the question this tab was waiting for last (the Ask view shows one answer at a time, so older
- * ones are forgotten), as `[{requestId, question, resume(onEvent)}]`; `resume` asks the GM for the answer again
- * and returns what `askGm` does. */
+/** After a reload: the questions this tab was waiting for, as `[{requestId, question, origin, resume(onEvent)}]`:
+ * the last one the Ask view asked (it shows one answer at a time, so older ones are forgotten) and each `/raven`
+ * command's (`origin: "command"`, each answered in its own whisper). `resume` asks the GM for the answer again and
+ * returns what `askGm` does. */
 export function pendingQuestions() {
   if (!player || !game.users.activeGM) return [];
-  const last = loadPending().slice(-1);
-  savePending(last);
-  return last.map(({ requestId, question }) => ({
+  const pending = loadPending();
+  const lastView = pending.filter((entry) => entry.origin === "view").slice(-1);
+  const kept = pending.filter((entry) => entry.origin === "command" || lastView.includes(entry));
+  savePending(kept);
+  return kept.map(({ requestId, question, origin }) => ({
     requestId,
     question,
+    origin,
     resume(onEvent) {
       const done = waitFor(requestId, onEvent);
       sendTo(game.users.activeGM.id, player.resume(requestId));

@@ -11,6 +11,7 @@ import { startPresence } from "../presence.mjs";
 import { ensureRulesIndex } from "../rules-index.mjs";
 import { startRelay } from "../relay.mjs";
 import { resumeRelayed } from "../apps/views/ask.mjs";
+import { resumeCommands } from "../raven-command.mjs";
 import { listenAskHistory } from "../apps/views/ask-history.mjs";
 
 async function start() {
@@ -30,8 +31,10 @@ async function start() {
   startRelay();
   listenAskHistory();
   await refreshRaven();
-  // A question this tab was waiting for before a reload: its answer comes back into the Ask view.
+  // Questions this tab was waiting for before a reload: the Ask view's answer comes back into the view, each
+  // `/raven` answer as its whisper.
   resumeRelayed();
+  resumeCommands();
   performance.mark(MARKS.ravenInteractive);
   // Build or load the rules index after the raven is usable, so start-up never waits for it.
   if (environment.pf2e) ensureRulesIndex().catch((error) => console.error("Familiar | rules index failed", error));

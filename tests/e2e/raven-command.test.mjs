@@ -124,7 +124,7 @@ for (const profile of ["v10", "v13"]) {
     const question = `${STEP} relayed (${profile})`;
     try {
       await configure(gm.page, prefix, "trickle");
-      // One question a minute, set before A's first message (a user's window takes the limit in force when it opens).
+      // One question a minute.
       await gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/relay.mjs`)).configureRelay({ requestsPerMinute: 1 }));
       await ravenInteractive(playerB.page);
       await say(playerA.page, `/raven ${question}`);
@@ -160,6 +160,31 @@ for (const profile of ["v10", "v13"]) {
       for (const opened of [gm, playerA, playerB]) assert.deepEqual(opened.pageErrors, []);
     } finally {
       for (const opened of [playerA, playerB, gm]) await opened.context.close();
+    }
+  });
+
+  test(`${profile}: a player who reloads while the GM answers their /raven still gets the whisper, once`, async () => {
+    const gm = await openGame(browser, harness, { profile, user: USERS.gm });
+    const playerA = await openGame(browser, harness, { profile, user: USERS.tamsin });
+    const prefix = `command-reload-${profile}`;
+    const question = `${STEP} after a reload (${profile})`;
+    try {
+      await configure(gm.page, prefix, "trickle");
+      await ravenInteractive(playerA.page);
+      await say(playerA.page, `/raven ${question}`);
+      await playerA.page.waitForFunction(() => JSON.parse(sessionStorage.getItem("familiar.relay.pending") ?? "[]").length === 1);
+      assert.equal(await playerA.page.evaluate(() => JSON.parse(sessionStorage.getItem("familiar.relay.pending"))[0].origin), "command");
+      await playerA.page.reload();
+      const whisper = card(playerA.page, question);
+      await whisper.getByText(`Answered by ${prefix}`).waitFor({ timeout: 20_000 });
+      assert.match(await whisper.locator("[data-familiar-answer-body]").textContent(), /no, you can't Step/);
+      assert.equal(harness.world.messages.filter((message) => String(message.content).includes(question)).length, 1, "one whisper");
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      // The Ask view did not take the command's answer.
+      assert.equal(await playerA.page.locator("#familiar-panel").count(), 0);
+      for (const opened of [gm, playerA]) assert.deepEqual(opened.pageErrors, []);
+    } finally {
+      for (const opened of [playerA, gm]) await opened.context.close();
     }
   });
 

@@ -205,7 +205,7 @@ async function streamRelayed(question, results, start) {
 /** After a reload: the question this tab was waiting for comes back into the Ask view, now if it is showing, else
  * when the panel next renders it. */
 export function resumeRelayed() {
-  const last = pendingQuestions().at(-1);
+  const last = pendingQuestions().filter((entry) => entry.origin === "view").at(-1);
   if (!last) return;
   const tryResume = () => {
     const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
