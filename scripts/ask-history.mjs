@@ -36,7 +36,7 @@ function historyFrom(stored) {
 }
 
 /**
- * The user's history (`length`, `page(end, count)`, `toMarkdown(labels)`). Use it before the next await: a later
+ * The user's history (`length`, `page(end, count)`, `toMarkdown(title, answeredBy, offline, sources)`). Use it before the next await: a later
  * write replaces (and frees) it.
  */
 export async function loadAskHistory() {
@@ -63,7 +63,7 @@ export function saveExchange(exchange) {
       if (history !== current?.history) history.free();
       throw error;
     }
-    await saveBlob(key, history.records());
+    await saveBlob(key, history.page(history.length, history.length));
     keep(key, history);
     return history.page(history.length, 1)[0];
   });

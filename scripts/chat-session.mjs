@@ -8,9 +8,12 @@
 import { t } from "./constants.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { chainSignature, loadChain, sessionProviders } from "./provider-chain.mjs";
+import { loadAskHistory } from "./ask-history.mjs";
 
 /** The GM's own conversation; relayed questions use the asker's user id. */
 const GM_CONVERSATION = "gm";
+/** Answered turns of the saved history a new GM session starts from; older ones the user scrolls back to. */
+const REMEMBERED_TURNS = 4;
 /** conversation → {session, signature} */
 const sessions = new Map();
 
@@ -30,10 +33,13 @@ async function gmSession(conversation, language) {
   const signature = `${chainSignature(chain)}|${language}`;
   if (sessions.get(conversation)?.signature === signature) return sessions.get(conversation).session;
   const providers = await sessionProviders(chain);
+  // The GM's own conversation goes on from the saved Ask history (after a reload, or when the chain changed).
+  const saved = conversation === GM_CONVERSATION ? await loadAskHistory() : null;
   // Another ask may have built it while the keys were being opened.
   if (sessions.get(conversation)?.signature === signature) return sessions.get(conversation).session;
   dropSession(conversation);
   const session = new (requireWasm().ChatSession)({ providers, systemPrompt: t("Ask.SystemPrompt"), language: languageName(language) });
+  if (saved) session.remember(saved, REMEMBERED_TURNS);
   sessions.set(conversation, { session, signature });
   return session;
 }

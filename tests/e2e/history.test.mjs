@@ -2,7 +2,8 @@
 // shown above the form after a reload (newest last, a page at a time), never shown to another user of the same
 // browser, exported as a Markdown download, cleared after a confirm step (and still cleared after a reload). Stored
 // records are hostile or corrupt here too: hostile ones render inert, corrupt ones are skipped, 1,200 of them are
-// held to the bound. The GM asks our fake AI provider (tests/fakes/provider-server.mjs); axe checks the history.
+// held to the bound. After a reload the GM's next question goes on from the saved turns (and after Clear, from
+// none). The GM asks our fake AI provider (tests/fakes/provider-server.mjs); axe checks the history.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
@@ -25,6 +26,12 @@ async function configure(page, prefix, model = "ok") {
   const form = await openProviderForm(page);
   await addProvider(form, { name: prefix, baseUrl: `${fakeUrl}/${prefix}/v1`, model, key: KEY });
   await saveForm(page, form);
+}
+
+/** Requests the fake provider received for the provider named `prefix`. */
+async function providerLog(prefix) {
+  const log = await (await fetch(`${fakeUrl}/_log`)).json();
+  return log.filter((entry) => entry.path.startsWith(`/${prefix}/`));
 }
 
 /** The page user's stored history (the IndexedDB record under their key), or null; with `records`, stores those
@@ -138,6 +145,36 @@ for (const profile of ["v10", "v13"]) {
     }
   });
 
+  test(`${profile}: after a reload the GM's next question goes on from the saved answered turns`, async () => {
+    const { page, context, pageErrors } = await openGame(browser, harness, { profile });
+    const prefix = `follow-${profile}`;
+    try {
+      await configure(page, prefix);
+      let panel = await openAsk(page);
+      await ask(panel);
+      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      await ask(panel, SECOND);
+      await panel.locator(".familiar-answer__question", { hasText: SECOND }).waitFor();
+      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      await savedCount(page, 2);
+
+      panel = await reopenAsk(page);
+      await ask(panel, "and while soaked?");
+      await panel.locator(".familiar-answer__question", { hasText: "and while soaked?" }).waitFor();
+      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+      const { messages } = (await providerLog(prefix)).at(-1);
+      assert.equal(messages.length, 5, messages.join("\n"));
+      assert.equal(messages[0], `user: ${QUESTION}`);
+      assert.match(messages[1], new RegExp(`^assistant: Answer from ${prefix} \\(ok\\): no, you can't Step while grabbed \\(Catch Your Breath\\)\\.`));
+      assert.equal(messages[2], `user: ${SECOND}`);
+      assert.match(messages[3], /^assistant: Answer from/);
+      assert.match(messages[4], /^user: [\s\S]*and while soaked\?/);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test(`${profile}: Export downloads the history as Markdown, and Clear empties it after a confirm step, for good`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     const prefix = `clear-${profile}`;
@@ -183,10 +220,11 @@ for (const profile of ["v10", "v13"]) {
       assert.equal(await page.evaluate(() => document.activeElement?.id), "familiar-ask-question");
       assert.equal(await storedHistory(page), null);
 
-      // The answer still on show does not come back into the list, nor after a reload.
+      // The answer still on show does not come back into the list, nor after a reload; the raven forgot too.
       await ask(panel);
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
       await savedCount(page, 1);
+      assert.equal((await providerLog(prefix)).at(-1).messages.length, 1, "no earlier turn in the prompt");
       assert.equal(await panel.locator("[data-familiar-history-entry]").count(), 0);
       panel = await reopenAsk(page);
       await panel.locator("[data-familiar-history-entry]").first().waitFor();

@@ -74,6 +74,8 @@ async function chat(req, res, path, anthropic, body) {
     hasKey: Boolean(key),
     anthropicVersion: req.headers["anthropic-version"] ?? null,
     browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] ?? null,
+    // The conversation as sent, one "role: text" line a message (the system prompt is not among them).
+    messages: (body.messages ?? []).filter((m) => m.role !== "system").map((m) => `${m.role}: ${typeof m.content === "string" ? m.content : JSON.stringify(m.content)}`),
   });
   if (!key) return json(res, 401, errorBody(anthropic, "authentication_error", "missing API key"));
   const events = (anthropic ? anthropicEvents : openaiEvents)(answerText(model, path));

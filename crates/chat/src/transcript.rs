@@ -102,6 +102,25 @@ impl Exchange {
         RECORD_OVERHEAD + self.question.len() + self.answer.len() + labels + citations
     }
 
+    /// The answer as a conversation's prompt history keeps it: content links as `(Name)`, the way
+    /// [`crate::citations::with_names`] writes a fresh answer's citations.
+    pub fn answer_with_names(&self) -> String {
+        let mut out = String::with_capacity(self.answer.len());
+        let mut rest = self.answer.as_str();
+        while let Some(position) = rest.find("@UUID[") {
+            out.push_str(&rest[..position]);
+            let tail = &rest[position..];
+            let (consumed, replacement) = match content_link(tail) {
+                Some((consumed, _, label)) => (consumed, format!("({label})")),
+                None => (1, "@".to_string()),
+            };
+            out.push_str(&replacement);
+            rest = &tail[consumed..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The record as history keeps it, or why it is not kept: over-long text is cut and citations that are not
     /// document links are dropped, but a record without a question or a source is refused.
     fn checked(mut self, bounds: &TranscriptBounds) -> Result<Exchange, RecordError> {
@@ -235,6 +254,20 @@ impl Transcript {
         self.exchanges.range(end.saturating_sub(count)..end)
     }
 
+    /// The newest `count` exchanges a provider answered, oldest first: the turns a conversation picks up after a
+    /// reload (an offline answer gave the model nothing to follow on from).
+    pub fn recent_answered(&self, count: usize) -> Vec<&Exchange> {
+        let mut recent: Vec<&Exchange> = self
+            .exchanges
+            .iter()
+            .rev()
+            .filter(|exchange| exchange.provider.is_some())
+            .take(count)
+            .collect();
+        recent.reverse();
+        recent
+    }
+
     pub fn clear(&mut self) {
         self.exchanges = VecDeque::new();
         self.bytes = 0;
@@ -244,38 +277,56 @@ impl Transcript {
     /// its content links as plain names, and its sources with their document ids. The question, names and labels
     /// are escaped, and raw HTML in an answer stays text in any Markdown viewer.
     pub fn to_markdown(&self, labels: &ExportLabels) -> String {
-        let mut out = format!("# {}\n\n", inline(&labels.title));
+        let mut out = String::new();
+        push_all(&mut out, &["# ", &inline(&labels.title), "\n\n"]);
         for (number, exchange) in self.exchanges.iter().enumerate() {
-            out.push_str(&format!(
-                "## {}. {}\n\n",
-                number + 1,
-                inline(&exchange.question)
-            ));
-            let source = match (&exchange.provider, &exchange.offline) {
-                (Some(provider), _) => inline(&labels.answered_by.replace("{provider}", provider)),
-                (None, Some(reason)) if !reason.is_empty() => {
-                    format!("{}: {}", inline(&labels.offline), inline(reason))
+            let number = (number + 1).to_string();
+            push_all(
+                &mut out,
+                &[
+                    "## ",
+                    &number,
+                    ". ",
+                    &inline(&exchange.question),
+                    "\n\n_",
+                    &utc_minute(exchange.at),
+                    " · ",
+                ],
+            );
+            match (&exchange.provider, &exchange.offline) {
+                (Some(provider), _) => {
+                    out.push_str(&inline(&labels.answered_by.replace("{provider}", provider)))
                 }
-                (None, _) => inline(&labels.offline),
-            };
-            out.push_str(&format!("_{} · {}_\n\n", utc_minute(exchange.at), source));
+                (None, Some(reason)) if !reason.is_empty() => {
+                    push_all(&mut out, &[&inline(&labels.offline), ": ", &inline(reason)])
+                }
+                (None, _) => out.push_str(&inline(&labels.offline)),
+            }
+            out.push_str("_\n\n");
             if !exchange.answer.trim().is_empty() {
-                out.push_str(exported_answer(&exchange.answer).trim_end());
-                out.push_str("\n\n");
+                push_all(
+                    &mut out,
+                    &[exported_answer(&exchange.answer).trim_end(), "\n\n"],
+                );
             }
             if !exchange.citations.is_empty() {
-                out.push_str(&format!("**{}**\n\n", inline(&labels.sources)));
+                push_all(&mut out, &["**", &inline(&labels.sources), "**\n\n"]);
                 for citation in &exchange.citations {
-                    out.push_str(&format!(
-                        "- {} (`{}`)\n",
-                        inline(&citation.name),
-                        citation.uuid
-                    ));
+                    push_all(
+                        &mut out,
+                        &["- ", &inline(&citation.name), " (`", &citation.uuid, "`)\n"],
+                    );
                 }
                 out.push('\n');
             }
         }
         out
+    }
+}
+
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
     }
 }
 
@@ -321,7 +372,7 @@ fn exported_answer(answer: &str) -> String {
         out.push_str(&rest[..position]);
         let tail = &rest[position..];
         if let Some((consumed, _, label)) = content_link(tail) {
-            out.push_str(&format!("*{}*", inline(label)));
+            push_all(&mut out, &["*", &inline(label), "*"]);
             rest = &tail[consumed..];
             continue;
         }

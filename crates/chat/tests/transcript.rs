@@ -393,3 +393,34 @@ fn hostile_questions_and_answers_export_as_text() {
         assert!(!html.contains(tag), "{tag} in {html}");
     }
 }
+
+#[test]
+fn a_conversation_picks_up_the_newest_answered_turns_with_links_as_names() {
+    let mut transcript = Transcript::new(TranscriptBounds::default());
+    for n in 0..5 {
+        transcript.push(exchange(n, 0)).unwrap();
+    }
+    let offline = Exchange {
+        provider: None,
+        offline: Some("no GM".into()),
+        ..exchange(5, 0)
+    };
+    transcript.push(offline).unwrap();
+    let recent = transcript.recent_answered(3);
+    let at = |n: u64| 1_700_000_000_000 + n * 60_000;
+    assert_eq!(
+        recent.iter().map(|e| e.at).collect::<Vec<_>>(),
+        [at(2), at(3), at(4)],
+        "offline answers are left out"
+    );
+    assert_eq!(
+        recent[0].answer_with_names(),
+        "No [2]: (Grabbed) stops it. "
+    );
+    assert_eq!(transcript.recent_answered(100).len(), 5);
+    let odd = Exchange {
+        answer: "@UUID[bad target]{x} and @UUID[Compendium.a.b.Item.c] @".into(),
+        ..exchange(9, 0)
+    };
+    assert_eq!(odd.answer_with_names(), "@UUID[bad target]{x} and (c) @");
+}

@@ -20,6 +20,7 @@ use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::history::AskHistoryJs;
 use crate::interop;
 use driver::{Driver, Pending};
 
@@ -348,6 +349,16 @@ impl ChatSession {
     #[wasm_bindgen(js_name = cancelAll)]
     pub fn cancel_all(&self) -> usize {
         cancel_all(&self.driver)
+    }
+
+    /// `remember(askHistory, turns)`: the conversation goes on from the newest `turns` exchanges a provider answered
+    /// in the user's saved Ask history (after a reload, or when the chain changed), so a follow-up question keeps
+    /// its context.
+    pub fn remember(&self, history: &AskHistoryJs, turns: usize) {
+        let mut conversation = self.driver.history.borrow_mut();
+        for exchange in history.transcript().recent_answered(turns) {
+            conversation.push(&exchange.question, &exchange.answer_with_names());
+        }
     }
 
     /// Forgets the conversation (the user's "clear history").

@@ -15,6 +15,12 @@ pub struct AskHistoryJs {
     skipped: usize,
 }
 
+impl AskHistoryJs {
+    pub(crate) fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+}
+
 #[wasm_bindgen(js_class = AskHistory)]
 impl AskHistoryJs {
     #[wasm_bindgen(constructor)]
@@ -57,18 +63,10 @@ impl AskHistoryJs {
             .map_err(|error| interop::js_error(&format!("history: {error}")))
     }
 
-    /// Every record, oldest first, as IndexedDB should store them.
-    pub fn records(&self) -> Result<JsValue, JsValue> {
-        interop::to_js(&self.transcript.iter().collect::<Vec<_>>())
-    }
-
-    /// Up to `count` records ending before position `end`, oldest first: a page of a long history.
+    /// Up to `count` records ending before position `end`, oldest first: a page of a long history, or with
+    /// `page(length, length)` every record, as IndexedDB should store them.
     pub fn page(&self, end: usize, count: usize) -> Result<JsValue, JsValue> {
         interop::to_js(&self.transcript.page(end, count).collect::<Vec<_>>())
-    }
-
-    pub fn clear(&mut self) {
-        self.transcript.clear();
     }
 
     /// `toMarkdown(title, answeredBy, offline, sources)` → the exported file's text, in the user's words
