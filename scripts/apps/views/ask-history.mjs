@@ -41,8 +41,21 @@ async function showHistory() {
   scrollToNewest(root);
 }
 
+/** Sections drawing a page now: a second click meanwhile would draw the same page again. */
+const drawing = new WeakSet();
+
 /** The page of exchanges before those the list shows, put above them. */
 async function showEarlier(root) {
+  if (drawing.has(root)) return;
+  drawing.add(root);
+  try {
+    await drawEarlier(root);
+  } finally {
+    drawing.delete(root);
+  }
+}
+
+async function drawEarlier(root) {
   const history = await loadAskHistory();
   const total = history.length;
   const records = history.page(total - covered.get(root), PAGE);
