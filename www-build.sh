@@ -43,15 +43,6 @@ tests/node_modules/.bin/wasm-opt -O3 \
 mv "$stage/wasm/familiar_wasm_bg.opt.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
 
 cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
-# The shipped scripts without comments and layout (esbuild, file by file, no bundling and no renaming: every
-# module, export and class name stays as written, which Foundry's hook names rely on). The sources stay readable
-# in the repository.
-log "minifying the scripts"
-find "$stage/scripts" -name '*.mjs' -print0 | xargs -0 -n1 -I{} \
-  tests/node_modules/.bin/esbuild {} --minify-whitespace --minify-syntax --format=esm --log-level=warning \
-  --allow-overwrite --outfile={}
-tests/node_modules/.bin/esbuild "$stage/wasm/familiar_wasm.js" --minify-whitespace --minify-syntax --format=esm \
-  --log-level=warning --allow-overwrite --outfile="$stage/wasm/familiar_wasm.js"
 node tests/tools/package-module.mjs --stage "$stage" --version "$version" --out dist
 node tests/tools/sizes.mjs "$stage"
 
