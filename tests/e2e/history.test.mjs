@@ -81,6 +81,18 @@ async function reopenAsk(page) {
   return panel;
 }
 
+/** The GM asks QUESTION then SECOND in the Ask view and waits until both are answered and saved; the panel. */
+async function askTwo(page, prefix) {
+  const panel = await openAsk(page);
+  await ask(panel);
+  await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+  await ask(panel, SECOND);
+  await panel.locator(".familiar-answer__question", { hasText: SECOND }).waitFor();
+  await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
+  await savedCount(page, 2);
+  return panel;
+}
+
 const historyQuestions = (panel) => panel.locator("[data-familiar-history-entry] .familiar-history__question").allTextContents();
 
 for (const profile of ["v10", "v13"]) {
@@ -150,14 +162,7 @@ for (const profile of ["v10", "v13"]) {
     const prefix = `follow-${profile}`;
     try {
       await configure(page, prefix);
-      let panel = await openAsk(page);
-      await ask(panel);
-      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
-      await ask(panel, SECOND);
-      await panel.locator(".familiar-answer__question", { hasText: SECOND }).waitFor();
-      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
-      await savedCount(page, 2);
-
+      let panel = await askTwo(page, prefix);
       panel = await reopenAsk(page);
       await ask(panel, "and while soaked?");
       await panel.locator(".familiar-answer__question", { hasText: "and while soaked?" }).waitFor();
@@ -180,13 +185,7 @@ for (const profile of ["v10", "v13"]) {
     const prefix = `clear-${profile}`;
     try {
       await configure(page, prefix);
-      let panel = await openAsk(page);
-      await ask(panel);
-      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
-      await ask(panel, SECOND);
-      await panel.locator(".familiar-answer__question", { hasText: SECOND }).waitFor();
-      await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
-      await savedCount(page, 2);
+      let panel = await askTwo(page, prefix);
 
       const [download] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Export history" }).click()]);
       assert.match(download.suggestedFilename(), /^familiar-ask-history-harness-vale-gamemaster-\d{4}-\d{2}-\d{2}\.md$/);
