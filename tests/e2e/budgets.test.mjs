@@ -49,7 +49,9 @@ for (const [profile, playerId] of [["v11", USERS.brannoc], ["v13", USERS.tamsin]
       await gm.page.reload();
       // The reloaded GM page publishes a new relay key; ask once the player's page has it.
       await ravenInteractive(gm.page);
-      const gmKey = await gm.page.waitForFunction(() => game.user.getFlag("familiar", "relayKey")).then((handle) => handle.jsonValue());
+      // (The flag still holds the old page's key until the new one is written: wait for this page's own.)
+      const gmKey = await gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/sealed-channel.mjs`)).publicKey());
+      await gm.page.waitForFunction((key) => game.user.getFlag("familiar", "relayKey") === key, gmKey);
       await player.page.waitForFunction(({ id, key }) => game.users.get(id).getFlag("familiar", "relayKey") === key, { id: USERS.gm, key: gmKey });
       await ask(panel, "what does prone do?");
       await panel.getByText("Your question budget for today is used up; the GM can raise it.").waitFor({ timeout: 15_000 });
