@@ -10,18 +10,13 @@
 import { t } from "./constants.mjs";
 import { requireWasm, runtime } from "./runtime.mjs";
 import { getSetting, SETTINGS } from "./settings.mjs";
-import { searchRules } from "./rules-index.mjs";
+import { groundingPassages, offlineHits } from "./rules-index.mjs";
 import { answerFromProviders } from "./chat-session.mjs";
 import { askGm, pendingQuestions, relayStatus } from "./relay.mjs";
 import { answerCardHtml, offlineCardHtml, relayErrorText } from "./apps/views/answer-card.mjs";
 
 /** `/raven`, any case, alone or followed by whitespace and the question (which may span lines). */
 const COMMAND = /^\/raven(?:\s+([\s\S]*))?$/i;
-
-/** As the Ask view: passages grounding an answer, how much of each the prompt carries, hits an offline answer lists. */
-const PASSAGES = 6;
-const PASSAGE_CHARS = 1500;
-const OFFLINE_HITS = 8;
 
 /** `{question}` (empty when `/raven` came alone) when `message` is the command, else null. */
 export function parseRavenCommand(message) {
@@ -73,7 +68,7 @@ const offlineReason = (code) => t(`Ask.Offline.${code ?? "allFailed"}`);
 
 /** The GM's own question: the rules index, then the GM's providers, as the Ask view asks them. */
 async function gmAnswerCard(question) {
-  const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS });
+  const hits = await groundingPassages(question);
   const run = { text: "" };
   const onEvent = (event) => {
     if (event.type === "reset") run.text = "";
@@ -109,7 +104,7 @@ export function resumeCommands() {
 async function relayedAnswerCard(question, start = (onEvent) => askGm(question, onEvent, { origin: "command" })) {
   const relay = relayStatus();
   if (!relay.open) {
-    const hits = await searchRules(question, { top: OFFLINE_HITS });
+    const hits = await offlineHits(question);
     return offlineCardHtml({ question, hits, reason: relay.reason === "notPlayer" ? undefined : offlineReason(relay.reason) });
   }
   let text = "";

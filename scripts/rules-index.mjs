@@ -143,6 +143,22 @@ export async function searchRules(query, { top = 10, passageChars, user = game.u
   return rules.search(query, passageChars ? { top, userPacks, passageChars } : { top, userPacks });
 }
 
+/** How many passages ground an answer and how much of each the prompt carries; how many hits an offline answer
+ * lists. The same for the Ask view, the `/raven` command and the relay. */
+const GROUNDING_PASSAGES = 6;
+const GROUNDING_PASSAGE_CHARS = 1500;
+export const OFFLINE_HITS = 8;
+
+/** The passages (with text) that ground an answer to `question`, limited to what `user` may open. */
+export function groundingPassages(question, { user } = {}) {
+  return searchRules(question, { top: GROUNDING_PASSAGES, passageChars: GROUNDING_PASSAGE_CHARS, user });
+}
+
+/** The hits an offline answer lists for `question`. */
+export function offlineHits(question) {
+  return searchRules(question, { top: OFFLINE_HITS });
+}
+
 /** The indexed packs `user` may search, or undefined for all (a GM). Bestiaries are the GM's only. */
 function packsFor(user) {
   if (user.isGM) return undefined;

@@ -9,18 +9,12 @@
 import { t, templatePath } from "../../constants.mjs";
 import { renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
-import { searchRules } from "../../rules-index.mjs";
+import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
 import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
-
-/** How many passages ground an answer, and how much of each the prompt carries. */
-const PASSAGES = 6;
-const PASSAGE_CHARS = 1500;
-/** How many index hits an offline answer lists. */
-const OFFLINE_HITS = 8;
 
 /** The answer streaming into each results element: `{askId, text, question, stopped, painted}`. */
 const runs = new WeakMap();
@@ -55,11 +49,11 @@ export async function ask(form, results) {
     if (!game.user.isGM) {
       const relay = relayStatus();
       if (relay.open) return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent));
-      const hits = await searchRules(question, { top: OFFLINE_HITS });
+      const hits = await offlineHits(question);
       await showOffline(results, hits, { question, reason: relay.reason === "notPlayer" ? undefined : t(`Ask.Offline.${relay.reason}`) });
       return;
     }
-    const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS });
+    const hits = await groundingPassages(question);
     await streamAnswer(question, hits, results);
   } finally {
     results.removeAttribute("aria-busy");
