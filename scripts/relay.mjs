@@ -7,14 +7,11 @@
  */
 import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
 import { requireWasm } from "./runtime.mjs";
-import { searchRules } from "./rules-index.mjs";
+import { groundingPassages } from "./rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "./chat-session.mjs";
 import { sendTo, startTransport } from "./relay-transport.mjs";
 
-/** The passages grounding a relayed answer, as for the GM's own questions. */
-const PASSAGES = 6;
-const PASSAGE_CHARS = 1500;
-/** Questions waiting for their answer, kept across a reload of this tab: `[{requestId, question}]`. */
+/** Questions waiting for their answer, kept across a reload of this tab: `[{requestId, question, origin}]`. */
 const PENDING_KEY = "familiar.relay.pending";
 /** A player who disconnects gets this long to come back (a reload) before their questions are dropped. */
 const LEFT_GRACE_MS = 20000;
@@ -102,7 +99,7 @@ async function runCall({ call, userId, question, language }) {
   try {
     const asker = game.users.get(userId);
     if (!asker) throw new Error(`no user ${userId}`);
-    const hits = await searchRules(question, { top: PASSAGES, passageChars: PASSAGE_CHARS, user: asker });
+    const hits = await groundingPassages(question, { user: asker });
     if (entry.cancelled) return;
     // The asker's own conversation: another player's questions never reach this prompt.
     const answer = await answerFromProviders(question, hits, onEvent, { conversation: userId, language });
@@ -117,10 +114,16 @@ async function runCall({ call, userId, question, language }) {
   }
 }
 
-/** New relay settings on the GM's client (`Relay` configuration keys); unknown keys throw. */
+/** The relay's settings as they stand, with the world's switch and daily budget and any `changes` over them. */
+function reconfigure(changes = {}) {
+  const settings = { playersMayAsk: getSetting(SETTINGS.playersMayUse), dailyTokenBudget: playerBudgets().daily };
+  apply(relay.configure({ ...relay.config(), ...settings, ...changes }, now()));
+}
+
+/** New relay settings on the GM's client (`Relay` configuration keys, over those in force); unknown keys throw. */
 export function configureRelay(config) {
   if (!relay) throw new Error("Familiar | only the GM's client runs the relay");
-  apply(relay.configure({ playersMayAsk: getSetting(SETTINGS.playersMayUse), ...config }, now()));
+  reconfigure(config);
 }
 
 /** A token count for the budget form: a whole number of 0 or more, or null (no limit). */
@@ -139,8 +142,8 @@ export function playerBudgets() {
 }
 
 function applyBudgets() {
-  const { daily, users } = playerBudgets();
-  apply(relay.configure({ ...relay.config(), playersMayAsk: getSetting(SETTINGS.playersMayUse), dailyTokenBudget: daily }, now()));
+  reconfigure();
+  const { users } = playerBudgets();
   for (const user of game.users) if (!user.isGM) relay.setUserBudget(user.id, users[user.id] ?? null);
 }
 
@@ -164,11 +167,14 @@ function saveUsageSoon() {
   }, USAGE_SAVE_MS);
 }
 
-/** The budgets or the saved usage changed (on any GM's client): apply them here too. */
-export function relaySettingsChanged() {
-  if (!relay) return;
-  applyBudgets();
-  restoreUsage();
+/** The GM's budgets changed (on any GM's client): they hold here from now on. */
+export function budgetsChanged() {
+  if (relay) applyBudgets();
+}
+
+/** Today's saved spend changed (another GM's client saved it): take it here too. */
+export function usageChanged() {
+  if (relay) restoreUsage();
 }
 
 /** Every player with today's spend and limits, for the GM's form: `[{userId, name, tokensToday, budget, ownBudget,
@@ -194,7 +200,7 @@ export function playersUsage() {
 
 /** The world setting changed: players may ask or not from now on. */
 export function playersMayAskChanged() {
-  if (relay) apply(relay.configure({ ...relay.config(), playersMayAsk: getSetting(SETTINGS.playersMayUse) }, now()));
+  if (relay) reconfigure();
 }
 
 /** A user connected or left. On the GM's client a player who stays away past the grace period loses their waiting

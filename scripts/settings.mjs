@@ -11,7 +11,7 @@ export const SETTINGS = {
   relayUsage: "relayUsage",
 };
 
-export function registerSettings({ onRavenSettingChange, onRelaySettingChange }) {
+export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsageChange }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
     name: "FAMILIAR.Settings.ShowRaven.Name",
     hint: "FAMILIAR.Settings.ShowRaven.Hint",
@@ -55,7 +55,7 @@ export function registerSettings({ onRavenSettingChange, onRelaySettingChange })
     restricted: true,
     type: Object,
     default: { daily: null, users: {} },
-    onChange: () => onRelaySettingChange(),
+    onChange: () => onBudgetsChange(),
   });
   // Today's spend per player as the relay saves it, so a GM's reload or a change of GM keeps the day's budgets.
   game.settings.register(MODULE_ID, SETTINGS.relayUsage, {
@@ -64,7 +64,7 @@ export function registerSettings({ onRavenSettingChange, onRelaySettingChange })
     restricted: true,
     type: String,
     default: "[]",
-    onChange: () => onRelaySettingChange(),
+    onChange: () => onUsageChange(),
   });
 }
 

@@ -8,7 +8,7 @@ import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
 import { PROVIDER_TEMPLATES, registerProviderMenu } from "../apps/provider-settings.mjs";
 import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
 import { runtime } from "../runtime.mjs";
-import { playersMayAskChanged, relaySettingsChanged } from "../relay.mjs";
+import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
@@ -18,8 +18,11 @@ export function listen() {
         refreshRaven();
         playersMayAskChanged();
       },
-      onRelaySettingChange: () => {
-        if (runtime.wasm) relaySettingsChanged();
+      onBudgetsChange: () => {
+        if (runtime.wasm) budgetsChanged();
+      },
+      onUsageChange: () => {
+        if (runtime.wasm) usageChanged();
       },
     });
     registerProviderMenu();
