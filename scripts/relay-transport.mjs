@@ -6,7 +6,7 @@
  * over the module socket, which reaches every client.
  */
 import { MODULE_ID, SOCKET_CHANNEL } from "./constants.mjs";
-import { open, publishKey, publishedKey, seal, touchesKey } from "./sealed-channel.mjs";
+import { open, publishKey, publishedKey, seal } from "./sealed-channel.mjs";
 
 const QUERY = `${MODULE_ID}.relay`;
 /** How long a send waits for the recipient to publish a key. */
@@ -57,8 +57,9 @@ function waitForKey(userId) {
   });
 }
 
-function onUserUpdate(user, changes) {
-  if (!touchesKey(changes) || !publishedKey(user.id)) return;
+/** A user's update may be the key a send waits for. */
+function onUserUpdate(user) {
+  if (!keyWaiters.has(user.id) || !publishedKey(user.id)) return;
   for (const resolve of keyWaiters.get(user.id) ?? []) resolve();
   keyWaiters.delete(user.id);
 }

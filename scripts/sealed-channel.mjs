@@ -16,7 +16,7 @@ const decoder = new TextDecoder();
 
 let ownKeys = null; // Promise<CryptoKeyPair>
 let ownPublic = null; // Promise<string> (base64 raw point)
-/** userId → {publicKey: string, aes: Promise<CryptoKey>}: pair keys derived so far, per published key. */
+/** userId → {publicKey: string, aes: CryptoKey}: the pair key derived for the key that user published last. */
 const peers = new Map();
 
 function toBase64(bytes) {
@@ -66,11 +66,6 @@ export function publishedKey(userId) {
   return typeof key === "string" && key.length > 0 ? key : null;
 }
 
-/** Whether a `updateUser` change touches the published key. */
-export function touchesKey(changes) {
-  return Object.keys(changes ?? {}).some((path) => path === "flags" || path.startsWith(`flags.${MODULE_ID}`)) || Boolean(changes?.flags?.[MODULE_ID]);
-}
-
 /** The pair key for `userId`'s currently published key; null while they have published none or a key that is not a
  * P-256 point (nothing is cached for it then). */
 async function peerKey(userId) {
@@ -78,9 +73,9 @@ async function peerKey(userId) {
   if (!published) return null;
   const known = peers.get(userId);
   if (known?.publicKey === published) return known.aes;
-  const aes = pairKey(userId, published);
+  let aes;
   try {
-    await aes;
+    aes = await pairKey(userId, published);
   } catch {
     return null;
   }
@@ -95,7 +90,7 @@ export async function seal(userId, text) {
   const aes = await peerKey(userId);
   if (!aes) throw new Error(`Familiar | no relay key from user ${userId}`);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(game.user.id, userId) }, await aes, encoder.encode(text));
+  const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(game.user.id, userId) }, aes, encoder.encode(text));
   return { iv: toBase64(iv), data: toBase64(data) };
 }
 
@@ -106,7 +101,7 @@ export async function open(userId, { iv, data }) {
   const aes = await peerKey(userId);
   if (!aes) return null;
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: additionalData(userId, game.user.id) }, await aes, fromBase64(data));
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: additionalData(userId, game.user.id) }, aes, fromBase64(data));
     return decoder.decode(plain);
   } catch {
     return null;
