@@ -43,6 +43,9 @@ tests/node_modules/.bin/wasm-opt -O3 \
 mv "$stage/wasm/familiar_wasm_bg.opt.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
 
 cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
+# The shipped scripts without comments and layout; the repository keeps the readable sources.
+log "minifying the scripts"
+node tests/tools/minify-scripts.mjs "$stage"
 node tests/tools/package-module.mjs --stage "$stage" --version "$version" --out dist
 node tests/tools/sizes.mjs "$stage"
 

@@ -262,7 +262,7 @@ function bindForm(root, app) {
 }
 
 function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
-  return class FamiliarProviderSettings extends HandlebarsApplicationMixin(ApplicationV2) {
+  class FamiliarProviderSettings extends HandlebarsApplicationMixin(ApplicationV2) {
     static DEFAULT_OPTIONS = {
       id: PROVIDER_SETTINGS_ID,
       classes: ["familiar-provider-settings"],
@@ -281,11 +281,12 @@ function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
       super._onRender?.(context, options);
       bindForm(this.element, this);
     }
-  };
+  }
+  return FamiliarProviderSettings;
 }
 
 function defineV1() {
-  return class FamiliarProviderSettings extends Application {
+  class FamiliarProviderSettings extends Application {
     static get defaultOptions() {
       return foundry.utils.mergeObject(super.defaultOptions, {
         id: PROVIDER_SETTINGS_ID,
@@ -306,7 +307,8 @@ function defineV1() {
       super.activateListeners(html);
       bindForm(html[0], this);
     }
-  };
+  }
+  return FamiliarProviderSettings;
 }
 
 let settingsClass = null;

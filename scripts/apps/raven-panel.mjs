@@ -188,7 +188,7 @@ function bindPanel(root) {
 }
 
 function defineV2Panel({ ApplicationV2, HandlebarsApplicationMixin }) {
-  return class FamiliarRavenPanel extends HandlebarsApplicationMixin(ApplicationV2) {
+  class FamiliarRavenPanel extends HandlebarsApplicationMixin(ApplicationV2) {
     static DEFAULT_OPTIONS = {
       id: PANEL_ID,
       classes: ["familiar-panel"],
@@ -212,11 +212,12 @@ function defineV2Panel({ ApplicationV2, HandlebarsApplicationMixin }) {
       if (!closingForRaven && reportClose()) return this;
       return super.close(options);
     }
-  };
+  }
+  return FamiliarRavenPanel;
 }
 
 function defineV1Panel() {
-  return class FamiliarRavenPanel extends Application {
+  class FamiliarRavenPanel extends Application {
     static get defaultOptions() {
       return foundry.utils.mergeObject(super.defaultOptions, {
         id: PANEL_ID,
@@ -243,7 +244,8 @@ function defineV1Panel() {
       if (!closingForRaven && reportClose()) return this;
       return super.close(options);
     }
-  };
+  }
+  return FamiliarRavenPanel;
 }
 
 let panel = null;

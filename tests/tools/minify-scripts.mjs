@@ -1,0 +1,52 @@
+// Minifies the staged module's scripts in place: esbuild, file by file, whitespace and syntax only — no bundling
+// and no renaming, so every module path, export and identifier stays as written in the repository.
+//
+// One thing syntax minification would still change is the `name` of a class or function *expression* whose name
+// is not used inside it (`return class FamiliarRavenPanel extends …` becomes `return class extends …`). Foundry
+// derives hook names from class names (`renderFamiliarRavenPanel`), so the module declares its classes instead,
+// and this script refuses a staged script that still has an anonymous class.
+//   node tests/tools/minify-scripts.mjs dist/familiar
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { transform } from "esbuild";
+
+const ANONYMOUS_CLASS = /(^|[^\w$.])class\s*(extends\b|\{)/;
+
+async function scriptsUnder(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && /\.(mjs|js)$/.test(entry.name))
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}
+
+async function minify(file) {
+  const source = await readFile(file, "utf8");
+  const { code } = await transform(source, {
+    format: "esm",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: false,
+    target: "es2022",
+    logLevel: "warning",
+  });
+  const anonymous = code.match(ANONYMOUS_CLASS);
+  if (anonymous) throw new Error(`${file}: an anonymous class after minifying (declare it with a name: Foundry's hooks use class names)`);
+  await writeFile(file, code);
+  return { file, before: Buffer.byteLength(source), after: Buffer.byteLength(code) };
+}
+
+const stage = process.argv[2];
+if (!stage) {
+  console.error("usage: node tests/tools/minify-scripts.mjs <staged module dir>");
+  process.exit(2);
+}
+const files = [...(await scriptsUnder(path.join(stage, "scripts"))), ...(await scriptsUnder(path.join(stage, "wasm")))];
+try {
+  const results = await Promise.all(files.map(minify));
+  const before = results.reduce((sum, r) => sum + r.before, 0);
+  const after = results.reduce((sum, r) => sum + r.after, 0);
+  console.error(`minified ${results.length} scripts: ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} KiB raw`);
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
