@@ -8,9 +8,10 @@
 //   node tests/tools/minify-scripts.mjs dist/familiar
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { transform } from "esbuild";
 
-const ANONYMOUS_CLASS = /(^|[^\w$.])class\s*(extends\b|\{)/;
+export const ANONYMOUS_CLASS = /(^|[^\w$.])class\s*(extends\b|\{)/;
 
 async function scriptsUnder(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -19,8 +20,8 @@ async function scriptsUnder(dir) {
     .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
 }
 
-async function minify(file) {
-  const source = await readFile(file, "utf8");
+/** The minified text of one script; throws when it holds an anonymous class (`file` names it in the error). */
+export async function minifyScript(source, file) {
   const { code } = await transform(source, {
     format: "esm",
     minifyWhitespace: true,
@@ -29,24 +30,32 @@ async function minify(file) {
     target: "es2022",
     logLevel: "warning",
   });
-  const anonymous = code.match(ANONYMOUS_CLASS);
-  if (anonymous) throw new Error(`${file}: an anonymous class after minifying (declare it with a name: Foundry's hooks use class names)`);
+  if (ANONYMOUS_CLASS.test(code)) throw new Error(`${file}: an anonymous class after minifying (declare it with a name: Foundry's hooks use class names)`);
+  return code;
+}
+
+async function minifyFile(file) {
+  const source = await readFile(file, "utf8");
+  const code = await minifyScript(source, file);
   await writeFile(file, code);
   return { file, before: Buffer.byteLength(source), after: Buffer.byteLength(code) };
 }
 
-const stage = process.argv[2];
-if (!stage) {
-  console.error("usage: node tests/tools/minify-scripts.mjs <staged module dir>");
-  process.exit(2);
+async function main(stage) {
+  if (!stage) {
+    console.error("usage: node tests/tools/minify-scripts.mjs <staged module dir>");
+    process.exit(2);
+  }
+  const files = [...(await scriptsUnder(path.join(stage, "scripts"))), ...(await scriptsUnder(path.join(stage, "wasm")))];
+  try {
+    const results = await Promise.all(files.map(minifyFile));
+    const before = results.reduce((sum, r) => sum + r.before, 0);
+    const after = results.reduce((sum, r) => sum + r.after, 0);
+    console.error(`minified ${results.length} scripts: ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} KiB raw`);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
 }
-const files = [...(await scriptsUnder(path.join(stage, "scripts"))), ...(await scriptsUnder(path.join(stage, "wasm")))];
-try {
-  const results = await Promise.all(files.map(minify));
-  const before = results.reduce((sum, r) => sum + r.before, 0);
-  const after = results.reduce((sum, r) => sum + r.after, 0);
-  console.error(`minified ${results.length} scripts: ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} KiB raw`);
-} catch (error) {
-  console.error(error.message);
-  process.exit(1);
-}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv[2]);
