@@ -20,9 +20,11 @@ pub struct BreakerConfig {
 
 impl Default for BreakerConfig {
     fn default() -> Self {
+        // The window and the ratio are the health rule's (one table of rules, in familiar-health).
+        let rule = familiar_health::RuleId::ApiFailures.rule();
         BreakerConfig {
-            window_ms: 60_000,
-            failure_ratio: 0.05,
+            window_ms: rule.window_ms,
+            failure_ratio: rule.threshold,
             probe_after_ms: 15_000,
             max_outcomes: 4_096,
         }
