@@ -137,7 +137,10 @@ fn a_single_failure_among_few_operations_is_not_an_error_rate_but_opens_the_brea
     monitor.record(HealthEvent::Operation { ok: false }, 0);
     assert!(alerts(&mut monitor).is_empty());
     monitor.record(response("a", 100, false), SECOND);
-    assert_eq!(alerts(&mut monitor), vec![(RuleId::ApiFailures, Action::FallBack, None)]);
+    assert_eq!(
+        alerts(&mut monitor),
+        vec![(RuleId::ApiFailures, Action::FallBack, None)]
+    );
 }
 
 #[test]
