@@ -95,14 +95,17 @@ pub enum Event {
         #[serde(default)]
         obstacles: Vec<Rect>,
     },
+    /// `canvasReady`: a scene is drawn.
     CanvasReady,
+    /// `canvasTearDown`: the scene is going (a scene change, or no scene at all).
     CanvasTeardown,
+    /// `updateUser` for this client's user changed their role: what they may open now.
     UserChange {
         #[serde(rename = "isGM")]
         is_gm: bool,
         allowed_views: Vec<ViewId>,
     },
-    /// The GM changed the world setting of what players may open.
+    /// The GM changed the world setting of what players may open: this user's views under it.
     PermissionChange {
         allowed_views: Vec<ViewId>,
     },

@@ -135,7 +135,7 @@ fn an_answer_finished_behind_a_closed_panel_lights_the_dot_until_ask_is_opened()
         panel
             .tabs
             .iter()
-            .any(|tab| tab.view == ViewId::Ask && tab.badge),
+            .any(|tab| tab.view == ViewId::Ask && tab.badge == Some(keys::BADGE_ANSWER)),
         "the Ask tab keeps a badge"
     );
     let closed = step(&mut raven, Event::ClosePanel);

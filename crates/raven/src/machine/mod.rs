@@ -78,6 +78,15 @@ impl Work {
     }
 }
 
+/// How the Ask view's request ended while another view (or nothing) was on show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum News {
+    Answer,
+    /// It failed, or the GM who relays it went away.
+    Problem,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexState {
     Unknown,
@@ -104,6 +113,7 @@ pub struct Raven {
     size: f64,
     viewport: Option<Rect>,
     ready: bool,
+    /// Whether Foundry's canvas is drawn. The raven does not depend on it; a teardown only ends a drag.
     canvas: bool,
     position: Point,
     hovered: bool,
@@ -112,7 +122,8 @@ pub struct Raven {
     panel: Option<ViewId>,
     work: Work,
     last_id: u32,
-    unread: bool,
+    /// What finished in the Ask view while nobody was looking at it: its tab's badge (and, for an answer, the dot).
+    ask_news: Option<News>,
     offline: bool,
     index: IndexState,
     sentences: SentenceBuffer,
@@ -145,7 +156,7 @@ impl Raven {
             panel: None,
             work: Work::Idle,
             last_id: 0,
-            unread: false,
+            ask_news: None,
             offline: false,
             index: IndexState::Unknown,
             sentences: SentenceBuffer::default(),
@@ -290,7 +301,7 @@ impl Raven {
         self.prefs.last_view = Some(view);
         self.prefs.collapsed = false;
         if view == ViewId::Ask {
-            self.unread = false;
+            self.ask_news = None;
         }
     }
 
@@ -319,12 +330,12 @@ impl Raven {
     // Read access for the view model and tests.
 
     pub fn visible(&self) -> bool {
-        self.ready && self.canvas && !self.permissions.allowed_views.is_empty()
+        self.ready && !self.permissions.allowed_views.is_empty()
     }
 
     /// The notification dot: an answer waits and the panel is closed.
     pub fn dot(&self) -> bool {
-        self.unread && self.visible() && self.panel.is_none()
+        self.unread() && self.visible() && self.panel.is_none()
     }
 
     pub fn state(&self) -> State {
@@ -387,8 +398,13 @@ impl Raven {
         self.index
     }
 
+    /// An answer finished while the Ask view was not on show and nobody has opened it since.
     pub fn unread(&self) -> bool {
-        self.unread
+        self.ask_news == Some(News::Answer)
+    }
+
+    pub fn ask_news(&self) -> Option<News> {
+        self.ask_news
     }
 
     pub fn offline(&self) -> bool {
