@@ -55,8 +55,12 @@ pub enum Event {
     Submit {
         question: String,
     },
-    /// The Ask view's stop button.
-    CancelWork,
+    /// The Ask view's stop button, or its request ending without an answer. With `id`, only that request: a stop
+    /// that arrives after a newer question must not cancel the newer one.
+    CancelWork {
+        #[serde(default)]
+        id: Option<u32>,
+    },
     /// The client setting that turns animation off.
     SetAnimation {
         enabled: bool,
@@ -240,6 +244,14 @@ mod tests {
                 is_gm: true,
                 allowed_views: vec![ViewId::Ask, ViewId::Status]
             }
+        );
+        assert_eq!(
+            parse(r#"{"type": "cancelWork"}"#),
+            Event::CancelWork { id: None }
+        );
+        assert_eq!(
+            parse(r#"{"type": "cancelWork", "id": 2}"#),
+            Event::CancelWork { id: Some(2) }
         );
         assert_eq!(
             parse(r#"{"type": "providerError", "id": 3, "kind": "rateLimited"}"#),

@@ -236,8 +236,17 @@ impl Raven {
         Ok(())
     }
 
-    pub(super) fn cancel_work(&mut self, effects: &mut Vec<Effect>) -> Result<(), Ignored> {
+    pub(super) fn cancel_work(
+        &mut self,
+        only: Option<u32>,
+        effects: &mut Vec<Effect>,
+    ) -> Result<(), Ignored> {
         let id = self.work.running().ok_or(Ignored::NoWork)?;
+        if only.is_some_and(|only| only != id) {
+            return Err(Ignored::StaleWork {
+                id: only.unwrap_or(id),
+            });
+        }
         effects.push(Effect::CancelWork { id });
         effects.push(Effect::AnnounceKey {
             key: keys::WORK_CANCELLED,

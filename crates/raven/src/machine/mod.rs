@@ -220,7 +220,7 @@ impl Raven {
             Event::SelectView { view } => self.select_view(view, effects),
             Event::ClosePanel => self.close_panel(effects),
             Event::Submit { question } => self.submit(&question, effects),
-            Event::CancelWork => self.cancel_work(effects),
+            Event::CancelWork { id } => self.cancel_work(id, effects),
             Event::SetAnimation { enabled } => self.set_animation(enabled),
             Event::ViewportResize { viewport } => self.resize(viewport),
             Event::AnswerChunk { id, text } => self.chunk(id, &text, effects),

@@ -367,7 +367,7 @@ pub fn sample_events(raven: &Raven) -> Vec<(&'static str, Event)> {
         ),
         ("closePanel", Event::ClosePanel),
         ("submit", submit("And cover?")),
-        ("cancelWork", Event::CancelWork),
+        ("cancelWork", Event::CancelWork { id: None }),
         ("animationOff", Event::SetAnimation { enabled: false }),
         (
             "resize",
