@@ -374,8 +374,18 @@ fn a_scene_change_ends_a_drag_where_it_began() {
         step(&mut raven, Event::DragMove { x: 10.0, y: 10.0 }).ignored,
         Some(Ignored::NotDragging)
     );
-    // The click the browser fires on release is a click again once the drag is gone.
-    run(&mut raven, &[Event::CanvasReady, Event::Click]);
+    // The pointer is still down: its release ends the drag, and the click the browser fires after it is no click.
+    run(
+        &mut raven,
+        &[Event::CanvasReady, Event::DragEnd { x: 300.0, y: 200.0 }],
+    );
+    assert_eq!(raven.position(), at, "the release does not move it either");
+    assert_eq!(raven.prefs().position, None);
+    assert_eq!(
+        step(&mut raven, Event::Click).ignored,
+        Some(Ignored::ClickAfterDrag)
+    );
+    run(&mut raven, &[Event::Click]);
     assert_eq!(raven.state(), State::Open { view: ViewId::Ask });
 }
 

@@ -40,14 +40,17 @@ impl Raven {
 
     /// The raven lives in Foundry's interface, not on the canvas: it stays usable while a scene is torn down and
     /// drawn again (or while no scene is shown at all). Only a drag in progress ends, put back where it began, since
-    /// the layout it was measured against is being replaced.
+    /// the layout it was measured against is being replaced; the pointer's release then ends it without a click.
     pub(super) fn canvas_teardown(&mut self) -> Result<(), Ignored> {
         if !self.canvas {
             return Err(Ignored::AlreadyInState);
         }
         self.canvas = false;
-        if let Some(drag) = self.drag.take() {
-            self.position = self.clamp(drag.origin);
+        if let Some(drag) = self.drag.as_mut().filter(|drag| !drag.interrupted) {
+            drag.moving = false;
+            drag.interrupted = true;
+            let origin = drag.origin;
+            self.position = self.clamp(origin);
         }
         Ok(())
     }

@@ -103,6 +103,8 @@ struct Drag {
     origin: Point,
     /// Past the threshold: a drag, not a click.
     moving: bool,
+    /// Put back by a scene change while the pointer is still down: the release ends it, and is not a click.
+    interrupted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
