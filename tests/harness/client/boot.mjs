@@ -121,6 +121,8 @@ async function main() {
   if (F.filePickerNamespaced) deprecatedGlobal("FilePicker", FilePicker, "foundry.applications.apps.FilePicker.implementation");
   else globalThis.FilePicker = FilePicker;
   globalThis.ui = { windows };
+  // The one canvas exists from the start, as Foundry's Game constructor makes it; it is drawn after setup.
+  globalThis.canvas = new Canvas();
 
   // --- game ---
   const manifests = await fetchManifests(world.modules);
@@ -181,7 +183,6 @@ async function main() {
   ui.chat.renderAll();
   ui.controls.render(true);
   // The viewed scene is drawn before `ready`, as Foundry's Game#setupGame does.
-  globalThis.canvas = new Canvas();
   await canvas.draw(HARNESS_SCENE);
   // For tests: a scene change, or no scene at all (`changeScene(null)`).
   window.__harness.changeScene = (scene = HARNESS_SCENE) => canvas.draw(scene);
