@@ -1,6 +1,6 @@
 // The canvas hooks and the interface scale per profile: canvasReady before `ready` and on every scene change,
 // canvasTearDown first; with no scene no canvasReady; ?scale= as v13's UI Scale or v10–v12's Font Size step;
-// User#can by the permission's default role.
+// createSetting/updateSetting for world settings; User#can by the permission's default role.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "../../support/browser.mjs";
@@ -55,6 +55,30 @@ describe("canvas and interface scale", () => {
       return { before, after: document.documentElement.style.fontSize, uiConfig: game.settings.settings.has("core.uiConfig") };
     }), { before: { step: 3, root: "12px" }, after: "24px", uiConfig: false });
     await v12.context.close();
+  });
+
+  it("a world setting's writes fire createSetting, then updateSetting, on every client after onChange", async () => {
+    const gm = await openGame(browser, harness, { profile: "v13" });
+    const other = await openGame(browser, harness, { profile: "v13", user: USERS.brannoc });
+    const listen = (page) => page.evaluate(() => {
+      window.__seen = [];
+      game.settings.register("selftest", "world", { scope: "world", type: String, default: "", onChange: (v) => window.__seen.push(["onChange", v]) });
+      for (const hook of ["createSetting", "updateSetting"]) Hooks.on(hook, (setting) => window.__seen.push([hook, setting.key, setting.value]));
+    });
+    await listen(gm.page);
+    await listen(other.page);
+    await gm.page.evaluate(async () => {
+      await game.settings.set("selftest", "world", "one");
+      await game.settings.set("selftest", "world", "two");
+    });
+    await other.page.waitForFunction(() => window.__seen.length === 4);
+    const expected = [
+      ["onChange", "one"], ["createSetting", "selftest.world", '"one"'], ["onChange", "two"], ["updateSetting", "selftest.world", '"two"'],
+    ];
+    assert.deepEqual(await gm.page.evaluate(() => window.__seen), expected);
+    assert.deepEqual(await other.page.evaluate(() => window.__seen), expected);
+    await gm.context.close();
+    await other.context.close();
   });
 
   it("User#can follows the permission's default role", async () => {
