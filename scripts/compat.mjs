@@ -106,3 +106,20 @@ export function saveTextFile(text, type, filename) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 1_000);
 }
+
+/**
+ * How much Foundry scales its interface, which the raven (a piece of that interface) follows. v13's UI Scale
+ * (`core.uiConfig.uiScale`, 0.5–1.5) zooms the interface but not application windows (Game#configureUI sets
+ * `--ui-scale` on <body>; foundryvtt/foundryvtt#12122, foundryvtt/pf2e#22230); the panel, a window, follows the font
+ * scale like Foundry's own windows, through rem. v10–v12 have only the Font Size setting, which scales text alone.
+ */
+export function interfaceScale() {
+  if (coreGeneration() < 13) return 1;
+  let scale;
+  try {
+    scale = Number(game.settings.get("core", "uiConfig")?.uiScale);
+  } catch {
+    return 1;
+  }
+  return Number.isFinite(scale) && scale >= 0.25 && scale <= 4 ? scale : 1;
+}

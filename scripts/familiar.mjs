@@ -9,5 +9,9 @@ import * as getSceneControlButtons from "./hooks/getSceneControlButtons.mjs";
 import * as documentChanges from "./hooks/documentChanges.mjs";
 import * as userConnected from "./hooks/userConnected.mjs";
 import * as chatMessage from "./hooks/chatMessage.mjs";
+import * as canvasReady from "./hooks/canvasReady.mjs";
+import * as canvasTearDown from "./hooks/canvasTearDown.mjs";
+import * as updateUser from "./hooks/updateUser.mjs";
 
-for (const hook of [init, ready, getSceneControlButtons, documentChanges, userConnected, chatMessage]) hook.listen();
+const HOOKS = [init, ready, getSceneControlButtons, documentChanges, userConnected, chatMessage, canvasReady, canvasTearDown, updateUser];
+for (const hook of HOOKS) hook.listen();

@@ -6,10 +6,22 @@ export const SETTINGS = {
   animations: "animations",
   ravenPrefs: "ravenPrefs",
   playersMayUse: "playersMayUse",
+  playerViews: "playerViews",
   providerChain: "providerChain",
   relayBudgets: "relayBudgets",
   relayUsage: "relayUsage",
 };
+
+/** The `playerViews` choices: which of Encounter and Monster players may open besides Ask. */
+const PLAYER_VIEW_CHOICES = ["none", "encounter", "monster", "encounterMonster"];
+const EXTRA_VIEWS = { none: [], encounter: ["encounter"], monster: ["monster"], encounterMonster: ["encounter", "monster"] };
+
+/** The raven views a player may open, in tab order: Ask when players may ask, then the GM's extra views. An unknown
+ * stored value (a newer version's, or hand-edited) opens nothing extra. */
+export function playerViews() {
+  const extra = EXTRA_VIEWS[getSetting(SETTINGS.playerViews)] ?? [];
+  return [...(getSetting(SETTINGS.playersMayUse) ? ["ask"] : []), ...extra];
+}
 
 export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsageChange }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
@@ -44,6 +56,20 @@ export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsag
     restricted: true,
     type: Boolean,
     default: true,
+    onChange: () => onRavenSettingChange(),
+  });
+  // The views besides Ask that players may open. Ask stays `playersMayUse`, which the relay and `/raven` read too;
+  // Status is the GM's whatever this says (the raven machine drops it for players). A string with choices, so the
+  // GM edits it in Foundry's own settings window.
+  game.settings.register(MODULE_ID, SETTINGS.playerViews, {
+    name: "FAMILIAR.Settings.PlayerViews.Name",
+    hint: "FAMILIAR.Settings.PlayerViews.Hint",
+    scope: "world",
+    config: true,
+    restricted: true,
+    type: String,
+    choices: Object.fromEntries(PLAYER_VIEW_CHOICES.map((choice) => [choice, `FAMILIAR.Settings.PlayerViews.Choices.${choice}`])),
+    default: "none",
     onChange: () => onRavenSettingChange(),
   });
   registerProviderChain();

@@ -13,6 +13,7 @@ import * as monsterView from "./views/monster.mjs";
 import { rulesIndexStatus } from "../rules-index.mjs";
 import { listPeers } from "../presence.mjs";
 import { t } from "../constants.mjs";
+import { playerViews } from "../settings.mjs";
 
 export const PANEL_ID = `${MODULE_ID}-panel`;
 const TEMPLATE = templatePath("raven-panel.hbs");
@@ -32,11 +33,12 @@ let renderedFrom = null;
 /** Set while the machine itself closes the panel, so `close()` does not report the close back to it. */
 let closingForRaven = false;
 
-/** The machine views this user may open, in tab order (the machine's `allowedViews` option). Outside pf2e the
- * raven keeps one view so it stays on screen, but the panel renders only About there. */
+/** The machine views this user may open, in tab order (the machine's `allowedViews`): the GM every view, a player
+ * what the world settings allow (settings.mjs `playerViews`). Outside pf2e the raven keeps one view so it stays on
+ * screen, but the panel renders only About there. */
 export function machineViews() {
   if (!runtime.environment?.pf2e) return ["ask"];
-  return game.user.isGM ? ["ask", "encounter", "monster", "status"] : ["ask"];
+  return game.user.isGM ? ["ask", "encounter", "monster", "status"] : playerViews();
 }
 
 /** Called by the perch when a raven comes or goes. */
@@ -54,7 +56,7 @@ function machinePanel() {
 function displayed(panelView) {
   const pf2e = Boolean(runtime.environment?.pf2e);
   const view = aboutSelected || !pf2e ? ABOUT : panelView.view;
-  const machineTabs = pf2e ? panelView.tabs.map((tab) => ({ id: tab.view, label: tab.titleKey })) : [];
+  const machineTabs = pf2e ? panelView.tabs.map((tab) => ({ id: tab.view, label: tab.titleKey, badge: tab.badge })) : [];
   const tabs = [...machineTabs, { id: ABOUT, label: ABOUT_LABEL }].map((tab) => ({ ...tab, active: tab.id === view }));
   return { view, tabs };
 }
@@ -74,7 +76,7 @@ function panelContext() {
   if (currentView === "encounter") {
     Object.assign(context, { party: encounterView.partyDefaults(), ...encounterView.choices() });
   }
-  if (currentView === "monster") context.roadmaps = monsterView.roadmaps();
+  if (currentView === "monster") Object.assign(context, { roadmaps: monsterView.roadmaps(), canCreate: monsterView.canCreateActor() });
   if (currentView === "status") {
     const index = rulesIndexStatus();
     Object.assign(context, {
@@ -290,11 +292,53 @@ export async function syncPanel(panelView) {
       closingForRaven = false;
     }
   }
-  const shape = JSON.stringify({ ...displayed(panelView), badges: panelView.tabs.map((tab) => tab.badge) });
+  const shown = displayed(panelView);
+  const shape = JSON.stringify({ ...shown, tabs: shown.tabs.map(({ badge, ...tab }) => tab) });
   const app = ravenPanel();
-  if (app.rendered && shape === renderedFrom) return app;
+  if (app.rendered && shape === renderedFrom) {
+    const root = document.getElementById(PANEL_ID);
+    if (root) patchBadges(root, shown.tabs);
+    return app;
+  }
   renderedFrom = shape;
   return renderApp(app);
+}
+
+/** The Ask view's question as the machine's work: resolves with the id its answer events carry, or null when the
+ * machine did not start it (no raven, or the panel is not on Ask). */
+export async function startRavenWork(question) {
+  const result = await raven?.dispatch({ type: "submit", question });
+  return result?.effects?.find((effect) => effect.type === "startWork")?.id ?? null;
+}
+
+/** How that question ended: `answerDone`, `providerError` or `cancelWork`, each with its id. */
+export function endRavenWork(event) {
+  if (event.id === null || event.id === undefined || !raven) return Promise.resolve(null);
+  return raven.dispatch(event).catch(reportFailure);
+}
+
+/** Badges come and go without a re-render, which would throw away what the view on show holds (its form, its
+ * results): each tab's badge is put in or taken out where it is. */
+function patchBadges(root, tabs) {
+  for (const tab of tabs) {
+    const button = root.querySelector(`[data-familiar-view="${tab.id}"]`);
+    if (!button) continue;
+    const words = button.querySelector(".familiar-visually-hidden");
+    if (!tab.badge) {
+      button.querySelector(".familiar-panel__badge")?.remove();
+      words?.remove();
+      continue;
+    }
+    if (!words) {
+      const dot = document.createElement("span");
+      dot.className = "familiar-panel__badge";
+      dot.setAttribute("aria-hidden", "true");
+      const hidden = document.createElement("span");
+      hidden.className = "familiar-visually-hidden";
+      button.append(dot, hidden);
+    }
+    button.querySelector(".familiar-visually-hidden").textContent = ` ${game.i18n.localize(tab.badge)}`;
+  }
 }
 
 export function isPanelOpen() {

@@ -4,11 +4,12 @@
  * (focus, the polite live region, the notification dot, saving prefs). It keeps no raven state of its own.
  */
 import { RAVEN_SIZE, templatePath } from "../constants.mjs";
-import { renderTemplate } from "../compat.mjs";
+import { interfaceScale, renderTemplate } from "../compat.mjs";
 import { requireWasm } from "../runtime.mjs";
 import { wasmReady } from "../wasm.mjs";
-import { getSetting, setSetting, SETTINGS } from "../settings.mjs";
+import { getSetting, playerViews, setSetting, SETTINGS } from "../settings.mjs";
 import { connectPanel, machineViews, PANEL_ID, syncPanel } from "./raven-panel.mjs";
+import { cancelRavenWork } from "./views/ask.mjs";
 
 /** Foundry UI the raven must not cover, by the ids used across v10–v13. */
 const OBSTACLE_SELECTORS = [
@@ -76,7 +77,11 @@ function render(view) {
   const button = current?.button;
   if (!button) return;
   button.hidden = !view.visible;
-  button.style.transform = `translate(${view.position.x}px, ${view.position.y}px)`;
+  // The machine places the raven in screen pixels at its scaled size; CSS zoom scales the drawing and its offsets
+  // alike, so the offsets are given unscaled.
+  const scale = view.size / RAVEN_SIZE;
+  button.style.zoom = scale === 1 ? "" : String(scale);
+  button.style.transform = `translate(${view.position.x / scale}px, ${view.position.y / scale}px)`;
   for (const name of [...button.classList]) {
     if (name.startsWith(POSE_PREFIX) && name !== POSE_PREFIX + view.pose) button.classList.remove(name);
   }
@@ -130,8 +135,11 @@ async function applyEffects(effects, view, panelDrawn) {
       case "clearNotificationDot":
         renderDot(false);
         break;
+      case "cancelWork":
+        cancelRavenWork(effect.id);
+        break;
       default:
-        // startWork/cancelWork belong to the Ask view's request handling, not to the perch.
+        // startWork: the Ask view starts its request itself and reads the id from the submit's effects.
         break;
     }
   }
@@ -256,7 +264,7 @@ function startRaven() {
   const raven = new wasm.Raven(getSetting(SETTINGS.ravenPrefs) || null, {
     isGM: game.user.isGM,
     allowedViews: machineViews(),
-    size: RAVEN_SIZE,
+    size: RAVEN_SIZE * interfaceScale(),
   });
   for (const problem of raven.prefsProblems()) console.warn(`Familiar | ${problem}`);
   const controller = new AbortController();
@@ -271,14 +279,17 @@ function startRaven() {
   dispatch({ type: "ready", viewport: viewportRect(), obstacles: obstacleRects() });
 }
 
-/** Whether this user may use the raven at all: the GM always, players when the GM allows it. */
+/** Whether this user may use the raven at all: the GM always, players when the GM allows them a view. */
 export function ravenAllowed() {
-  return game.user.isGM || getSetting(SETTINGS.playersMayUse);
+  return game.user.isGM || playerViews().length > 0;
 }
 
 async function refresh() {
   if (!ravenAllowed()) return stopRaven();
   if (!current) startRaven();
+  // What this user may open, as the settings and their role now say: the machine closes a view that went away and
+  // redraws the tabs (ignored when nothing changed).
+  dispatch({ type: "permissionChange", allowedViews: machineViews() });
   // The animation setting has no hook of its own: each refresh brings the machine up to date with it.
   dispatch({ type: "setAnimation", enabled: Boolean(getSetting(SETTINGS.animations)) });
   // The machine stays when the floating button is turned off, so the scene-control button still opens the panel.
@@ -312,6 +323,18 @@ function stopRaven() {
   button?.remove();
   live.remove();
   raven.free();
+}
+
+/** A Foundry event for the machine (hooks/canvasReady, canvasTearDown, updateUser); nothing while the raven is off. */
+export function tellRaven(event) {
+  return dispatch(event).settled;
+}
+
+/** This user's role changed: the machine hears it as a user change (views for the new role), and the raven comes
+ * or goes if the new role may or may not use it. */
+export async function roleChanged() {
+  if (current && ravenAllowed()) await tellRaven({ type: "userChange", isGM: game.user.isGM, allowedViews: machineViews() });
+  return refreshRaven();
 }
 
 export function hideRaven() {

@@ -55,8 +55,12 @@ pub enum Event {
     Submit {
         question: String,
     },
-    /// The Ask view's stop button.
-    CancelWork,
+    /// The Ask view's stop button, or its request ending without an answer. With `id`, only that request: a stop
+    /// that arrives after a newer question must not cancel the newer one.
+    CancelWork {
+        #[serde(default)]
+        id: Option<u32>,
+    },
     /// The client setting that turns animation off.
     SetAnimation {
         enabled: bool,
@@ -95,14 +99,17 @@ pub enum Event {
         #[serde(default)]
         obstacles: Vec<Rect>,
     },
+    /// `canvasReady`: a scene is drawn.
     CanvasReady,
+    /// `canvasTearDown`: the scene is going (a scene change, or no scene at all).
     CanvasTeardown,
+    /// `updateUser` for this client's user changed their role: what they may open now.
     UserChange {
         #[serde(rename = "isGM")]
         is_gm: bool,
         allowed_views: Vec<ViewId>,
     },
-    /// The GM changed the world setting of what players may open.
+    /// The GM changed the world setting of what players may open: this user's views under it.
     PermissionChange {
         allowed_views: Vec<ViewId>,
     },
@@ -237,6 +244,14 @@ mod tests {
                 is_gm: true,
                 allowed_views: vec![ViewId::Ask, ViewId::Status]
             }
+        );
+        assert_eq!(
+            parse(r#"{"type": "cancelWork"}"#),
+            Event::CancelWork { id: None }
+        );
+        assert_eq!(
+            parse(r#"{"type": "cancelWork", "id": 2}"#),
+            Event::CancelWork { id: Some(2) }
         );
         assert_eq!(
             parse(r#"{"type": "providerError", "id": 3, "kind": "rateLimited"}"#),

@@ -31,12 +31,16 @@ pub const ERROR_BUDGET: &str = "FAMILIAR.Raven.Error.Budget";
 pub const ERROR_SERVER: &str = "FAMILIAR.Raven.Error.Server";
 pub const ERROR_UNKNOWN: &str = "FAMILIAR.Raven.Error.Unknown";
 
+/// A tab's badge, visually hidden text read as part of the tab's name: an answer waits there, or its question failed.
+pub const BADGE_ANSWER: &str = "FAMILIAR.Raven.Badge.Answer";
+pub const BADGE_PROBLEM: &str = "FAMILIAR.Raven.Badge.Problem";
+
 /// `{done}` and `{total}` documents indexed so far.
 pub const INDEX_BUILDING: &str = "FAMILIAR.Raven.Index.Building";
 /// `{documents}` in the ready index.
 pub const INDEX_READY: &str = "FAMILIAR.Raven.Index.Ready";
 
-pub const ALL: [&str; 25] = [
+pub const ALL: [&str; 27] = [
     LABEL,
     LABEL_UNREAD,
     POSE_IDLE,
@@ -60,6 +64,8 @@ pub const ALL: [&str; 25] = [
     ERROR_BUDGET,
     ERROR_SERVER,
     ERROR_UNKNOWN,
+    BADGE_ANSWER,
+    BADGE_PROBLEM,
     INDEX_BUILDING,
     INDEX_READY,
 ];

@@ -14,7 +14,7 @@ mod views;
 /// The state machine and its vocabulary.
 pub use effects::{Effect, Ignored, Transition};
 pub use events::{ErrorKind, Event, Key, KeyTarget, PointerKind};
-pub use machine::{IndexState, Raven, RavenOptions, State, Work, DEFAULT_SIZE};
+pub use machine::{IndexState, News, Raven, RavenOptions, State, Work, DEFAULT_SIZE};
 /// Where the raven perches and how it stays on screen.
 pub use placement::{clamp_into_viewport, default_perch, Point, Rect};
 /// Per-user prefs in client storage, and streamed text cut into sentences for the live region.

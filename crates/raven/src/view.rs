@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::events::{ErrorKind, PointerKind};
 use crate::keys;
-use crate::machine::{IndexState, Raven, State, Work};
+use crate::machine::{IndexState, News, Raven, State, Work};
 use crate::placement::Point;
 use crate::views::ViewId;
 
@@ -57,7 +57,7 @@ pub struct PanelView {
     pub view: ViewId,
     pub title_key: &'static str,
     pub allowed_views: Vec<ViewId>,
-    /// One tab per allowed view; the Ask tab carries a badge while an answer is unread.
+    /// One tab per allowed view; the Ask tab carries a badge while what finished there is unseen.
     pub tabs: Vec<TabView>,
     pub work: WorkView,
     pub can_submit: bool,
@@ -70,7 +70,8 @@ pub struct TabView {
     pub view: ViewId,
     pub title_key: &'static str,
     pub selected: bool,
-    pub badge: bool,
+    /// The badge's lang key (its visually hidden text, part of the tab's accessible name); `None`: no badge.
+    pub badge: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -129,6 +130,15 @@ pub struct AriaView {
     pub live_key: Option<&'static str>,
 }
 
+impl News {
+    pub fn badge_key(self) -> &'static str {
+        match self {
+            News::Answer => keys::BADGE_ANSWER,
+            News::Problem => keys::BADGE_PROBLEM,
+        }
+    }
+}
+
 impl Raven {
     pub fn pose(&self) -> Pose {
         match self.work() {
@@ -180,7 +190,10 @@ impl Raven {
                 view: tab,
                 title_key: tab.title_key(),
                 selected: tab == view,
-                badge: tab == ViewId::Ask && self.unread(),
+                badge: self
+                    .ask_news()
+                    .filter(|_| tab == ViewId::Ask)
+                    .map(News::badge_key),
             })
             .collect();
         let work = self.work();

@@ -76,7 +76,12 @@ fn a_new_question_cancels_the_old_and_late_chunks_are_stale() {
         ["Fresh."],
         "nothing of the first answer leaks"
     );
-    let cancel = step(&mut raven, Event::CancelWork);
+    assert_eq!(
+        step(&mut raven, Event::CancelWork { id: Some(1) }).ignored,
+        Some(Ignored::StaleWork { id: 1 }),
+        "the first request's late stop leaves the second running"
+    );
+    let cancel = step(&mut raven, Event::CancelWork { id: Some(2) });
     assert!(cancel.effects.contains(&Effect::CancelWork { id: 2 }));
     assert_eq!(raven.state(), State::Open { view: ViewId::Ask });
     assert_eq!(
@@ -135,7 +140,7 @@ fn an_answer_finished_behind_a_closed_panel_lights_the_dot_until_ask_is_opened()
         panel
             .tabs
             .iter()
-            .any(|tab| tab.view == ViewId::Ask && tab.badge),
+            .any(|tab| tab.view == ViewId::Ask && tab.badge == Some(keys::BADGE_ANSWER)),
         "the Ask tab keeps a badge"
     );
     let closed = step(&mut raven, Event::ClosePanel);
@@ -190,7 +195,7 @@ fn a_player_without_the_gm_is_offline_until_the_gm_returns() {
     assert_eq!(raven.state(), State::Offline);
     assert!(!raven.view().panel.expect("open").can_submit);
     assert_eq!(
-        step(&mut raven, Event::CancelWork).ignored,
+        step(&mut raven, Event::CancelWork { id: None }).ignored,
         Some(Ignored::NoWork),
         "already cancelled"
     );

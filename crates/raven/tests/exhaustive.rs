@@ -10,17 +10,17 @@ use familiar_raven::ViewId;
 /// S streaming, R answer ready, F offline (a player), X error. Columns follow `sample_events`.
 const TABLE: &str = "
      click enter esc arrow other escP hovIn hovOut focIn focOut drStart drMove drEnd drCancel selEnc close submit cancel anim resize chunk done error gmOff gmOn idxB idxR ready canvR canvT user perm
-H    .     .     .   .     .     .    .     .      .     .      .       .      .     .        .      .     .      .      H    H      .     .    .     .     .    H    H    .     P     .     H    H
-P    O     O     .   P     .     .    A     .      A     .      P       .      .     .        E      .     .      .      P    P      .     .    .     .     .    P    P    .     .     H     P    P
-A    O     O     .   A     .     .    .     P      A     .      A       .      .     .        E      .     .      .      A    A      .     .    .     .     .    A    A    .     .     H     A    A
-D    .     .     P   .     .     P    D     .      D     .      .       D      P     P        D      .     .      .      D    D      .     .    .     .     .    D    D    .     .     H     D    D
-O    P     P     P   O     .     P    O     .      O     .      O       .      .     .        E      P     T      .      O    O      .     .    .     .     .    O    O    .     .     H     O    O
-E    P     P     P   E     .     P    E     .      E     .      E       .      .     .        .      P     .      .      E    E      .     .    .     .     .    E    E    .     .     H     P    P
-T    P     P     P   T     .     P    T     .      T     .      T       .      .     .        E      P     T      O      T    T      S     R    X     .     .    T    T    .     .     H     O    T
-S    P     P     P   S     .     P    S     .      S     .      S       .      .     .        E      P     T      O      S    S      S     R    X     .     .    S    S    .     .     H     O    S
-R    P     P     P   R     .     P    R     .      R     .      R       .      .     .        E      P     T      .      R    R      .     .    .     .     .    R    R    .     .     H     O    R
-F    P     P     P   F     .     P    F     .      F     .      F       .      .     .        .      P     .      .      F    F      .     .    .     .     O    F    F    .     .     H     O    .
-X    P     P     P   X     .     P    X     .      X     .      X       .      .     .        E      P     T      .      X    X      .     .    .     .     .    X    X    .     .     H     O    X
+H    .     .     .     .     .     .     .     .     .     .     .     .     .     .     .     .     .     .     H     H     .     .     .     .     .     H     H     .     .     H     P     P
+P    O     O     .     P     .     .     A     .     A     .     P     .     .     .     E     .     .     .     P     P     .     .     .     .     .     P     P     .     .     P     P     P
+A    O     O     .     A     .     .     .     P     A     .     A     .     .     .     E     .     .     .     A     A     .     .     .     .     .     A     A     .     .     A     A     A
+D    .     .     P     .     .     P     D     .     D     .     .     D     P     P     D     .     .     .     D     D     .     .     .     .     .     D     D     .     .     P     D     D
+O    P     P     P     O     .     P     O     .     O     .     O     .     .     .     E     P     T     .     O     O     .     .     .     .     .     O     O     .     .     O     O     O
+E    P     P     P     E     .     P     E     .     E     .     E     .     .     .     .     P     .     .     E     E     .     .     .     .     .     E     E     .     .     E     P     P
+T    P     P     P     T     .     P     T     .     T     .     T     .     .     .     E     P     T     O     T     T     S     R     X     .     .     T     T     .     .     T     T     T
+S    P     P     P     S     .     P     S     .     S     .     S     .     .     .     E     P     T     O     S     S     S     R     X     .     .     S     S     .     .     S     S     S
+R    P     P     P     R     .     P     R     .     R     .     R     .     .     .     E     P     T     .     R     R     .     .     .     .     .     R     R     .     .     R     R     R
+F    P     P     P     F     .     P     F     .     F     .     F     .     .     .     .     P     .     .     F     F     .     .     .     .     O     F     F     .     .     F     .     .
+X    P     P     P     X     .     P     X     .     X     .     X     .     .     .     E     P     T     .     X     X     .     .     .     .     .     X     X     .     .     X     X     X
 ";
 
 #[test]
@@ -97,10 +97,9 @@ fn before_ready_only_setup_events_apply() {
                     | "indexBuilding"
                     | "indexReady"
                     | "ready"
-                    | "userChange"
                     | "canvasTeardown"
             ) || (name == "gmOffline" && !raven.permissions().is_gm)
-                || (name == "permissionChange"
+                || (matches!(name, "permissionChange" | "userChange")
                     && raven.permissions().allowed_views != [ViewId::Ask]);
             assert_eq!(
                 transition.ignored.is_none(),

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use familiar_raven::{
-    default_perch, keys, Effect, Event, Ignored, Key, Raven, RavenOptions, State, ViewId,
+    default_perch, keys, Effect, Event, Ignored, Key, PointerKind, Raven, RavenOptions, State,
+    ViewId,
 };
 
 #[test]
@@ -63,7 +64,7 @@ fn players_never_reach_views_the_gm_did_not_allow() {
 }
 
 #[test]
-fn another_user_starts_clean() {
+fn a_role_change_redraws_the_tabs_but_keeps_the_users_answer() {
     let mut raven = ready_gm();
     run(
         &mut raven,
@@ -75,40 +76,157 @@ fn another_user_starts_clean() {
         ],
     );
     assert!(raven.view().dot);
-    let change = step(
-        &mut raven,
-        Event::UserChange {
-            is_gm: true,
-            allowed_views: ViewId::ALL.to_vec(),
-        },
+    assert_eq!(
+        step(
+            &mut raven,
+            Event::UserChange {
+                is_gm: true,
+                allowed_views: ViewId::ALL.to_vec(),
+            },
+        )
+        .ignored,
+        Some(Ignored::AlreadyInState),
+        "an update of this user that left the role alone changes nothing"
     );
-    assert!(
-        change.effects.contains(&Effect::ClearNotificationDot),
-        "the answer was the previous user's"
-    );
-    assert!(raven.view().aria.live_key.is_none());
 
-    run(&mut raven, &[Event::Click, submit("r")]);
     run(
         &mut raven,
         &[Event::SelectView {
             view: ViewId::Status,
         }],
     );
-    let change = step(
+    let demoted = step(
         &mut raven,
         Event::UserChange {
             is_gm: false,
-            allowed_views: vec![ViewId::Ask],
+            allowed_views: vec![ViewId::Ask, ViewId::Status, ViewId::Monster],
         },
     );
-    assert!(change.effects.contains(&Effect::CancelWork { id: 2 }));
     assert!(
-        change.effects.contains(&Effect::FocusRaven),
+        demoted.effects.contains(&Effect::FocusRaven),
         "the Status view vanished under the focus"
     );
     assert_eq!(raven.state(), State::Perched);
+    assert_eq!(
+        raven.permissions().allowed_views,
+        [ViewId::Ask, ViewId::Monster],
+        "a player never gets Status"
+    );
+    run(&mut raven, &[Event::Click]);
+    let tabs: Vec<ViewId> = raven
+        .view()
+        .panel
+        .expect("open")
+        .tabs
+        .iter()
+        .map(|tab| tab.view)
+        .collect();
+    assert_eq!(tabs, [ViewId::Ask, ViewId::Monster], "the tabs are redrawn");
+    assert_eq!(
+        raven.state(),
+        State::AnswerReady,
+        "the answer is still theirs"
+    );
+
+    // A request in flight survives a role change that keeps Ask, and goes when Ask goes.
+    run(&mut raven, &[submit("r")]);
+    let promoted = step(
+        &mut raven,
+        Event::UserChange {
+            is_gm: true,
+            allowed_views: ViewId::ALL.to_vec(),
+        },
+    );
+    assert!(!promoted
+        .effects
+        .iter()
+        .any(|effect| matches!(effect, Effect::CancelWork { .. })));
+    assert_eq!(raven.state(), State::Thinking);
+    let no_ask = step(
+        &mut raven,
+        Event::UserChange {
+            is_gm: false,
+            allowed_views: vec![ViewId::Encounter],
+        },
+    );
+    assert!(no_ask.effects.contains(&Effect::CancelWork { id: 2 }));
+    assert!(no_ask.effects.contains(&Effect::FocusRaven));
+    assert_eq!(raven.state(), State::Perched);
     assert_eq!(raven.view().pose_key, keys::POSE_IDLE);
+}
+
+#[test]
+fn a_player_made_gm_is_no_longer_offline() {
+    let mut raven = player();
+    run(
+        &mut raven,
+        &[ready_event(), Event::Click, Event::GmOffline, submit("q")],
+    );
+    assert_eq!(raven.state(), State::Offline);
+    let promoted = step(
+        &mut raven,
+        Event::UserChange {
+            is_gm: true,
+            allowed_views: ViewId::ALL.to_vec(),
+        },
+    );
+    assert!(promoted.effects.contains(&Effect::AnnounceKey {
+        key: keys::WORK_ONLINE
+    }));
+    assert_eq!(raven.state(), State::Open { view: ViewId::Ask });
+    assert!(raven.view().panel.expect("open").can_submit);
+    assert_eq!(
+        step(&mut raven, Event::GmOffline).ignored,
+        Some(Ignored::NotForGm)
+    );
+}
+
+#[test]
+fn a_narrowed_permission_closes_the_view_and_redraws_the_tabs() {
+    let mut raven = Raven::new(
+        "",
+        &RavenOptions {
+            is_gm: false,
+            allowed_views: vec![ViewId::Ask, ViewId::Encounter, ViewId::Monster],
+            size: None,
+        },
+    );
+    run(
+        &mut raven,
+        &[
+            ready_event(),
+            Event::SelectView {
+                view: ViewId::Monster,
+            },
+        ],
+    );
+    let narrowed = step(
+        &mut raven,
+        Event::PermissionChange {
+            allowed_views: vec![ViewId::Ask, ViewId::Encounter],
+        },
+    );
+    assert!(narrowed.effects.contains(&Effect::FocusRaven));
+    assert_eq!(raven.state(), State::Perched);
+    run(&mut raven, &[Event::Click]);
+    assert_eq!(
+        raven.state(),
+        State::Open { view: ViewId::Ask },
+        "the last view is gone: the first allowed opens"
+    );
+    let widened = step(
+        &mut raven,
+        Event::PermissionChange {
+            allowed_views: vec![ViewId::Ask, ViewId::Encounter, ViewId::Monster],
+        },
+    );
+    assert!(widened.changed && !widened.effects.contains(&Effect::FocusRaven));
+    assert_eq!(
+        raven.state(),
+        State::Open { view: ViewId::Ask },
+        "an open view stays open"
+    );
+    assert_eq!(raven.view().panel.expect("open").tabs.len(), 3);
 }
 
 #[test]
@@ -186,7 +304,7 @@ fn malformed_saved_prefs_fall_back_to_defaults() {
 }
 
 #[test]
-fn the_canvas_going_away_hides_the_raven_until_it_returns() {
+fn the_raven_stays_usable_across_a_scene_change() {
     let mut raven = ready_gm();
     run(
         &mut raven,
@@ -195,24 +313,149 @@ fn the_canvas_going_away_hides_the_raven_until_it_returns() {
                 view: ViewId::Encounter,
             },
             Event::HoverIn,
-            Event::CanvasTeardown,
         ],
     );
-    let view = raven.view();
-    assert!(!view.visible && view.panel.is_none());
-    assert_eq!(
-        step(&mut raven, Event::HoverIn).ignored,
-        Some(Ignored::NotVisible)
+    let teardown = step(&mut raven, Event::CanvasTeardown);
+    assert!(
+        teardown.effects.is_empty(),
+        "no focus moves, nothing closes"
     );
-    run(&mut raven, &[Event::CanvasReady]);
     assert_eq!(
         raven.state(),
         State::Open {
             view: ViewId::Encounter
-        },
-        "the panel comes back as it was"
+        }
     );
-    assert!(!raven.attentive(), "hover was lost with the canvas");
+    assert!(raven.attentive());
+    // No scene at all (canvasReady never comes): the panel still works.
+    run(
+        &mut raven,
+        &[
+            Event::SelectView { view: ViewId::Ask },
+            submit("q"),
+            chunk(1, "Yes."),
+        ],
+    );
+    assert_eq!(
+        step(&mut raven, Event::CanvasTeardown).ignored,
+        Some(Ignored::AlreadyInState)
+    );
+    run(
+        &mut raven,
+        &[Event::CanvasReady, Event::AnswerDone { id: 1 }],
+    );
+    assert_eq!(raven.state(), State::AnswerReady);
+    assert_eq!(
+        step(&mut raven, Event::CanvasReady).ignored,
+        Some(Ignored::AlreadyInState)
+    );
+}
+
+#[test]
+fn a_scene_change_ends_a_drag_where_it_began() {
+    let mut raven = ready_gm();
+    let at = raven.position();
+    run(
+        &mut raven,
+        &[
+            Event::DragStart {
+                x: at.x + 5.0,
+                y: at.y + 5.0,
+                pointer: PointerKind::Touch,
+            },
+            Event::DragMove { x: 300.0, y: 200.0 },
+        ],
+    );
+    assert_eq!(raven.state(), State::Dragging);
+    run(&mut raven, &[Event::CanvasTeardown]);
+    assert_eq!(raven.state(), State::Perched);
+    assert_eq!(raven.position(), at);
+    assert_eq!(
+        step(&mut raven, Event::DragMove { x: 10.0, y: 10.0 }).ignored,
+        Some(Ignored::NotDragging)
+    );
+    // The pointer is still down: its release ends the drag, and the click the browser fires after it is no click.
+    run(
+        &mut raven,
+        &[Event::CanvasReady, Event::DragEnd { x: 300.0, y: 200.0 }],
+    );
+    assert_eq!(raven.position(), at, "the release does not move it either");
+    assert_eq!(raven.prefs().position, None);
+    assert_eq!(
+        step(&mut raven, Event::Click).ignored,
+        Some(Ignored::ClickAfterDrag)
+    );
+    run(&mut raven, &[Event::Click]);
+    assert_eq!(raven.state(), State::Open { view: ViewId::Ask });
+}
+
+#[test]
+fn a_badge_marks_the_ask_tab_until_the_ask_view_is_opened() {
+    let mut raven = ready_gm();
+    run(
+        &mut raven,
+        &[
+            Event::Click,
+            submit("q"),
+            Event::SelectView {
+                view: ViewId::Monster,
+            },
+        ],
+    );
+    let badges = |raven: &Raven| -> Vec<(ViewId, Option<&'static str>)> {
+        raven
+            .view()
+            .panel
+            .map(|panel| panel.tabs.iter().map(|tab| (tab.view, tab.badge)).collect())
+            .unwrap_or_default()
+    };
+    assert!(badges(&raven).iter().all(|(_, badge)| badge.is_none()));
+    run(&mut raven, &[Event::AnswerDone { id: 1 }]);
+    assert_eq!(badges(&raven)[0], (ViewId::Ask, Some(keys::BADGE_ANSWER)));
+    assert!(
+        badges(&raven)[1..].iter().all(|(_, badge)| badge.is_none()),
+        "only the view where something finished"
+    );
+    assert!(!raven.view().dot, "the panel is open: a badge, not the dot");
+    run(&mut raven, &[Event::ClosePanel]);
+    assert!(raven.view().dot);
+    run(&mut raven, &[Event::Click]);
+    assert_eq!(
+        raven.state(),
+        State::Open {
+            view: ViewId::Monster
+        },
+        "reopened on the last view, the badge still there"
+    );
+    assert_eq!(badges(&raven)[0].1, Some(keys::BADGE_ANSWER));
+    run(&mut raven, &[Event::SelectView { view: ViewId::Ask }]);
+    assert!(badges(&raven).iter().all(|(_, badge)| badge.is_none()));
+
+    // A failure out of sight badges too, with its own words, and never lights the dot.
+    run(
+        &mut raven,
+        &[
+            submit("r"),
+            Event::SelectView {
+                view: ViewId::Encounter,
+            },
+            Event::ProviderError {
+                id: 2,
+                kind: familiar_raven::ErrorKind::Server,
+            },
+            Event::ClosePanel,
+        ],
+    );
+    assert!(!raven.view().dot);
+    run(&mut raven, &[Event::Click]);
+    assert_eq!(badges(&raven)[0].1, Some(keys::BADGE_PROBLEM));
+    // Watched, nothing is news.
+    run(
+        &mut raven,
+        &[Event::SelectView { view: ViewId::Ask }, submit("s")],
+    );
+    run(&mut raven, &[Event::AnswerDone { id: 3 }]);
+    assert!(badges(&raven).iter().all(|(_, badge)| badge.is_none()));
 }
 
 #[test]
@@ -264,6 +507,7 @@ fn every_key_in_a_view_is_listed() {
             if let Some(panel) = view.panel {
                 seen.insert(panel.title_key);
                 seen.extend(panel.tabs.iter().map(|tab| tab.title_key));
+                seen.extend(panel.tabs.iter().filter_map(|tab| tab.badge));
                 seen.extend(panel.work.status_key);
             }
         }

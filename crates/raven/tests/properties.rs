@@ -87,7 +87,7 @@ fn event() -> impl Strategy<Value = Event> {
         1 => Just(Event::ClosePanel),
         3 => prop::sample::select(vec!["", "  ", "flanking?", "How much XP is a level 3 foe?"])
             .prop_map(|question| Event::Submit { question: question.to_string() }),
-        1 => Just(Event::CancelWork),
+        1 => Just(Event::CancelWork { id: None }),
         1 => any::<bool>().prop_map(|enabled| Event::SetAnimation { enabled }),
         2 => viewport().prop_map(|viewport| Event::ViewportResize { viewport }),
         4 => (id.clone(), prop::sample::select(vec!["Fl", "anking. ", "It ", "helps!\n", "e.g. ", "3.5 gp. A"]))

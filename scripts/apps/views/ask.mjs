@@ -15,6 +15,7 @@ import { openProviderSettings } from "../provider-settings.mjs";
 import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
+import { endRavenWork, startRavenWork } from "../raven-panel.mjs";
 
 /** The answer streaming into each results element: `{askId, text, question, stopped, painted}`. */
 const runs = new WeakMap();
@@ -25,15 +26,21 @@ const finished = new WeakMap();
 const viewAsks = new Set();
 const relayedAsks = new Set();
 const boundResults = new WeakSet();
-let closeHooked = false;
+let panelHooked = false;
+/** The run still going, whose answer the Ask view shows (on screen or, behind another tab, not). */
+let live = null;
 
-function listenForPanelClose() {
-  if (closeHooked) return;
-  closeHooked = true;
+function listenToPanel() {
+  if (panelHooked) return;
+  panelHooked = true;
   // Closing the panel stops what the view was streaming (the class is named the same on every core version).
   Hooks.on("closeFamiliarRavenPanel", () => {
     for (const askId of viewAsks) cancelAnswer(askId);
     for (const requestId of relayedAsks) cancelGm(requestId);
+  });
+  Hooks.on("renderFamiliarRavenPanel", () => {
+    const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+    if (results) takeOver(results).catch((error) => console.error("Familiar |", error));
   });
 }
 
@@ -41,20 +48,23 @@ export async function ask(form, results) {
   const question = new FormData(form).get("question")?.toString().trim() ?? "";
   if (!question) return;
   bindResults(results);
-  listenForPanelClose();
+  listenToPanel();
   stop(results);
   beforeNextQuestion(results).catch((error) => console.error("Familiar |", error));
   results.setAttribute("aria-busy", "true");
+  // The raven's machine follows the question (pose, live region, the Ask tab's badge when it ends out of sight).
+  const workId = await startRavenWork(question);
   try {
     if (!game.user.isGM) {
       const relay = relayStatus();
-      if (relay.open) return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent));
+      if (relay.open) return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent), workId);
       const hits = await offlineHits(question);
       await showOffline(results, hits, { question, reason: relay.reason === "notPlayer" ? undefined : t(`Ask.Offline.${relay.reason}`) });
+      endRavenWork({ type: "answerDone", id: workId });
       return;
     }
     const hits = await groundingPassages(question);
-    await streamAnswer(question, hits, results);
+    await streamAnswer(question, hits, results, workId);
   } finally {
     results.removeAttribute("aria-busy");
   }
@@ -79,37 +89,67 @@ async function renderAnswer(results, context, html) {
   paint(results.querySelector("[data-familiar-answer-body]"), html);
 }
 
-async function streamAnswer(question, hits, results) {
-  const run = { askId: null, text: "", question, stopped: false, painted: 0 };
+/**
+ * A run paints into `run.results`, the Ask view's results element. Another tab replacing the view does not stop it:
+ * the answer goes on out of sight and the machine badges the Ask tab when it ends; the Ask view drawn again takes
+ * the run over (`takeOver`). Only Stop, a new question or the panel closing stop it.
+ */
+function newRun(results, fields) {
+  const run = { results, text: "", status: "", stopped: false, painted: 0, ...fields };
   runs.set(results, run);
+  live = run;
   finished.delete(results);
+  return run;
+}
+
+/** Whether `run` still owns an element on screen (not replaced by a newer question). */
+const onScreen = (run) => run.results.isConnected && runs.get(run.results) === run;
+
+function setStatus(run, text) {
+  run.status = text;
+  const status = run.results.querySelector("[data-familiar-answer-status]");
+  if (status && onScreen(run)) status.textContent = text;
+}
+
+function repaintRun(run) {
+  run.painted = 0;
+  const body = run.results.querySelector("[data-familiar-answer-body]");
+  if (body && onScreen(run)) paint(body, requireWasm().renderMarkdown(run.text));
+}
+
+/** The run is over: it no longer needs an element, and the view drawn next starts empty. */
+function endRun(run) {
+  cancelAnimationFrame(run.painted);
+  runs.delete(run.results);
+  if (live === run) live = null;
+}
+
+/** Whether the run's element was replaced by a newer question in the same view (its answer is nobody's now). */
+const superseded = (run) => live !== run;
+
+async function streamAnswer(question, hits, results, workId) {
+  const run = newRun(results, { askId: null, question, workId });
   await renderAnswer(results, { question, status: t("Ask.Thinking") }, "");
-  const body = results.querySelector("[data-familiar-answer-body]");
-  const status = results.querySelector("[data-familiar-answer-status]");
-  const repaint = () => {
-    run.painted = 0;
-    if (results.isConnected && runs.get(results) === run) paint(body, requireWasm().renderMarkdown(run.text));
-  };
+  run.status = t("Ask.Thinking");
   const onEvent = (event) => {
     if (event.type === "started") {
       run.askId = event.askId;
       viewAsks.add(event.askId);
       if (run.stopped) cancelAnswer(event.askId);
     }
-    // The panel closed or another view replaced this one: nobody reads the rest.
-    if (!results.isConnected || runs.get(results) !== run) {
+    if (superseded(run)) {
       if (run.askId !== null) cancelAnswer(run.askId);
       return;
     }
-    if (event.type === "started") status.textContent = t("Ask.AnsweringWith", { provider: event.provider });
+    if (event.type === "started") setStatus(run, t("Ask.AnsweringWith", { provider: event.provider }));
     if (event.type === "reset") {
       run.text = "";
-      status.textContent = t("Ask.Retrying", { reason: event.reason });
-      repaint();
+      setStatus(run, t("Ask.Retrying", { reason: event.reason }));
+      repaintRun(run);
     }
     if (event.type === "delta") {
       run.text += event.text;
-      run.painted ||= requestAnimationFrame(repaint);
+      run.painted ||= requestAnimationFrame(() => repaintRun(run));
     }
   };
   let answer;
@@ -117,18 +157,23 @@ async function streamAnswer(question, hits, results) {
     answer = await answerFromProviders(question, hits, onEvent);
   } catch (error) {
     console.error("Familiar |", error);
-    if (runs.get(results) === run) await showOffline(results, hits, { question, reason: t("Ask.Offline.config", { error: error?.message ?? String(error) }) });
+    const current = !superseded(run);
+    endRun(run);
+    endRavenWork({ type: "providerError", id: workId, kind: "unknown" });
+    if (current) await showOffline(run.results, hits, { question, reason: t("Ask.Offline.config", { error: error?.message ?? String(error) }) });
     return;
   } finally {
     viewAsks.delete(run.askId);
-    cancelAnimationFrame(run.painted);
   }
-  if (!results.isConnected || runs.get(results) !== run) return;
-  runs.delete(results);
+  if (superseded(run)) return void endRavenWork({ type: "cancelWork", id: workId });
+  endRun(run);
+  results = run.results;
   if (answer === null) {
+    endRavenWork({ type: "cancelWork", id: workId });
     await renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, requireWasm().renderMarkdown(run.text));
     return;
   }
+  endRavenWork({ type: "answerDone", id: workId });
   if (answer.offline) {
     const code = answer.offlineReason?.code;
     await showOffline(results, hits, { question, reason: offlineReason(answer), attempts: answer.attempts ?? [], setup: code === "noProviders" });
@@ -144,45 +189,45 @@ async function streamAnswer(question, hits, results) {
  * A player's question through the GM relay: `start(onEvent)` asks (or resumes) and returns `{requestId, done}`.
  * Each `text` event carries the whole answer so far; the final answer's citations are content links already.
  */
-async function streamRelayed(question, results, start) {
-  const run = { relayed: true, requestId: null, text: "", question, stopped: false, painted: 0 };
-  runs.set(results, run);
-  finished.delete(results);
+async function streamRelayed(question, results, start, workId = null) {
+  const run = newRun(results, { relayed: true, requestId: null, question, workId });
   await renderAnswer(results, { question, status: t("Ask.Relay.Asking") }, "");
-  const body = results.querySelector("[data-familiar-answer-body]");
-  const status = results.querySelector("[data-familiar-answer-status]");
-  const current = () => results.isConnected && runs.get(results) === run;
-  const repaint = () => {
-    run.painted = 0;
-    if (current()) paint(body, requireWasm().renderMarkdown(run.text));
-  };
+  run.status = t("Ask.Relay.Asking");
   const onEvent = (event) => {
-    if (!current()) return;
-    if (event.type === "accepted") status.textContent = t(event.queued ? "Ask.Relay.Queued" : "Ask.Relay.Answering");
+    if (superseded(run)) return;
+    if (event.type === "accepted") setStatus(run, t(event.queued ? "Ask.Relay.Queued" : "Ask.Relay.Answering"));
     if (event.type === "reset") {
       run.text = "";
-      status.textContent = t("Ask.Retrying", { reason: event.reason });
-      repaint();
+      setStatus(run, t("Ask.Retrying", { reason: event.reason }));
+      repaintRun(run);
     }
     if (event.type === "text") {
       run.text = event.text;
-      run.painted ||= requestAnimationFrame(repaint);
+      run.painted ||= requestAnimationFrame(() => repaintRun(run));
     }
   };
-  listenForPanelClose();
+  listenToPanel();
   const asked = start(onEvent);
   run.requestId = asked.requestId;
   relayedAsks.add(asked.requestId);
   const last = await asked.done.finally(() => relayedAsks.delete(asked.requestId));
-  cancelAnimationFrame(run.painted);
-  if (!current()) {
+  if (superseded(run)) {
     cancelGm(run.requestId);
+    endRavenWork({ type: "cancelWork", id: workId });
     return;
   }
-  runs.delete(results);
+  endRun(run);
+  results = run.results;
   const markdown = (text) => requireWasm().renderMarkdown(text);
-  if (last.type === "stopped") return renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, markdown(run.text));
-  if (last.type === "error") return renderAnswer(results, { question, status: relayErrorText(last), stopped: true }, markdown(run.text));
+  if (last.type === "stopped") {
+    endRavenWork({ type: "cancelWork", id: workId });
+    return renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, markdown(run.text));
+  }
+  if (last.type === "error") {
+    endRavenWork({ type: "providerError", id: workId, kind: last.error?.code === "budget" ? "budget" : "unknown" });
+    return renderAnswer(results, { question, status: relayErrorText(last), stopped: true }, markdown(run.text));
+  }
+  endRavenWork({ type: "answerDone", id: workId });
   const answer = last.answer;
   if (answer.offline) {
     const reason = t(`Ask.Offline.${answer.reason?.code ?? "allFailed"}`);
@@ -194,6 +239,18 @@ async function streamRelayed(question, results, start) {
   keepExchange(results, { question, answer: answer.text, citations: answer.citations, provider: answer.provider });
   const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
   await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, html);
+}
+
+/** The Ask view was drawn again (after another tab) while its run goes on: the new element takes the run over,
+ * showing the answer so far. A finished answer needs nothing: the history shows it from storage. */
+async function takeOver(results) {
+  const run = live;
+  if (!run || run.results === results || run.results.isConnected) return;
+  runs.delete(run.results);
+  run.results = results;
+  runs.set(results, run);
+  bindResults(results);
+  await renderAnswer(results, { question: run.question, status: run.status }, requireWasm().renderMarkdown(run.text));
 }
 
 /** After a reload: the question this tab was waiting for comes back into the Ask view, now if it is showing, else
@@ -212,6 +269,11 @@ export function resumeRelayed() {
   const hook = Hooks.on("renderFamiliarRavenPanel", () => {
     if (tryResume()) Hooks.off("renderFamiliarRavenPanel", hook);
   });
+}
+
+/** The raven's machine cancelled its work `id` (Ask went away with a permission or role change): the run stops. */
+export function cancelRavenWork(id) {
+  if (live && live.workId === id) stop(live.results);
 }
 
 /** Stops the answer streaming into `results`, if any (Stop, or a new question). */

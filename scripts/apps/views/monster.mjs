@@ -1,8 +1,8 @@
 /**
- * The Monster view (GM): a creature built in wasm on the Gamemastery Guide's creature-building tables, previewed as
+ * The Monster view (the GM's, and players' when the GM allows it): a creature built in wasm on the Gamemastery Guide's creature-building tables, previewed as
  * a short stat block, and created as a real pf2e NPC actor whose sheet then opens.
  */
-import { templatePath } from "../../constants.mjs";
+import { t, templatePath } from "../../constants.mjs";
 import { renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 
@@ -64,9 +64,25 @@ export async function preview(form, results) {
   results.innerHTML = await renderTemplate(templatePath("views/monster-preview.hbs"), context);
 }
 
-/** Creates the NPC actor and opens its sheet. */
+/** Whether this user may create actors: Foundry's "Create New Actors" permission (`User#can("ACTOR_CREATE")`,
+ * assistant GMs and up unless the GM granted it; foundryvtt.com/api/classes/foundry.documents.User.html). */
+export function canCreateActor() {
+  return Boolean(game.user?.can?.("ACTOR_CREATE"));
+}
+
+/** Creates the NPC actor and opens its sheet; a player without the permission is told so instead. */
 export async function create(form, results) {
   await preview(form, results);
+  if (!canCreateActor()) {
+    const message = t("Monster.CreateNotAllowed");
+    const note = document.createElement("p");
+    note.className = "familiar-panel__notice";
+    note.setAttribute("role", "status");
+    note.textContent = message;
+    results.prepend(note);
+    ui.notifications.warn(message);
+    return null;
+  }
   const actor = await Actor.create(build(form));
   actor?.sheet?.render(true);
   return actor;

@@ -24,6 +24,8 @@ import { buildConst } from "./const.mjs";
 import { fetchManifests, buildModules, loadModuleCode } from "./modules.mjs";
 import { makeRequester } from "./net.mjs";
 import { installColorSchemes } from "./theme.mjs";
+import { installFontSize } from "./ui-scale.mjs";
+import { Canvas, HARNESS_SCENE } from "./canvas.mjs";
 
 const prefix = document.querySelector('meta[name="harness-prefix"]').content;
 const profile = resolveProfile(location.search);
@@ -119,6 +121,8 @@ async function main() {
   if (F.filePickerNamespaced) deprecatedGlobal("FilePicker", FilePicker, "foundry.applications.apps.FilePicker.implementation");
   else globalThis.FilePicker = FilePicker;
   globalThis.ui = { windows };
+  // The one canvas exists from the start, as Foundry's Game constructor makes it; it is drawn after setup.
+  globalThis.canvas = new Canvas();
 
   // --- game ---
   const manifests = await fetchManifests(world.modules);
@@ -144,7 +148,8 @@ async function main() {
     ready: false,
   };
   globalThis.game = game;
-  if (F.colorSchemes) installColorSchemes(game.settings, profile.theme);
+  if (F.colorSchemes) installColorSchemes(game.settings, profile.theme, profile.scale);
+  if (F.uiScale === "fontSize") installFontSize(game.settings, profile.scale);
 
   function initializeDocuments() {
     users = new Users(world.users.map((u) => [u._id, new User(u)]));
@@ -177,6 +182,10 @@ async function main() {
   listenToServer(socket, game);
   ui.chat.renderAll();
   ui.controls.render(true);
+  // The viewed scene is drawn before `ready`, as Foundry's Game#setupGame does.
+  await canvas.draw(HARNESS_SCENE);
+  // For tests: a scene change, or no scene at all (`changeScene(null)`).
+  window.__harness.changeScene = (scene = HARNESS_SCENE) => canvas.draw(scene);
 
   game.ready = true;
   step("ready");

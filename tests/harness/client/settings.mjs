@@ -4,8 +4,12 @@
 //    onChange(value, options, userId) runs on every connected client.
 //  - client scope: this browser's localStorage under "<namespace>.<key>"; onChange runs locally.
 //  - user scope (v13, CONST.SETTING_SCOPES): stored by the server per user.
+//  - world and user values are Setting documents: their first write fires createSetting, later ones updateSetting,
+//    on every client, after onChange (foundryvtt.com/api/classes/foundry.documents.Setting.html and the document
+//    hooks on foundryvtt.com/api/modules/hookEvents.html); client values have no document and no hook.
 // Values travel as JSON strings and are cast back through the registered `type`.
 import { deepClone } from "./utils.mjs";
+import { Hooks } from "./hooks.mjs";
 
 function cast(type, raw) {
   if (raw === undefined) return undefined;
@@ -81,18 +85,30 @@ export class ClientSettings {
       this.storage.get("client").setItem(config.id, json);
     } else {
       await this._request("harness.settings.set", { key: config.id, value: json, scope: config.scope });
-      this.storage.get(config.scope).set(config.id, json);
     }
+    const existed = config.scope !== "client" && this.storage.get(config.scope).has(config.id);
+    if (config.scope !== "client") this.storage.get(config.scope).set(config.id, json);
     const cast_ = cast(config.type, json);
-    this.#onChange(config, cast_, options, this._getUser()?.id ?? null);
+    const userId = this._getUser()?.id ?? null;
+    this.#onChange(config, cast_, options, userId);
+    if (config.scope !== "client") this.#documentHook(existed, config.id, json, options, userId);
     return cast_;
   }
 
   /** A change pushed by the server for a world or user setting. */
   _applyRemote({ key, value, scope, userId }) {
+    const existed = this.storage.get(scope)?.has(key) ?? false;
     this.storage.get(scope)?.set(key, value);
     const config = this.settings.get(key);
     if (config) this.#onChange(config, cast(config.type, value), {}, userId);
+    this.#documentHook(existed, key, value, {}, userId);
+  }
+
+  /** createSetting / updateSetting with a Setting-like document `{key, value}` (value as the stored JSON). */
+  #documentHook(existed, key, value, options, userId) {
+    const setting = { key, value, id: key };
+    if (existed) Hooks.callAll("updateSetting", setting, { value }, options, userId);
+    else Hooks.callAll("createSetting", setting, options, userId);
   }
 
   #onChange(config, value, options, userId) {

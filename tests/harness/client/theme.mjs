@@ -2,6 +2,8 @@
 // {colorScheme: {applications, interface}}, each "dark", "light" or "" (follow the browser's
 // prefers-color-scheme). <body> carries theme-<applications> and #interface "themed theme-<interface>",
 // so application windows without a theme of their own follow <body>. Before v13 none of this exists.
+import { applyUiConfigScale, clampUiScale } from "./ui-scale.mjs";
+
 const DARK_QUERY = "(prefers-color-scheme: dark)";
 
 function resolve(scheme) {
@@ -16,15 +18,17 @@ function apply(config) {
   const frame = document.getElementById("interface");
   frame?.classList.remove("theme-dark", "theme-light");
   frame?.classList.add("themed", `theme-${resolve(ui)}`);
+  applyUiConfigScale(config);
 }
 
-/** Registers core.uiConfig (default: the ?theme= scheme) and keeps the theme classes in step with it. */
-export function installColorSchemes(settings, scheme) {
+/** Registers core.uiConfig (default: the ?theme= scheme and the ?scale= UI scale) and keeps the theme classes and
+ * the scale (ui-scale.mjs) in step with it. */
+export function installColorSchemes(settings, scheme, scale = 1) {
   settings.register("core", "uiConfig", {
     scope: "client",
     config: false,
     type: Object,
-    default: { colorScheme: { applications: scheme, interface: scheme } },
+    default: { uiScale: clampUiScale(scale ?? 1), fontScale: 5, colorScheme: { applications: scheme, interface: scheme } },
     onChange: apply,
   });
   const current = () => settings.get("core", "uiConfig");

@@ -1,5 +1,5 @@
 // User documents and game.users, following foundryvtt.com/api/classes/foundry.documents.User.html:
-// role (CONST.USER_ROLES), isGM (ASSISTANT or above), active, color, character, hasRole, flags with
+// role (CONST.USER_ROLES), isGM (ASSISTANT or above), active, color, character, hasRole, can, flags with
 // getFlag/setFlag/unsetFlag and update (written through the server, which lets a user update only their own User
 // unless a GM, and fires updateUser on every client);
 // on v13, User#query(name, data, {timeout}) runs CONFIG.queries[name] on that user's client and
@@ -10,6 +10,14 @@ import { Hooks } from "./hooks.mjs";
 import { deepClone } from "./utils.mjs";
 
 export const USER_ROLES = { NONE: 0, PLAYER: 1, TRUSTED: 2, ASSISTANT: 3, GAMEMASTER: 4 };
+/** The permissions the harness knows, with their default roles (foundryvtt.com/api/variables/CONST.USER_PERMISSIONS.html;
+ * the server's actor rule follows ACTOR_CREATE). */
+export const USER_PERMISSIONS = {
+  ACTOR_CREATE: { defaultRole: USER_ROLES.ASSISTANT },
+  FILES_BROWSE: { defaultRole: USER_ROLES.TRUSTED },
+  FILES_UPLOAD: { defaultRole: USER_ROLES.ASSISTANT },
+  MESSAGE_WHISPER: { defaultRole: USER_ROLES.PLAYER },
+};
 
 export class User extends ClientDocument {
   static documentName = "User";
@@ -25,6 +33,13 @@ export class User extends ClientDocument {
   }
   set character(id) {
     this._character = id;
+  }
+  /** Whether this user has a permission (`CONST.USER_PERMISSIONS` key): the GM always, others from the permission's
+   * default role (the world's `core.permissions` overrides are not imitated; the server applies the defaults too). */
+  can(action) {
+    if (this.role === USER_ROLES.GAMEMASTER) return true;
+    const defaultRole = USER_PERMISSIONS[action]?.defaultRole;
+    return defaultRole !== undefined && this.role >= defaultRole;
   }
   hasRole(role, { exact = false } = {}) {
     const level = typeof role === "string" ? USER_ROLES[role] : role;

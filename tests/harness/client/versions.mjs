@@ -23,6 +23,10 @@
 //              "themed theme-<interface>" (foundryvtt.wiki/en/development/api/applicationv2, "Debugging CSS";
 //              the class placement is a guess from public modules' CSS, no API page settles it). Before v13
 //              application windows are light (parchment) and no theme class exists.
+//  uiScale     v10–v12: client setting core.fontSize (1–10), Game#scaleFonts sets the root font-size
+//              (foundryvtt.com/api/v12/classes/client.Game.html#scaleFonts); v13: core.uiConfig {uiScale, fontScale},
+//              Game#configureUI sets --ui-scale on <body> (foundryvtt.com/api/classes/foundry.Game.html#configureUI);
+//              what the variable scales is a guess (ui-scale.mjs)
 
 export const PROFILES = {
   v10: { generation: 10, version: "10.291", pf2e: "4.12.1" },
@@ -65,6 +69,8 @@ export function features(generation) {
     typedCompendiumUuid: g >= 11, // Compendium.<pack>.<Type>.<id> from v11, Compendium.<pack>.<id> in v10
     // themes
     colorSchemes: g >= 13, // core.uiConfig colorScheme, theme-dark / theme-light classes
+    // interface scale
+    uiScale: g >= 13 ? "uiConfig" : "fontSize", // core.uiConfig.uiScale (+ fontScale) / core.fontSize
   };
 }
 
@@ -88,6 +94,8 @@ export function resolveProfile(search) {
     lang: params.get("lang") ?? "en",
     // v13 colour scheme for both applications and interface: "dark", "light", or "" to follow the browser.
     theme: params.get("theme") ?? "",
+    // The interface scale as a factor (v13 uiScale; v10–v12 the nearest Font Size step); null: the default.
+    scale: Number.parseFloat(params.get("scale")) > 0 ? Number.parseFloat(params.get("scale")) : null,
     userId: params.get("user") ?? null,
     loadModules: params.get("nomodule") !== "1",
     features: features(base.generation),

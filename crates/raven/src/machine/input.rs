@@ -119,12 +119,13 @@ impl Raven {
             press: pointer_at,
             origin: self.position,
             moving: false,
+            interrupted: false,
         });
         Ok(())
     }
 
     pub(super) fn drag_move(&mut self, pointer_at: Point) -> Result<(), Ignored> {
-        let Some(mut drag) = self.drag else {
+        let Some(mut drag) = self.drag.filter(|drag| !drag.interrupted) else {
             return Err(Ignored::NotDragging);
         };
         if !finite(pointer_at) {
@@ -144,8 +145,13 @@ impl Raven {
     }
 
     pub(super) fn drag_end(&mut self, pointer_at: Point) -> Result<(), Ignored> {
-        if self.drag.is_none() {
+        let Some(drag) = self.drag else {
             return Err(Ignored::NotDragging);
+        };
+        if drag.interrupted {
+            self.drag = None;
+            self.after_drag = true;
+            return Ok(());
         }
         if finite(pointer_at) {
             self.drag_move(pointer_at)?;
@@ -236,8 +242,17 @@ impl Raven {
         Ok(())
     }
 
-    pub(super) fn cancel_work(&mut self, effects: &mut Vec<Effect>) -> Result<(), Ignored> {
+    pub(super) fn cancel_work(
+        &mut self,
+        only: Option<u32>,
+        effects: &mut Vec<Effect>,
+    ) -> Result<(), Ignored> {
         let id = self.work.running().ok_or(Ignored::NoWork)?;
+        if only.is_some_and(|only| only != id) {
+            return Err(Ignored::StaleWork {
+                id: only.unwrap_or(id),
+            });
+        }
         effects.push(Effect::CancelWork { id });
         effects.push(Effect::AnnounceKey {
             key: keys::WORK_CANCELLED,

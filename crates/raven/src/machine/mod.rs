@@ -78,6 +78,15 @@ impl Work {
     }
 }
 
+/// How the Ask view's request ended while another view (or nothing) was on show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum News {
+    Answer,
+    /// It failed, or the GM who relays it went away.
+    Problem,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexState {
     Unknown,
@@ -94,6 +103,8 @@ struct Drag {
     origin: Point,
     /// Past the threshold: a drag, not a click.
     moving: bool,
+    /// Put back by a scene change while the pointer is still down: the release ends it, and is not a click.
+    interrupted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +115,7 @@ pub struct Raven {
     size: f64,
     viewport: Option<Rect>,
     ready: bool,
+    /// Whether Foundry's canvas is drawn. The raven does not depend on it; a teardown only ends a drag.
     canvas: bool,
     position: Point,
     hovered: bool,
@@ -112,7 +124,8 @@ pub struct Raven {
     panel: Option<ViewId>,
     work: Work,
     last_id: u32,
-    unread: bool,
+    /// What finished in the Ask view while nobody was looking at it: its tab's badge (and, for an answer, the dot).
+    ask_news: Option<News>,
     offline: bool,
     index: IndexState,
     sentences: SentenceBuffer,
@@ -145,7 +158,7 @@ impl Raven {
             panel: None,
             work: Work::Idle,
             last_id: 0,
-            unread: false,
+            ask_news: None,
             offline: false,
             index: IndexState::Unknown,
             sentences: SentenceBuffer::default(),
@@ -209,7 +222,7 @@ impl Raven {
             Event::SelectView { view } => self.select_view(view, effects),
             Event::ClosePanel => self.close_panel(effects),
             Event::Submit { question } => self.submit(&question, effects),
-            Event::CancelWork => self.cancel_work(effects),
+            Event::CancelWork { id } => self.cancel_work(id, effects),
             Event::SetAnimation { enabled } => self.set_animation(enabled),
             Event::ViewportResize { viewport } => self.resize(viewport),
             Event::AnswerChunk { id, text } => self.chunk(id, &text, effects),
@@ -290,7 +303,7 @@ impl Raven {
         self.prefs.last_view = Some(view);
         self.prefs.collapsed = false;
         if view == ViewId::Ask {
-            self.unread = false;
+            self.ask_news = None;
         }
     }
 
@@ -319,12 +332,12 @@ impl Raven {
     // Read access for the view model and tests.
 
     pub fn visible(&self) -> bool {
-        self.ready && self.canvas && !self.permissions.allowed_views.is_empty()
+        self.ready && !self.permissions.allowed_views.is_empty()
     }
 
     /// The notification dot: an answer waits and the panel is closed.
     pub fn dot(&self) -> bool {
-        self.unread && self.visible() && self.panel.is_none()
+        self.unread() && self.visible() && self.panel.is_none()
     }
 
     pub fn state(&self) -> State {
@@ -387,8 +400,13 @@ impl Raven {
         self.index
     }
 
+    /// An answer finished while the Ask view was not on show and nobody has opened it since.
     pub fn unread(&self) -> bool {
-        self.unread
+        self.ask_news == Some(News::Answer)
+    }
+
+    pub fn ask_news(&self) -> Option<News> {
+        self.ask_news
     }
 
     pub fn offline(&self) -> bool {

@@ -1,7 +1,7 @@
 //! Events from the request the raven started: chunks become whole sentences for the live region, the end of an
 //! answer lights the dot when nobody is looking at the Ask view.
 
-use super::{IndexState, Raven, Work};
+use super::{IndexState, News, Raven, Work};
 use crate::effects::{Effect, Ignored};
 use crate::events::ErrorKind;
 use crate::keys;
@@ -19,6 +19,13 @@ impl Raven {
 
     fn watching_ask(&self) -> bool {
         self.visible() && self.panel == Some(ViewId::Ask)
+    }
+
+    /// A request that ended badly out of sight badges the Ask tab; an unread answer from before stays the news.
+    fn note_problem(&mut self) {
+        if !self.watching_ask() && self.ask_news.is_none() {
+            self.ask_news = Some(News::Problem);
+        }
     }
 
     pub(super) fn chunk(
@@ -48,7 +55,7 @@ impl Raven {
         if self.watching_ask() {
             effects.extend(last.map(|text| Effect::AnnounceSentence { text }));
         } else {
-            self.unread = true;
+            self.ask_news = Some(News::Answer);
             effects.push(Effect::AnnounceKey {
                 key: keys::WORK_ANSWER_READY,
             });
@@ -65,6 +72,7 @@ impl Raven {
         self.current(id)?;
         self.work = Work::Failed { kind };
         self.sentences.clear();
+        self.note_problem();
         effects.push(Effect::AnnounceKey { key: kind.key() });
         Ok(())
     }
@@ -82,6 +90,7 @@ impl Raven {
             effects.push(Effect::CancelWork { id });
             self.work = Work::Offline;
             self.sentences.clear();
+            self.note_problem();
         }
         effects.push(Effect::AnnounceKey {
             key: keys::WORK_OFFLINE,

@@ -246,7 +246,9 @@ pub fn canonical(letter: char) -> Raven {
     run(&mut raven, &[ready_event()]);
     let at = raven.position();
     let events: Vec<Event> = match letter {
-        'H' => vec![Event::CanvasTeardown],
+        'H' => vec![Event::PermissionChange {
+            allowed_views: vec![],
+        }],
         'P' => vec![],
         'A' => vec![Event::HoverIn],
         'D' => vec![
@@ -365,7 +367,7 @@ pub fn sample_events(raven: &Raven) -> Vec<(&'static str, Event)> {
         ),
         ("closePanel", Event::ClosePanel),
         ("submit", submit("And cover?")),
-        ("cancelWork", Event::CancelWork),
+        ("cancelWork", Event::CancelWork { id: None }),
         ("animationOff", Event::SetAnimation { enabled: false }),
         (
             "resize",
