@@ -130,6 +130,25 @@ struct Ask {
     last_failure: Option<Failure>,
 }
 
+/// Observations kept for a driver that does not read them (the CLI); the oldest go first.
+const MAX_OBSERVATIONS: usize = 256;
+
+fn observe(
+    observations: &mut VecDeque<familiar_health::HealthEvent>,
+    provider: &str,
+    latency_ms: u64,
+    ok: bool,
+) {
+    if observations.len() == MAX_OBSERVATIONS {
+        observations.pop_front();
+    }
+    observations.push_back(familiar_health::HealthEvent::ProviderResponse {
+        provider: provider.to_string(),
+        latency_ms,
+        ok,
+    });
+}
+
 /// Error bodies are read up to this many bytes; the message needs no more.
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
@@ -141,6 +160,7 @@ pub struct ProviderChain {
     requests: BTreeMap<RequestId, AskId>,
     commands: VecDeque<Command>,
     events: VecDeque<(AskId, AskEvent)>,
+    observations: VecDeque<familiar_health::HealthEvent>,
     next_id: u64,
 }
 
@@ -161,6 +181,7 @@ impl ProviderChain {
             requests: BTreeMap::new(),
             commands: VecDeque::new(),
             events: VecDeque::new(),
+            observations: VecDeque::new(),
             next_id: 1,
         }
     }
@@ -219,6 +240,13 @@ impl ProviderChain {
 
     pub fn poll_event(&mut self) -> Option<(AskId, AskEvent)> {
         self.events.pop_front()
+    }
+
+    /// How each provider call went, for the health rules: the time to its first answer text (or to its failure)
+    /// and whether it worked. Configuration errors (a bad key, an unknown model) are the GM's to fix, not the
+    /// provider's health, and are left out as the breaker leaves them out.
+    pub fn poll_observation(&mut self) -> Option<familiar_health::HealthEvent> {
+        self.observations.pop_front()
     }
 
     /// The earliest moment something must happen without input: a retry, or a silence limit.
@@ -373,6 +401,15 @@ impl ProviderChain {
             };
             match event {
                 StreamEvent::TextDelta { text } => {
+                    // The first text of this flight: how long the provider took to start answering.
+                    if let (true, Phase::InFlight(flight)) = (ask.text.is_empty(), &ask.phase) {
+                        observe(
+                            &mut self.observations,
+                            &self.slots[ask.provider].config.name,
+                            now_ms.saturating_sub(flight.started_ms),
+                            true,
+                        );
+                    }
                     ask.text.push_str(&text);
                     self.events.push_back((id, AskEvent::Delta { text }));
                 }
@@ -476,6 +513,12 @@ impl ProviderChain {
             slot.breaker.release(now_ms);
         } else {
             slot.breaker.record_failure(now_ms);
+            observe(
+                &mut self.observations,
+                &slot.config.name,
+                now_ms.saturating_sub(flight.started_ms),
+                false,
+            );
         }
         ask.attempts.push(Attempt {
             provider: slot.config.name.clone(),

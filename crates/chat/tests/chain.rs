@@ -631,3 +631,44 @@ fn many_asks_in_flight_are_independent() {
     }
     assert_eq!(h.started().len(), 50);
 }
+
+#[test]
+fn each_call_is_observed_for_the_health_rules_except_configuration_errors() {
+    use familiar_health::HealthEvent;
+    let mut h = Harness::new(
+        vec![
+            provider("primary", Api::OpenAi),
+            provider("backup", Api::OpenAi),
+        ],
+        config(),
+    );
+    h.start();
+    h.now += 700;
+    h.respond(500, &[], "{\"error\": {\"message\": \"boom\"}}");
+    // The retry goes out after its backoff; its first text comes 6 s after it was sent.
+    h.wait_for_deadline();
+    h.head_ok();
+    h.now += 6_000;
+    h.data(&partial_body("Yes, "));
+    h.data(&openai_body("you can."));
+    let observed: Vec<_> = std::iter::from_fn(|| h.chain.poll_observation()).collect();
+    assert_eq!(
+        observed,
+        vec![
+            HealthEvent::ProviderResponse {
+                provider: "primary".into(),
+                latency_ms: 700,
+                ok: false
+            },
+            HealthEvent::ProviderResponse {
+                provider: "primary".into(),
+                latency_ms: 6_000,
+                ok: true
+            },
+        ]
+    );
+    // A refused key is the GM's to fix: no observation.
+    h.start();
+    h.respond(401, &[], "{\"error\": {\"message\": \"bad key\"}}");
+    assert_eq!(h.chain.poll_observation(), None);
+}

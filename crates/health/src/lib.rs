@@ -11,7 +11,9 @@ pub mod rules;
 mod window;
 
 pub use diagnostics::{redact_settings, REDACTED};
-pub use monitor::{Alert, HealthEvent, Monitor, RuleSnapshot, RuleState, Transition};
+pub use monitor::{
+    Alert, HealthEvent, Monitor, ProviderSnapshot, RuleSnapshot, RuleState, Transition,
+};
 pub use rules::{Action, Rule, RuleId, RULES};
 
 /// Milliseconds on the caller's clock (`Date.now()` in the browser, a fake clock in tests).

@@ -111,6 +111,25 @@ struct ProviderHealth {
     slow_streak: u32,
     degraded_since: Option<Millis>,
     last_seen: Millis,
+    last_latency_ms: Millis,
+    last_ok: bool,
+    calls: u64,
+    failures: u64,
+}
+
+/// One provider as the Status view shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderSnapshot {
+    pub name: String,
+    /// Time to the first answer text (or to the failure) of its latest call.
+    pub last_latency_ms: Millis,
+    pub last_ok: bool,
+    pub slow_streak: u32,
+    pub degraded: bool,
+    pub calls: u64,
+    pub failures: u64,
+    pub last_seen: Millis,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +200,23 @@ impl Monitor {
             .is_some_and(|health| health.degraded_since.is_some())
     }
 
+    /// Every provider heard from, by name.
+    pub fn providers(&self) -> Vec<ProviderSnapshot> {
+        self.providers
+            .iter()
+            .map(|(name, health)| ProviderSnapshot {
+                name: name.clone(),
+                last_latency_ms: health.last_latency_ms,
+                last_ok: health.last_ok,
+                slow_streak: health.slow_streak,
+                degraded: health.degraded_since.is_some(),
+                calls: health.calls,
+                failures: health.failures,
+                last_seen: health.last_seen,
+            })
+            .collect()
+    }
+
     pub fn history(&self) -> impl Iterator<Item = &Transition> {
         self.history.iter()
     }
@@ -240,6 +276,10 @@ impl Monitor {
         }
         let health = self.providers.entry(provider.clone()).or_default();
         health.last_seen = now;
+        health.last_latency_ms = latency_ms;
+        health.last_ok = ok;
+        health.calls += 1;
+        health.failures += u64::from(!ok);
         if latency_ms as f64 > rule.threshold {
             health.slow_streak += 1;
         } else {

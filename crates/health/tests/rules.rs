@@ -49,6 +49,19 @@ fn three_slow_responses_in_a_row_mark_a_provider_degraded_and_it_is_tried_again_
     // A fourth slow answer while degraded does not alert again.
     monitor.record(response("openai", 9_000, true), 3 * SECOND);
     assert!(alerts(&mut monitor).is_empty());
+    let providers = monitor.providers();
+    assert_eq!(providers.len(), 1);
+    let openai = &providers[0];
+    assert_eq!(
+        (
+            openai.name.as_str(),
+            openai.last_latency_ms,
+            openai.calls,
+            openai.failures,
+            openai.degraded
+        ),
+        ("openai", 9_000, 4, 0, true)
+    );
     let snapshot = monitor.snapshot(3 * SECOND);
     let slow = snapshot
         .iter()
@@ -313,7 +326,10 @@ fn the_snapshot_lists_every_rule_with_its_value_and_limit() {
         ),
         (Some(1.0), Some(0.05), Some(1))
     );
-    assert_eq!(api["state"], "ok");
+    assert_eq!(
+        api["state"], "firing",
+        "one failed call of one is over 5 %, as the breaker sees it"
+    );
     assert_eq!(api["labelKey"], "ApiFailures");
 }
 

@@ -84,6 +84,9 @@ impl Driver {
                 let commands: Vec<Command> = std::iter::from_fn(|| chain.poll_command()).collect();
                 let events: Vec<(AskId, AskEvent)> =
                     std::iter::from_fn(|| chain.poll_event()).collect();
+                while let Some(observation) = chain.poll_observation() {
+                    crate::health::record(observation);
+                }
                 (commands, events)
             };
             if commands.is_empty() && events.is_empty() {
