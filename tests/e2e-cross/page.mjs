@@ -150,7 +150,13 @@ export class HarnessPage {
   }
 
   async waitForResults(view) {
-    await this.waitForSelector(`${PANEL} ${VIEWS[view].results}`);
+    try {
+      await this.waitForSelector(`${PANEL} ${VIEWS[view].results}`);
+    } catch (error) {
+      const shown = await this.evaluate((css) => document.querySelector(css)?.innerText ?? "(no results element)", `${PANEL} [data-familiar-results="${view}"]`);
+      const fields = await this.evaluate((css) => [...document.querySelectorAll(css)].map((field) => `${field.name}=${field.value}`).join(" "), `${PANEL} [data-familiar-form="${view}"] [name]`);
+      throw new Error(`${error.message}; the ${view} results show "${shown.slice(0, 300)}" for ${fields}`, { cause: error });
+    }
     if (VIEWS[view].busy) await this.waitForGone(`${PANEL} ${VIEWS[view].busy}`);
   }
 
