@@ -7,10 +7,10 @@
 // PNGs are squeezed with Debian's pngquant and optipng when they are installed (apt-get install pngquant optipng);
 // without them the script says so and writes Chromium's PNGs as they are.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { launchBrowser } from "../support/browser.mjs";
+import { CHROMIUM_PATH, launchBrowser } from "../support/browser.mjs";
 import { startTestHarness, gameUrl, USERS, REPO_ROOT } from "../support/harness.mjs";
 import { PANEL, RAVEN, tabId, VIEWS, viewId } from "../support/raven-ui.mjs";
 import { requireBuild, STAGED_MODULE } from "../e2e/paths.mjs";
@@ -98,6 +98,7 @@ async function shoot(target, name, options = {}) {
 
 async function main() {
   requireBuild();
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (tests/run.sh does), or set CHROMIUM_PATH`);
   mkdirSync(OUT, { recursive: true });
   if (!which("pngquant") && !which("optipng")) log("pngquant and optipng not installed: the PNGs stay as Chromium wrote them");
   const harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: [CREATURES.file], packsMeta: [CREATURES.meta] });
