@@ -82,7 +82,7 @@ const FIREFOX_PREFS = {
 async function startFirefox({ width, height }) {
   const binary = process.env.FIREFOX_PATH ?? which("firefox-esr") ?? which("firefox");
   const geckodriver = process.env.GECKODRIVER ?? which("geckodriver");
-  if (!binary || !geckodriver) throw new EngineUnavailable(`Firefox ${binary ? "found" : "missing"}, geckodriver ${geckodriver ? "found" : "missing"}`);
+  if (!binary || !geckodriver || !existsSync(binary) || !existsSync(geckodriver)) throw new EngineUnavailable(`Firefox ${binary ? "found" : "missing"}, geckodriver ${geckodriver ? "found" : "missing"}`);
   const options = new firefox.Options().setBinary(binary).addArguments("-headless", `--width=${width}`, `--height=${height}`);
   for (const [key, value] of Object.entries(FIREFOX_PREFS)) options.setPreference(key, value);
   const service = new firefox.ServiceBuilder(geckodriver).setLoopback(true);
@@ -126,7 +126,7 @@ async function startXvfb({ width, height }) {
 
 async function startWebKit({ width, height }) {
   const driverPath = process.env.WEBKIT_WEBDRIVER ?? which("WebKitWebDriver");
-  if (!driverPath) throw new EngineUnavailable("WebKitWebDriver missing (Debian package webkit2gtk-driver)");
+  if (!driverPath || !existsSync(driverPath)) throw new EngineUnavailable("WebKitWebDriver missing (Debian package webkit2gtk-driver)");
   const browser = process.env.WEBKIT_BROWSER ?? MINIBROWSER_CANDIDATES.find((candidate) => existsSync(candidate));
   if (!browser) throw new EngineUnavailable(`no MiniBrowser found (looked in ${MINIBROWSER_CANDIDATES.join(", ")})`);
   const xvfb = process.env.DISPLAY ? null : await startXvfb({ width, height });

@@ -5,7 +5,8 @@ import { By, Key } from "selenium-webdriver";
 import { gameUrl } from "../support/harness.mjs";
 import { AXE_SOURCE, axeInPage, FAMILIAR_ROOTS, PANEL, RAVEN, tabId, VIEWS, viewId, WCAG_TAGS } from "../support/raven-ui.mjs";
 
-const WAIT_MS = 15_000;
+/** As long as Playwright waits by default in the Chromium suite: the machine may be busy. */
+const WAIT_MS = 30_000;
 
 /** Key names as the Chromium suite writes them, for WebDriver. */
 export const KEYS = { Tab: Key.TAB, Enter: Key.ENTER, Escape: Key.ESCAPE, ArrowRight: Key.ARROW_RIGHT, ArrowLeft: Key.ARROW_LEFT };
