@@ -1,5 +1,5 @@
 // The raven in a second and a third engine, through W3C WebDriver: for each core version profile, as the GM and as
-// a player, the page loads with no console error, page error or CSP violation; the raven opens by a click and every
+// a player (v13 in its light and its dark scheme), the page loads with no console error, page error or CSP violation; the raven opens by a click and every
 // view the user may open is shown by clicking its tab and filled the way a user fills it (Ask searches the demo
 // pack, Encounter generates, Monster previews); Escape closes and focus returns to the raven; the raven opens again
 // by keyboard and the arrow keys walk every tab, each view's form submits by Enter, and Escape from a field closes
@@ -181,11 +181,16 @@ async function byKeyboard(views, axe) {
   assert.equal(await page.ravenExpanded(), "false");
 }
 
-for (const profile of PROFILES) {
+/** v13 runs once per colour scheme, as in the Chromium suite's axe test; the others have one look. */
+const RUNS = PROFILES.flatMap((profile) => (profile === "v13" ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));
+
+for (const { profile, theme } of RUNS) {
   for (const { role, user, views } of WHO) {
-    test(`${ENGINE} ${profile} as ${role}: every view by mouse and by keyboard, Escape returns focus, axe finds nothing`, async (t) => {
+    const name = `${profile}${theme ? ` (${theme})` : ""} as ${role}`;
+    test(`${ENGINE} ${name}: every view by mouse and by keyboard, Escape returns focus, axe finds nothing`, async (t) => {
       if (unavailable) return t.skip(unavailable);
-      await page.openGame({ profile, user });
+      await page.openGame({ profile, user, query: theme ? { theme } : {} });
+      if (theme) assert.ok(await page.evaluate((scheme) => document.body.classList.contains(`theme-${scheme}`), theme));
       const shown = await page.evaluate(() => [...document.querySelectorAll('#familiar-raven, #familiar-live')].map((element) => element.id));
       assert.deepEqual(shown.sort(), ["familiar-live", "familiar-raven"]);
       const axe = axeRecorder();
