@@ -1,9 +1,10 @@
-// The raven in a second and a third engine, through W3C WebDriver: for each core version profile, as the GM and as
-// a player (v13 in its light and its dark scheme), the page loads with no console error, page error or CSP violation; the raven opens by a click and every
-// view the user may open is shown by clicking its tab and filled the way a user fills it (Ask searches the demo
-// pack, Encounter generates, Monster previews); Escape closes and focus returns to the raven; the raven opens again
-// by keyboard and the arrow keys walk every tab, each view's form submits by Enter, and Escape from a field closes
-// again. axe-core finds no WCAG 2.1 AA violation in any of those states.
+// The raven in a second and a third engine, through W3C WebDriver: for each core version profile (v13 in its light
+// and its dark scheme), as the GM and as a player, the page loads with no console error, page error or CSP
+// violation; the raven opens by a click and every view the user may open is shown by clicking its tab and filled the
+// way a user fills it (Ask searches the demo pack, Encounter generates, Monster previews); Escape closes and focus
+// returns to the raven; the raven opens again by keyboard and the arrow keys walk every tab, each view's form
+// submits by Enter, and Escape from a field closes again. axe-core finds no WCAG 2.1 AA violation in any of those
+// states.
 //   FAMILIAR_BROWSER=firefox|webkit node --test --test-concurrency=1 tests/e2e-cross/   (or --browser=NAME)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
