@@ -2,7 +2,8 @@
 # Runs every test of Familiar on a fresh Debian machine, installing what it lacks, and ends with one line
 # "N passed, N failed". Exit status is non-zero when anything failed.
 #   format and lint, native Rust tests, the release build (zip + manifest), wasm tests in headless Chromium
-#   (and Firefox ESR when it can be had), the harness self-tests and the end-to-end tests per Foundry version.
+#   (and Firefox ESR when it can be had), the harness self-tests, the end-to-end tests per Foundry version, and the
+#   raven's end-to-end suite again in Firefox ESR and WebKitGTK when they can be had.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tests/tools/ensure.sh
@@ -47,6 +48,8 @@ ensure_node_packages
 ensure_chromium
 firefox_ok=0
 if ensure_firefox >"$artifacts/firefox-install.log" 2>&1; then firefox_ok=1; else log "Firefox ESR or geckodriver unavailable; wasm tests run in Chromium only"; fi
+webkit_ok=0
+if ensure_webkit >"$artifacts/webkit-install.log" 2>&1; then webkit_ok=1; else log "WebKitGTK's WebKitWebDriver or Xvfb unavailable; the cross-browser suite skips Safari's engine"; fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
 step "cargo fmt" cargo fmt --all --check
@@ -66,6 +69,18 @@ step "litellm proxy" tests/tools/with-litellm.sh cargo test -p familiar-cli --fe
 step "litellm in the browser" tests/tools/with-litellm.sh node --test --test-reporter=tap --test-concurrency=1 tests/e2e-litellm/
 step "harness self-tests" node --test --test-reporter=tap --test-concurrency=1 tests/harness/selftest/
 step "end-to-end" node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
+# The raven's views by mouse and keyboard with axe-core, in Firefox ESR (geckodriver) and WebKitGTK, Safari's engine
+# (WebKitWebDriver), through W3C WebDriver; an engine that cannot be had is skipped with a line saying so.
+if [ $firefox_ok -eq 1 ]; then
+  step "end-to-end firefox" env FAMILIAR_BROWSER=firefox node --test --test-reporter=tap --test-concurrency=1 tests/e2e-cross/
+else
+  log "skipped: end-to-end firefox (Firefox ESR or geckodriver unavailable; see $artifacts/firefox-install.log)"
+fi
+if [ $webkit_ok -eq 1 ]; then
+  step "end-to-end webkit" env FAMILIAR_BROWSER=webkit node --test --test-reporter=tap --test-concurrency=1 tests/e2e-cross/
+else
+  log "skipped: end-to-end webkit (WebKitWebDriver or Xvfb unavailable; see $artifacts/webkit-install.log)"
+fi
 
 if [ ${#failures[@]} -gt 0 ]; then log "failed steps: ${failures[*]}"; fi
 echo "$passed passed, $failed failed"

@@ -135,6 +135,13 @@ async function selectTab(view) {
   return syncPanel(machinePanel());
 }
 
+/** Shows a tab and gives it focus: the panel renders anew, and focus must stay on the tab rather than fall to the
+ * page, where Escape would no longer reach the panel. */
+async function selectTabAndFocus(view) {
+  await selectTab(view);
+  document.querySelector(`#${PANEL_ID} [data-familiar-view="${view}"]`)?.focus();
+}
+
 /** Listeners delegated from the panel's root element, bound once per element (ApplicationV2 keeps its element
  * across renders; the v1 Application renders a new one each time). */
 function bindPanel(root) {
@@ -145,7 +152,7 @@ function bindPanel(root) {
   new MutationObserver(() => linksForKeyboard(root)).observe(root, { childList: true, subtree: true });
   root.addEventListener("click", (event) => {
     const tab = event.target.closest("[data-familiar-view]");
-    if (tab) return void selectTab(tab.dataset.familiarView).catch(reportFailure);
+    if (tab) return void selectTabAndFocus(tab.dataset.familiarView).catch(reportFailure);
     const action = event.target.closest("[data-familiar-action]");
     if (action) ACTIONS[action.dataset.familiarAction]?.(action, root)?.catch?.(reportFailure);
   });
@@ -177,9 +184,7 @@ function bindPanel(root) {
     const { view, tabs } = displayed(panelView);
     const ids = tabs.map((tab) => tab.id);
     const next = ids[(ids.indexOf(view) + step + ids.length) % ids.length];
-    selectTab(next)
-      .then(() => document.querySelector(`#${PANEL_ID} [data-familiar-view="${next}"]`)?.focus())
-      .catch(reportFailure);
+    selectTabAndFocus(next).catch(reportFailure);
   });
   // Content links drag as Foundry's drop data, so creatures land on the canvas as tokens.
   root.addEventListener("dragstart", (event) => {

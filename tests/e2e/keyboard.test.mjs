@@ -181,3 +181,19 @@ test("Escape from a field deep in a view closes the panel and gives focus back t
     await context.close();
   }
 });
+
+test("after a click on a tab, focus is on that tab (not lost to the page), so Escape still closes the panel", async () => {
+  const { page, context } = await openGame(browser, harness, { profile: "v11" });
+  try {
+    await (await ravenButton(page)).click();
+    for (const view of ["status", "about"]) {
+      await page.locator(`#familiar-tab-${view}`).click();
+      await page.waitForFunction((id) => document.activeElement?.id === `familiar-tab-${id}` && document.querySelector(`#familiar-view-${id}`), view);
+    }
+    await page.keyboard.press("Escape");
+    await page.locator("#familiar-panel").waitFor({ state: "detached" });
+    await page.waitForFunction(() => document.activeElement?.id === "familiar-raven");
+  } finally {
+    await context.close();
+  }
+});

@@ -1,27 +1,18 @@
 // The raven and panel states the accessibility, keyboard and tablet tests visit, reached the way a user reaches
 // them (clicks on the raven and the tabs, forms filled and submitted), and axe-core run inside the page.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { REPO } from "./paths.mjs";
+import { ACTION_SELECTOR, AXE_SOURCE, axeInPage, FAMILIAR_ROOTS, GM_VIEWS, PLAYER_VIEWS, VIEWS as UI_VIEWS, WCAG_TAGS } from "../support/raven-ui.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
+export { ACTION_SELECTOR, GM_VIEWS, PLAYER_VIEWS };
 
-/** Each view's tab label and how its "with results" state is produced; GMs see every view, players Ask and About. */
+/** Each view's tab label and how its "with results" state is produced (inputs from tests/support/raven-ui.mjs). */
 export const VIEWS = {
-  ask: { tab: "Ask", fill: askSomething },
-  encounter: { tab: "Encounter", fill: generateEncounters },
-  monster: { tab: "Monster", fill: previewMonster },
-  status: { tab: "Status" },
-  about: { tab: "About" },
+  ask: { ...UI_VIEWS.ask, fill: askSomething },
+  encounter: { ...UI_VIEWS.encounter, fill: generateEncounters },
+  monster: { ...UI_VIEWS.monster, fill: previewMonster },
+  status: UI_VIEWS.status,
+  about: UI_VIEWS.about,
 };
-export const GM_VIEWS = ["ask", "encounter", "monster", "status", "about"];
-export const PLAYER_VIEWS = ["ask", "about"];
-
-const AXE_SOURCE = readFileSync(path.join(REPO, "tests/node_modules/axe-core/axe.min.js"), "utf8");
-/** WCAG 2.1 levels A and AA, as axe tags them. */
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-/** What Familiar puts on the page: the raven, its panel (window frame included) and its live region. */
-const FAMILIAR_ROOTS = ["#familiar-raven", "#familiar-panel", "#familiar-live"];
 
 /**
  * Runs axe-core on Familiar's elements and resolves with its violations as short lines ("rule: target — summary").
@@ -30,16 +21,7 @@ const FAMILIAR_ROOTS = ["#familiar-raven", "#familiar-panel", "#familiar-live"];
  */
 export async function axeViolations(page) {
   if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(
-    async ({ roots, tags }) => {
-      const include = roots.filter((selector) => document.querySelector(selector)).map((selector) => [selector]);
-      const result = await window.axe.run({ include }, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-      return result.violations.flatMap((violation) =>
-        violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")} — ${node.failureSummary.replace(/\s+/g, " ")}`),
-      );
-    },
-    { roots: FAMILIAR_ROOTS, tags: WCAG_TAGS },
-  );
+  return page.evaluate(axeInPage, { roots: FAMILIAR_ROOTS, tags: WCAG_TAGS });
 }
 
 export async function ravenButton(page) {
@@ -71,26 +53,21 @@ export async function fillView(page, view) {
 }
 
 async function askSomething(panel) {
-  await panel.getByRole("searchbox").fill("how do I catch my breath after a fight?");
+  await panel.getByRole("searchbox").fill(UI_VIEWS.ask.inputs.question);
   await panel.getByRole("button", { name: "Ask", exact: true }).click();
-  await panel.locator('[data-familiar-results="ask"] > *').first().waitFor();
-  await panel.locator('[data-familiar-results="ask"][aria-busy]').waitFor({ state: "detached" });
+  await panel.locator(UI_VIEWS.ask.results).first().waitFor();
+  await panel.locator(UI_VIEWS.ask.busy).waitFor({ state: "detached" });
 }
 
 async function generateEncounters(panel) {
-  await panel.getByLabel("Party level").fill("2");
-  await panel.getByLabel("Party size").fill("4");
+  await panel.getByLabel("Party level").fill(UI_VIEWS.encounter.inputs.partyLevel);
+  await panel.getByLabel("Party size").fill(UI_VIEWS.encounter.inputs.partySize);
   await panel.getByRole("button", { name: "Generate" }).click();
-  await panel.locator(".familiar-proposal").first().waitFor();
+  await panel.locator(UI_VIEWS.encounter.results).first().waitFor();
 }
 
 async function previewMonster(panel) {
-  await panel.getByLabel("Name").fill("Weir Warden");
+  await panel.getByLabel("Name").fill(UI_VIEWS.monster.inputs.name);
   await panel.getByRole("button", { name: "Preview" }).click();
-  await panel.locator(".familiar-statblock").waitFor();
+  await panel.locator(UI_VIEWS.monster.results).waitFor();
 }
-
-/** Everything in the panel a pointer or the keyboard can act on (a checkbox counts with its label). */
-export const ACTION_SELECTOR = [
-  "button", "input", "select", "textarea", "a[href]", "a.content-link", "[data-link]", '[role="button"]', '[tabindex]:not([tabindex="-1"])',
-].join(", ");

@@ -73,6 +73,13 @@ ensure_firefox() {
   fi
 }
 
+# WebKitGTK (Safari's engine) for the cross-browser end-to-end suite: WebKitWebDriver with the engine's MiniBrowser,
+# and Xvfb, since MiniBrowser has no headless mode (the suite starts its own X server on a free display).
+ensure_webkit() {
+  apt_install webkit2gtk-driver xvfb
+  command -v WebKitWebDriver >/dev/null 2>&1 && command -v Xvfb >/dev/null 2>&1
+}
+
 # The directory cargo builds into (CI points CARGO_TARGET_DIR outside the clone to reuse builds).
 cargo_target_dir() {
   cargo metadata --format-version 1 --no-deps --manifest-path "$FAMILIAR_ROOT/Cargo.toml" \
