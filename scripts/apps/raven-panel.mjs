@@ -10,8 +10,7 @@ import { runtime, requireWasm } from "../runtime.mjs";
 import * as askView from "./views/ask.mjs";
 import * as encounterView from "./views/encounter.mjs";
 import * as monsterView from "./views/monster.mjs";
-import { rulesIndexStatus } from "../rules-index.mjs";
-import { listPeers } from "../presence.mjs";
+import { statusContext } from "./views/status.mjs";
 import { t } from "../constants.mjs";
 import { playerViews } from "../settings.mjs";
 
@@ -77,15 +76,7 @@ function panelContext() {
     Object.assign(context, { party: encounterView.partyDefaults(), ...encounterView.choices() });
   }
   if (currentView === "monster") Object.assign(context, { roadmaps: monsterView.roadmaps(), canCreate: monsterView.canCreateActor() });
-  if (currentView === "status") {
-    const index = rulesIndexStatus();
-    Object.assign(context, {
-      index,
-      stateLabel: t(`Status.States.${index.state}`),
-      updatedAt: index.updatedAt ? new Date(index.updatedAt).toLocaleString(game.i18n.lang) : "—",
-      peers: listPeers(),
-    });
-  }
+  if (currentView === "status") Object.assign(context, statusContext());
   return context;
 }
 

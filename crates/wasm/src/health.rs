@@ -24,7 +24,6 @@ pub(crate) fn record(event: HealthEvent) {
 struct HealthView {
     rules: Vec<familiar_health::RuleSnapshot>,
     providers: Vec<familiar_health::ProviderSnapshot>,
-    alerts: Vec<familiar_health::Alert>,
 }
 
 /// What the adapter saw (`{type: "memory", used, budget}`, `{type: "sessionDropped", session}`, …).
@@ -34,8 +33,7 @@ pub fn record_health(event: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Every rule's value and state, every provider heard from, and the alerts raised since the last call
-/// (`{rules, providers, alerts}`), for the Status view and the adapter's notifications.
+/// Every rule's value and state and every provider heard from (`{rules, providers}`), for the Status view.
 #[wasm_bindgen(js_name = healthSnapshot)]
 pub fn health_snapshot() -> Result<JsValue, JsValue> {
     let view = MONITOR.with(|monitor| {
@@ -45,8 +43,18 @@ pub fn health_snapshot() -> Result<JsValue, JsValue> {
         HealthView {
             rules: monitor.snapshot(now),
             providers: monitor.providers(),
-            alerts: std::iter::from_fn(|| monitor.poll_alert()).collect(),
         }
     });
     to_js(&view)
+}
+
+/// The alerts raised since the last call, each handed out once, for the adapter to act on.
+#[wasm_bindgen(js_name = takeHealthAlerts)]
+pub fn take_health_alerts() -> Result<JsValue, JsValue> {
+    let alerts: Vec<familiar_health::Alert> = MONITOR.with(|monitor| {
+        let mut monitor = monitor.borrow_mut();
+        monitor.tick(now_ms());
+        std::iter::from_fn(|| monitor.poll_alert()).collect()
+    });
+    to_js(&alerts)
 }

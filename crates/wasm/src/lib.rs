@@ -19,7 +19,7 @@ pub use encounter::{
     build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters,
     EncounterPool,
 };
-pub use health::{health_snapshot, record_health};
+pub use health::{health_snapshot, record_health, take_health_alerts};
 pub use history::AskHistoryJs;
 pub use info::{build_info, BuildInfo};
 pub use raven::{raven_lang_keys, RavenJs};

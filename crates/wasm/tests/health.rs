@@ -1,6 +1,6 @@
 //! The page's health monitor as JS sees it: events in as plain objects, `{rules, providers, alerts}` out.
 
-use familiar_wasm::{health_snapshot, record_health};
+use familiar_wasm::{health_snapshot, record_health, take_health_alerts};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -32,7 +32,8 @@ fn three_slow_answers_degrade_a_provider_and_the_snapshot_says_so_once() {
         .clone();
     assert_eq!(provider["degraded"], true);
     assert_eq!(provider["lastLatencyMs"], 7000);
-    let alerts = first["alerts"].as_array().unwrap();
+    let alerts = json(&take_health_alerts().unwrap());
+    let alerts = alerts.as_array().unwrap();
     assert!(alerts.iter().any(|a| a["rule"] == "slowProvider"
         && a["provider"] == "slowpoke"
         && a["action"] == "markProviderDegraded"));

@@ -1,0 +1,57 @@
+/**
+ * The Status view (GM): the rules index, each AI provider's health and latency as this browser's health monitor
+ * measured them, every health rule's value and state, and each player's questions and token use today. The
+ * figures come from the bundle (`healthSnapshot`) and the relay; this file only words them.
+ */
+import { t } from "../../constants.mjs";
+import { requireWasm } from "../../runtime.mjs";
+import { rulesIndexStatus } from "../../rules-index.mjs";
+import { listPeers } from "../../presence.mjs";
+import { playersUsage } from "../../relay.mjs";
+
+const percent = (ratio) => `${(ratio * 100).toLocaleString(game.i18n.lang, { maximumFractionDigits: 1 })} %`;
+
+function providerHealth(provider) {
+  if (provider.degraded) return t("Status.Degraded");
+  return provider.lastOk ? t("Status.Healthy") : t("Status.Failing");
+}
+
+/** A rule's value and limit as the GM reads them: a run of slow answers, or a share. */
+function ruleRow(rule) {
+  const counted = rule.rule === "slowProvider";
+  return {
+    rule: rule.rule,
+    label: t(`Status.RuleLabels.${rule.labelKey}`),
+    value: counted ? t("Status.Streak", { count: rule.value }) : percent(rule.value),
+    limit: counted ? t("Status.Streak", { count: rule.limit }) : percent(rule.limit),
+    state: rule.state === "firing" ? t("Status.RuleFiring") : t("Status.RuleOk"),
+    firing: rule.state === "firing",
+  };
+}
+
+/** Players' use today; empty where this client runs no relay. */
+function players() {
+  try {
+    return playersUsage();
+  } catch {
+    return [];
+  }
+}
+
+export function statusContext() {
+  const index = rulesIndexStatus();
+  const health = requireWasm().healthSnapshot();
+  return {
+    index,
+    stateLabel: t(`Status.States.${index.state}`),
+    updatedAt: index.updatedAt ? new Date(index.updatedAt).toLocaleString(game.i18n.lang) : "—",
+    peers: listPeers(),
+    providers: health.providers.map((provider) => ({
+      ...provider,
+      health: providerHealth(provider),
+      latency: t("Status.Milliseconds", { ms: provider.lastLatencyMs }),
+    })),
+    rules: health.rules.map(ruleRow),
+    players: players(),
+  };
+}
