@@ -373,6 +373,28 @@ async fn a_flagged_image_is_discarded_and_the_gm_told_why() {
 }
 
 #[wasm_bindgen_test]
+async fn nsfwjs_predictions_are_read_as_they_come_and_an_empty_answer_is_no_classification() {
+    let Some(base) = fake() else { return };
+    let predictions = r#"[{"className": "Porn", "probability": 0.72}, {"className": "Drawing", "probability": 0.2},
+        {"className": "Neutral", "probability": 0.05}, {"className": "Sexy", "probability": 0.02},
+        {"className": "Hentai", "probability": 0.01}]"#;
+    let (studio, classified) = new_studio(
+        base,
+        &[("local", "a1111", "ok/a1111")],
+        "",
+        Some(predictions),
+    )
+    .await;
+    let run = run_with(&studio, PORTRAIT, classified, |_| {}).await;
+    assert!(text(&run.classifier_layer(), "reason").contains("porn 0.72"));
+    let (studio, classified) =
+        new_studio(base, &[("local", "a1111", "ok/a1111")], "", Some("{}")).await;
+    let run = run_with(&studio, PORTRAIT, classified, |_| {}).await;
+    assert!(run.images().is_empty(), "strict: {{}} is not a verdict");
+    assert!(text(&run.classifier_layer(), "reason").contains("no probabilities"));
+}
+
+#[wasm_bindgen_test]
 async fn a_classifier_that_cannot_load_blocks_at_strict_and_is_reported_at_moderate() {
     let Some(base) = fake() else { return };
     let (strict, classified) = new_studio(base, &[("local", "a1111", "ok/a1111")], "", None).await;

@@ -371,12 +371,45 @@ fn classified(settled: Result<JsValue, JsValue>) -> Classification {
             why: "the classifier did not run".into(),
         };
     }
-    match crate::interop::from_js_strict(&value, "classify") {
-        Ok(scores) => Classification::Scores(scores),
+    // nsfwjs's own answer is `[{className: "Porn", probability}]`; `{porn, ...}` is the host's contract.
+    let value = match value.dyn_ref::<js_sys::Array>() {
+        Some(predictions) => {
+            let scores = js_sys::Object::new();
+            for prediction in predictions.iter() {
+                let class = field(&prediction, "className")
+                    .as_string()
+                    .unwrap_or_default();
+                let _ = js_sys::Reflect::set(
+                    &scores,
+                    &class.to_ascii_lowercase().into(),
+                    &field(&prediction, "probability"),
+                );
+            }
+            scores.into()
+        }
+        None => value,
+    };
+    match crate::interop::from_js_strict::<familiar_art::NsfwScores>(&value, "classify") {
+        Ok(scores) if scores_are_probabilities(&scores) => Classification::Scores(scores),
+        Ok(_) => Classification::NotRun {
+            why: "the classifier gave no probabilities".into(),
+        },
         Err(error) => Classification::NotRun {
             why: fetch::js_message(&error),
         },
     }
+}
+
+/// Every class in 0..=1 and at least one above 0: an empty `{}` is no classification.
+fn scores_are_probabilities(scores: &familiar_art::NsfwScores) -> bool {
+    let all = [
+        scores.drawing,
+        scores.hentai,
+        scores.neutral,
+        scores.porn,
+        scores.sexy,
+    ];
+    all.iter().all(|p| (0.0..=1.0).contains(p)) && all.iter().any(|p| *p > 0.0)
 }
 
 fn encoded(settled: Result<JsValue, JsValue>) -> Result<Vec<u8>, EncodeError> {
