@@ -43,6 +43,8 @@ tests/node_modules/.bin/wasm-opt -O3 \
 mv "$stage/wasm/familiar_wasm_bg.opt.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
 
 cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
+log "vendoring the image classifier (TensorFlow.js + nsfwjs, loaded on first use)"
+node tests/tools/vendor-classifier.mjs --stage "$stage"
 node tests/tools/package-module.mjs --stage "$stage" --version "$version" --out dist
 node tests/tools/sizes.mjs "$stage"
 
