@@ -64,10 +64,18 @@ export async function preview(form, results) {
   results.innerHTML = await renderTemplate(templatePath("views/monster-preview.hbs"), context);
 }
 
+/** The id of the last NPC this view created in this session (the Art view's default subject), or null. */
+let lastCreated = null;
+
+export function lastBuiltMonster() {
+  return lastCreated;
+}
+
 /** Creates the NPC actor and opens its sheet. */
 export async function create(form, results) {
   await preview(form, results);
   const actor = await Actor.create(build(form));
+  if (actor) lastCreated = actor.id;
   actor?.sheet?.render(true);
   return actor;
 }
