@@ -237,7 +237,20 @@ async function comfyui(req, res, rest, fault, body, base) {
 }
 
 const APIS = { openai, stability, horde, a1111, comfyui };
+// The module calls providers from the GM's browser (the harness page, another origin): answer CORS as hosted APIs
+// and local servers started with their CORS option do, preflights included.
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+  "access-control-allow-headers": "authorization, content-type, accept, apikey, client-agent, stability-client-id",
+  "access-control-expose-headers": "finish-reason, seed",
+};
 const server = http.createServer((req, res) => {
+  for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
+  if (req.method === "OPTIONS") {
+    res.writeHead(204);
+    return res.end();
+  }
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", async () => {
