@@ -12,9 +12,10 @@ export const VIEWS = {
   encounter: { tab: "Encounter", fill: generateEncounters },
   monster: { tab: "Monster", fill: previewMonster },
   status: { tab: "Status" },
+  art: { tab: "Art" },
   about: { tab: "About" },
 };
-export const GM_VIEWS = ["ask", "encounter", "monster", "status", "about"];
+export const GM_VIEWS = ["ask", "encounter", "monster", "status", "art", "about"];
 export const PLAYER_VIEWS = ["ask", "about"];
 
 const AXE_SOURCE = readFileSync(path.join(REPO, "tests/node_modules/axe-core/axe.min.js"), "utf8");

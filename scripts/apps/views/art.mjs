@@ -146,13 +146,19 @@ async function drawGallery(results) {
   });
 }
 
-/** The per-layer lines of an image's safety report (`{prompt, provider, classifier}` → label, verdict, detail). */
+/** The core's safety layers in the report (`{promptFilter, providerFilter, imageClassifier}`), as shown per image. */
+const LAYERS = { promptFilter: "prompt", providerFilter: "provider", imageClassifier: "classifier" };
+const VERDICTS = { passed: "passed", blocked: "blocked", not_run: "notRun" };
+
+/** The per-layer lines of an image's safety report: label, verdict and the core's reason or why it did not run. */
 function safetyLayers(safety) {
-  return ["prompt", "provider", "classifier"].map((layer) => {
-    const verdict = safety?.[layer] ?? {};
-    const kind = verdict.verdict ?? verdict.kind ?? (typeof verdict === "string" ? verdict : "notRun");
-    const normalised = { passed: "passed", blocked: "blocked", not_run: "notRun", notRun: "notRun" }[kind] ?? "notRun";
-    return { label: `FAMILIAR.Art.Layers.${layer}`, verdict: `FAMILIAR.Art.Verdicts.${normalised}`, detail: verdict.why ?? verdict.reason ?? "" };
+  return Object.entries(LAYERS).map(([key, layer]) => {
+    const verdict = safety?.[key] ?? {};
+    return {
+      label: `FAMILIAR.Art.Layers.${layer}`,
+      verdict: `FAMILIAR.Art.Verdicts.${VERDICTS[verdict.verdict] ?? "notRun"}`,
+      detail: verdict.reason ?? verdict.why ?? "",
+    };
   });
 }
 
@@ -211,42 +217,43 @@ export async function generate(form, results) {
   return report;
 }
 
+/** The studio's events: `progress` ({finished, total, stage}), `image` ({image}), `finished` ({report}); the first
+ * carries the job id Cancel needs. */
 function onEvent(form, results, event) {
-  const kind = event?.type ?? event?.kind;
-  if (event?.job !== undefined || event?.jobId !== undefined) state.jobId = event.jobId ?? event.job;
-  if (kind === "progress") {
-    const pct = event.total ? event.done / event.total : (event.fraction ?? 0);
-    setProgress(form, pct, t("Art.Progress", { done: event.done ?? 0, total: event.total ?? 0 }));
-  } else if (kind === "image") {
-    const bytes = event.webp ?? event.bytes;
-    const url = URL.createObjectURL(new Blob([bytes], { type: "image/webp" }));
+  if (event?.jobId !== undefined) state.jobId = event.jobId;
+  if (event?.type === "progress") {
+    const pct = event.total ? event.finished / event.total : 0;
+    setProgress(form, pct, t("Art.Progress", { done: event.finished, total: event.total }));
+  } else if (event?.type === "image") {
+    const image = event.image;
     state.images.push({
-      url,
-      bytes,
-      width: event.width,
-      height: event.height,
-      title: event.title,
-      suffix: event.nameSuffix ?? "",
-      preset: event.preset,
-      presetLabel: t(`Art.Presets.${event.preset}`),
-      provider: event.provider,
-      score: Number(event.score ?? 0).toFixed(2),
-      layers: safetyLayers(event.safety),
+      url: URL.createObjectURL(new Blob([image.webp], { type: image.mime })),
+      bytes: image.webp,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
+      title: image.title,
+      suffix: image.nameSuffix ?? "",
+      preset: image.preset,
+      presetLabel: t(`Art.Presets.${image.preset}`),
+      provider: image.provider,
+      score: Number(image.score?.overall ?? 0).toFixed(2),
+      layers: safetyLayers(image.safety),
       savedPath: null,
     });
-    drawGallery(results).catch(console.error);
-  } else if (kind === "discarded") {
-    state.discarded.push({ label: t(`Art.Presets.${event.preset}`), reason: event.reason ?? "" });
+    drawGallery(results).catch((error) => console.error("Familiar |", error));
   }
 }
 
+/** How the job ended, for the gallery: blocked, cancelled, every provider failed; discarded images and why. */
 function finish(form, report) {
   const { status } = elements(form);
+  const attempts = report?.attempts ?? [];
+  state.discarded = attempts.filter((attempt) => attempt.status === "discarded").map((attempt) => ({ label: attempt.provider, reason: attempt.error ?? "" }));
   if (report?.blocked) state.outcome = { blocked: report.reason ?? "" };
   else if (report?.cancelled) state.outcome = { cancelled: true };
-  else if (!state.images.length) state.outcome = { failed: true, attempts: report?.attempts ?? [] };
-  for (const item of report?.discarded ?? []) state.discarded.push({ label: t(`Art.Presets.${item.preset}`), reason: item.reason ?? "" });
-  const message = state.outcome.cancelled ? t("Art.Cancelled") : t("Art.Done", { count: state.images.length });
+  else if (!state.images.length) state.outcome = { failed: true, attempts };
+  const message = report?.cancelled ? t("Art.Cancelled") : t("Art.Done", { count: state.images.length });
   setProgress(form, 1, message);
   status.textContent = message;
   state.notice?.done(message);
@@ -260,7 +267,7 @@ export function cancel() {
 
 /** The image's file in the world (saved on first use, then reused). */
 async function savedPath(image) {
-  image.savedPath ??= await saveArt({ bytes: image.bytes, mime: "image/webp", subject: image.title, suffix: image.suffix });
+  image.savedPath ??= await saveArt({ bytes: image.bytes, mime: image.mime, subject: image.title, suffix: image.suffix });
   return image.savedPath;
 }
 
