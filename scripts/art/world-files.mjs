@@ -29,17 +29,31 @@ function alreadyExists(error) {
   return /exists/i.test(String(error?.message ?? error));
 }
 
-/** Creates `folder` and every parent it needs, tolerating the ones that are already there. */
+/** The last segment of a path FilePicker lists (`worlds/x/` → `x`), decoded. */
+function lastSegment(path) {
+  return decodeURIComponent(String(path).replace(/\/+$/, "").split("/").pop());
+}
+
+/**
+ * Creates `folder` and every parent it needs. Each level's parent is browsed first and only a missing folder is
+ * created (a createDirectory on an existing one is an error response the console shows); an "already exists"
+ * answer (another client made it meanwhile) is tolerated.
+ */
 export async function ensureFolder(folder) {
   const picker = filePicker();
-  let path = "";
+  let parent = "";
   for (const part of folder.split("/").filter(Boolean)) {
-    path = path ? `${path}/${part}` : part;
-    try {
-      await picker.createDirectory(SOURCE, path, {});
-    } catch (error) {
-      if (!alreadyExists(error)) throw new ArtFileError(t("Art.Errors.Folder", { folder: path, reason: error?.message ?? String(error) }));
+    const path = parent ? `${parent}/${part}` : part;
+    const listing = await picker.browse(SOURCE, parent, {}).catch(() => null);
+    const present = (listing?.dirs ?? []).some((dir) => lastSegment(dir) === part);
+    if (!present) {
+      try {
+        await picker.createDirectory(SOURCE, path, {});
+      } catch (error) {
+        if (!alreadyExists(error)) throw new ArtFileError(t("Art.Errors.Folder", { folder: path, reason: error?.message ?? String(error) }));
+      }
     }
+    parent = path;
   }
 }
 
@@ -47,7 +61,7 @@ export async function ensureFolder(folder) {
 async function existingNames(folder) {
   try {
     const listing = await filePicker().browse(SOURCE, folder, {});
-    return (listing?.files ?? []).map((file) => decodeURIComponent(String(file).split("/").pop()));
+    return (listing?.files ?? []).map(lastSegment);
   } catch {
     return [];
   }

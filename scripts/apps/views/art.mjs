@@ -11,7 +11,6 @@ import { progressNotice, renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { artStrictness, getSetting, SETTINGS } from "../../settings.mjs";
 import { artChain, keyOf } from "../../provider-chain.mjs";
-import { classifyImage } from "../../art/classifier.mjs";
 import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt, sceneTokens } from "../../art/world-files.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
@@ -113,9 +112,10 @@ async function studioChain(only) {
   );
 }
 
-/** The pixels-and-codecs host the core calls back into, with our classifier as its third safety layer. */
+/** The pixels-and-codecs host the core calls back into, with our classifier as its third safety layer. Both are
+ * imported on the first Generate: nothing of the classifier loads with Foundry. */
 async function studioHost() {
-  const host = await import("../../art/host.mjs");
+  const [host, { classifyImage }] = await Promise.all([import("../../art/host.mjs"), import("../../art/classifier.mjs")]);
   return host.createArtHost({ classify: classifyImage });
 }
 
