@@ -157,9 +157,10 @@ try {
       const perKind = Object.keys(byKind).map((kind) => `${kind} ${bad.filter((row) => row.kind === kind).length}/${byKind[kind].length}`).join(", ");
       console.log(`  ${strictness.padEnd(9)} false positives ${bad.length}/${results.rows.length} (${((100 * bad.length) / results.rows.length).toFixed(1)} %): ${perKind}${bad.length ? ` — ${bad.map((row) => row.name).join(", ")}` : ""}`);
     }
-    for (const cls of ["porn", "hentai", "sexy"]) {
-      const scores = results.rows.map((row) => row.scores[cls]).sort((a, b) => a - b);
-      console.log(`  ${cls.padEnd(6)} over the safe images: median ${median(scores).toFixed(3)}, p95 ${scores[Math.floor(0.95 * scores.length)].toFixed(3)}, max ${scores.at(-1).toFixed(3)}`);
+    const flaggedSum = (scores) => scores.porn + scores.hentai + scores.sexy;
+    for (const cls of ["porn", "hentai", "sexy", "porn+hentai+sexy"]) {
+      const scores = results.rows.map((row) => (cls.includes("+") ? flaggedSum(row.scores) : row.scores[cls])).sort((a, b) => a - b);
+      console.log(`  ${cls.padEnd(16)} over the safe images: median ${median(scores).toFixed(3)}, p95 ${scores[Math.floor(0.95 * scores.length)].toFixed(3)}, max ${scores.at(-1).toFixed(3)}`);
     }
     if (process.env.CLASSIFIER_BENCH_DETAIL) for (const row of results.rows) console.log(`  ${row.name.padEnd(28)} ${Object.entries(row.scores).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(" ")}`);
   }
