@@ -128,6 +128,17 @@ describe("art provider settings", () => {
       assert.equal(await panel.getByRole("tab", { name: "Art" }).count(), 0);
       const gmPanel = await openPanel(gm.page);
       assert.equal(await gmPanel.getByRole("tab", { name: "Art" }).count(), 1);
+      // Allowed, a player sees the tab, and is told art requests through the GM are not there yet.
+      await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", true));
+      await player.page.reload();
+      await ravenInteractive(player.page);
+      // The panel was open before the reload and the raven reopens it.
+      const allowed = player.page.locator("#familiar-panel");
+      if (!(await allowed.isVisible())) await openPanel(player.page);
+      await allowed.getByRole("tab", { name: "Art" }).click();
+      await allowed.locator(".familiar-art__notice").waitFor();
+      assert.equal(await allowed.getByRole("button", { name: "Generate" }).count(), 0);
+      await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", false));
     } finally {
       await gm.context.close();
       await player.context.close();
