@@ -1,7 +1,7 @@
 /**
  * Art into the world: generated images saved as files in the world's data (a folder of the module's), set as an
  * actor's portrait or its prototype token's texture (and its tokens on the current scene, when the GM wants), or
- * posted to chat. File names come from the Rust core's never-overwriting rule (`uniqueArtName`) against the
+ * posted to chat. File names come from the Rust core's never-overwriting rule (`artFileName`) against the
  * folder's listing; this file only moves bytes and documents.
  */
 import { filePicker } from "../compat.mjs";
@@ -76,8 +76,8 @@ export async function saveArt({ bytes, mime = "image/webp", subject, suffix = ""
   if (!extension) throw new ArtFileError(t("Art.Errors.Type", { mime }));
   const folder = artFolder();
   await ensureFolder(folder);
-  const { uniqueArtName } = await wasmReady;
-  const name = uniqueArtName(subject ?? "", suffix, extension, await existingNames(folder));
+  const { artFileName } = await wasmReady;
+  const name = artFileName(subject ?? "", suffix, extension, await existingNames(folder));
   const file = new File([bytes], name, { type: mime });
   const result = await filePicker().upload(SOURCE, folder, file, {}, { notify: false });
   if (!result || result.status === "error") throw new ArtFileError(t("Art.Errors.Upload", { name, reason: result?.message ?? "" }));

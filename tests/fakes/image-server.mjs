@@ -2,7 +2,7 @@
 // A fake image provider for every format Familiar speaks (OpenAI Images, Stability v2beta, AI Horde, A1111,
 // ComfyUI), with scripted faults. No dependencies beyond Node. The first stdout line is {"port": N, "url": ...}.
 //
-//   node tests/fakes/image-server.mjs --port 0 [--delay MS] [--seed N] [--polls K]
+//   node tests/fakes/image-server.mjs --port 0 [--delay MS] [--seed N] [--polls K] [--exit-with-stdin yes]
 //
 // Base URLs carry the fault: http://127.0.0.1:N/<fault>/<api><suffix>, e.g. /ok/openai/v1, /500/stability,
 // /stall/horde/api, /black/a1111, /mix20/comfyui. Faults: ok, 500, 429, timeout, filter, black, wrongsize,
@@ -237,18 +237,17 @@ async function comfyui(req, res, rest, fault, body, base) {
 }
 
 const APIS = { openai, stability, horde, a1111, comfyui };
-// The module calls providers from the GM's browser (the harness page, another origin): answer CORS as hosted APIs
-// and local servers started with their CORS option do, preflights included.
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-  "access-control-allow-headers": "authorization, content-type, accept, apikey, client-agent, stability-client-id",
-  "access-control-expose-headers": "finish-reason, seed",
-};
 const server = http.createServer((req, res) => {
-  for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
+  // The wasm tests call from the test runner's page on another port: allow that, and let it read finish-reason,
+  // retry-after and seed.
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader("access-control-expose-headers", "*");
   if (req.method === "OPTIONS") {
-    res.writeHead(204);
+    res.writeHead(204, {
+      "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+      "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "*",
+      "access-control-max-age": "600",
+    });
     return res.end();
   }
   const chunks = [];
@@ -282,4 +281,9 @@ const stop = () => {
   setTimeout(() => process.exit(0), 200).unref();
 };
 process.on("SIGTERM", stop);
+// tests/tools/with-fake-provider.sh holds stdin open while its command runs: the server goes when it closes.
+if (args["exit-with-stdin"] === "yes") {
+  process.stdin.on("end", stop);
+  process.stdin.resume();
+}
 process.on("SIGINT", stop);

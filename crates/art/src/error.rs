@@ -45,6 +45,20 @@ pub enum TransportError {
     Io(String),
 }
 
+/// The driver could not decode a provider's bytes (the browser's `createImageBitmap`, or the native codecs).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("{detail}")]
+pub struct DecodeError {
+    pub detail: String,
+}
+
+/// The driver could not encode the finished pixels.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("encoding the image failed: {detail}")]
+pub struct EncodeError {
+    pub detail: String,
+}
+
 /// How a job goes on after an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recovery {

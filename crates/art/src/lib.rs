@@ -6,11 +6,14 @@
 //! - [`providers`]: OpenAI Images, Stability v2beta, AI Horde, AUTOMATIC1111/Forge and ComfyUI protocols.
 //! - [`prompt`]: prompts from a creature or free text, presets, negative prompts, length limits.
 //! - [`safety`]: the prompt filter with strictness levels and the per-layer safety report.
-//! - [`image_check`]: decode, size, blank/placeholder checks and the quality score.
-//! - [`token`]: WebP portraits and round tokens with a border.
+//! - [`image_check`]: size, blank/placeholder checks and the quality score on decoded pixels.
+//! - [`token`]: portraits and round tokens with a border, on RGBA pixels.
+//! - [`codecs`] (feature `codecs`): the native decode/encode driver; the browser uses its own codecs.
 //! - [`naming`]: file names that never overwrite.
 //! - [`http`]: the request/response vocabulary shared with the transports.
 
+#[cfg(feature = "codecs")]
+pub mod codecs;
 pub mod error;
 pub mod http;
 pub mod image_check;
@@ -21,12 +24,15 @@ pub mod providers;
 pub mod safety;
 pub mod token;
 
-pub use error::{ConfigError, ProviderError, TransportError};
+pub use error::{ConfigError, DecodeError, EncodeError, ProviderError, TransportError};
 pub use http::{HttpRequest, HttpResponse, Method, Millis};
+/// The pixel type of the codec and classifier steps.
+pub use image::RgbaImage;
 pub use job::{
     ArtImage, ArtOrder, Attempt, AttemptStatus, Event, JobId, JobReport, RequestId, Studio,
-    StudioSettings, Transmit,
+    StudioSettings, Transmit, Work, WorkId, WorkStep,
 };
 pub use prompt::{Creature, Preset, Subject};
 pub use providers::{ApiKind, ProviderConfig};
+pub use safety::classifier::{Classification, NsfwScores, Unclassified};
 pub use safety::{check_prompt, LayerVerdict, SafetyReport, Strictness};

@@ -1,18 +1,9 @@
-//! What goes into the world: a WebP portrait and a round token (cropped square on the subject, a circular mask
-//! with a border, transparent outside).
-//!
-//! WebP here is lossless: the `image` crate's encoder (image-webp) writes only lossless WebP, and the lossy
-//! encoders are bindings to C libwebp, which does not build for wasm32-unknown-unknown without a C cross
-//! toolchain. Portraits are therefore scaled to a modest side first (768 px by default) to keep files small.
+//! What goes into the world: a portrait (scaled to a modest side) and a round token (cropped square on the
+//! subject, a circular mask with a border, transparent outside), made on RGBA pixels here; the driver encodes them
+//! as WebP (the browser's `OffscreenCanvas`, or [`crate::codecs`] natively).
 
-use image::{imageops, ImageEncoder, Rgba, RgbaImage};
+use image::{imageops, Rgba, RgbaImage};
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[error("WebP encoding failed: {detail}")]
-pub struct EncodeError {
-    pub detail: String,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TokenStyle {
@@ -33,45 +24,8 @@ impl Default for TokenStyle {
     }
 }
 
-/// Portrait bytes: scaled so its longest side is at most `max_side`, encoded as WebP (opaque, so RGB).
-pub fn portrait_webp(pixels: &RgbaImage, max_side: u32) -> Result<Vec<u8>, EncodeError> {
-    let scaled = fit(pixels, max_side);
-    let rgb = image::DynamicImage::ImageRgba8(scaled).into_rgb8();
-    encode(
-        rgb.as_raw(),
-        rgb.width(),
-        rgb.height(),
-        image::ExtendedColorType::Rgb8,
-    )
-}
-
-/// Round token bytes (WebP with alpha).
-pub fn token_webp(pixels: &RgbaImage, style: &TokenStyle) -> Result<Vec<u8>, EncodeError> {
-    let token = round_token(pixels, style);
-    encode(
-        token.as_raw(),
-        token.width(),
-        token.height(),
-        image::ExtendedColorType::Rgba8,
-    )
-}
-
-fn encode(
-    raw: &[u8],
-    width: u32,
-    height: u32,
-    color: image::ExtendedColorType,
-) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::new();
-    image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-        .write_image(raw, width, height, color)
-        .map_err(|e| EncodeError {
-            detail: e.to_string(),
-        })?;
-    Ok(out)
-}
-
-fn fit(pixels: &RgbaImage, max_side: u32) -> RgbaImage {
+/// The portrait's pixels: scaled so the longest side is at most `max_side` (0 keeps the size).
+pub fn portrait(pixels: &RgbaImage, max_side: u32) -> RgbaImage {
     let (w, h) = pixels.dimensions();
     let longest = w.max(h);
     if longest <= max_side || max_side == 0 {
@@ -156,7 +110,7 @@ pub fn subject_centre(pixels: &RgbaImage) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image_check::{decode, test_images::pattern};
+    use crate::image_check::test_images::pattern;
 
     #[test]
     fn the_token_is_round_with_a_ring_and_transparent_corners() {
@@ -188,19 +142,8 @@ mod tests {
     }
 
     #[test]
-    fn webp_outputs_decode_back_with_the_right_sizes() {
-        let portrait = portrait_webp(&pattern(1000, 500), 400).unwrap();
-        assert_eq!(decode(&portrait).unwrap().dimensions(), (400, 200));
-        let token = token_webp(
-            &pattern(64, 64),
-            &TokenStyle {
-                size: 64,
-                ..TokenStyle::default()
-            },
-        )
-        .unwrap();
-        let decoded = decode(&token).unwrap();
-        assert_eq!(decoded.dimensions(), (64, 64));
-        assert_eq!(decoded.get_pixel(0, 0)[3], 0);
+    fn the_portrait_keeps_its_shape_within_the_longest_side() {
+        assert_eq!(portrait(&pattern(1000, 500), 400).dimensions(), (400, 200));
+        assert_eq!(portrait(&pattern(300, 200), 768).dimensions(), (300, 200));
     }
 }

@@ -150,7 +150,7 @@ fn every_provider_format_yields_a_decodable_webp() {
         );
         assert_eq!(run.files.len(), 1);
         let bytes = std::fs::read(&run.files[0]).unwrap();
-        let pixels = familiar_art::image_check::decode(&bytes).unwrap();
+        let pixels = familiar_art::codecs::decode(&bytes).unwrap();
         assert!(pixels.width() >= 512, "{api}");
         assert!(run.summary["scores"][0].as_f64().unwrap() > 40.0);
     }
@@ -316,8 +316,7 @@ fn files_never_overwrite_and_variants_and_tokens_get_their_own_names() {
         std::fs::read(out.join("a-goblin-token.webp")).unwrap(),
         b"keep me"
     );
-    let token =
-        familiar_art::image_check::decode(&std::fs::read(&first.files[0]).unwrap()).unwrap();
+    let token = familiar_art::codecs::decode(&std::fs::read(&first.files[0]).unwrap()).unwrap();
     assert_eq!(token.dimensions(), (400, 400));
     assert_eq!(token.get_pixel(0, 0)[3], 0, "transparent outside the ring");
 }

@@ -5,7 +5,7 @@
 //! it and nothing here prints it (the core's `Debug` impls redact it).
 
 mod driver;
-mod fetch;
+pub(crate) mod fetch;
 
 use std::rc::Rc;
 

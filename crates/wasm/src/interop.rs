@@ -28,3 +28,69 @@ pub fn from_js_strict<T: DeserializeOwned>(value: &JsValue, what: &str) -> Resul
 pub fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
+
+/// A JS `Error` with a `kind` property naming the case, for a localised message and typed handling.
+pub fn js_error_with_kind(kind: &str, message: &str) -> JsValue {
+    let error = js_error(message);
+    // Setting a property on a fresh Error cannot fail.
+    let _ = js_sys::Reflect::set(&error, &"kind".into(), &kind.into());
+    error
+}
+
+/// Serialises into a plain JS object with camelCase keys (Rust's snake_case field names), values unchanged.
+pub fn to_js_camel<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_value(value).map_err(|error| js_error(&error.to_string()))?;
+    to_js(&rename_keys(json, &snake_to_camel))
+}
+
+/// camelCase keys → snake_case (snake_case keys stay as they are), for settings written either way.
+pub fn keys_to_snake_case(value: serde_json::Value) -> serde_json::Value {
+    rename_keys(value, &camel_to_snake)
+}
+
+fn rename_keys(value: serde_json::Value, rename: &dyn Fn(&str) -> String) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (rename(&key), rename_keys(value, rename)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| rename_keys(item, rename))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn snake_to_camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        match (c, upper) {
+            ('_', _) => upper = true,
+            (c, true) => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+fn camel_to_snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -2,7 +2,7 @@
 //! capability; `interop` is the one place where JS values become Rust values and back. The logic itself lives in
 //! the pure crates (`familiar-rules`, `familiar-encounter`, ...), which test natively.
 
-mod art_files;
+mod art;
 mod chat;
 mod encounter;
 mod history;
@@ -12,7 +12,10 @@ mod raven;
 mod relay;
 mod rules;
 
-pub use art_files::unique_art_name;
+pub use art::{
+    art_file_name, art_prompt_preview, art_subject_from_creature, check_art_prompt, ArtError,
+    ArtStudio,
+};
 pub use chat::{
     check_base_url, list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,
 };

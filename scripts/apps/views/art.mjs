@@ -12,6 +12,7 @@ import { requireWasm } from "../../runtime.mjs";
 import { artStrictness, getSetting, SETTINGS } from "../../settings.mjs";
 import { artChain, keyOf } from "../../provider-chain.mjs";
 import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt, sceneTokens } from "../../art/world-files.mjs";
+import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
 
@@ -52,14 +53,14 @@ function sourceActor() {
 function creatureOf(actor) {
   const system = actor.system ?? {};
   const traits = system.traits?.value;
-  return {
-    kind: "creature",
+  const level = system.details?.level?.value;
+  const size = system.traits?.size?.value;
+  return requireWasm().artSubjectFromCreature({
     name: actor.name,
-    level: system.details?.level?.value ?? null,
+    ...(Number.isInteger(level) ? { level } : {}),
     traits: Array.isArray(traits) ? traits.map(String) : [],
-    size: system.traits?.size?.value ?? null,
-    description: "",
-  };
+    ...(typeof size === "string" ? { size } : {}),
+  });
 }
 
 /** Actors the GM can give art to, the source actor selected. */
@@ -112,11 +113,10 @@ async function studioChain(only) {
   );
 }
 
-/** The pixels-and-codecs host the core calls back into, with our classifier as its third safety layer. Both are
- * imported on the first Generate: nothing of the classifier loads with Foundry. */
-async function studioHost() {
-  const [host, { classifyImage }] = await Promise.all([import("../../art/host.mjs"), import("../../art/classifier.mjs")]);
-  return host.createArtHost({ classify: classifyImage });
+/** The pixels-and-codecs host the core calls back into; its classifier (the third safety layer) loads on the first
+ * image it classifies, so nothing of nsfwjs loads with Foundry. */
+function studioHost() {
+  return createArtHost();
 }
 
 function elements(form) {
@@ -204,7 +204,7 @@ export async function generate(form, results) {
   setProgress(form, 0, t("Art.Starting"));
   let report;
   try {
-    state.studio = new (requireWasm().ArtStudio)(chain, { strictness }, await studioHost());
+    state.studio = new (requireWasm().ArtStudio)(chain, { strictness }, studioHost());
     report = await state.studio.submit({ subject, presets, variants }, (event) => onEvent(form, results, event));
   } finally {
     els.generate.disabled = false;

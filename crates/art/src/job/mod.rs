@@ -2,11 +2,17 @@
 //! responses and transport errors; poll it for requests to send, the next wake-up and events. Per provider it
 //! keeps a queue with a concurrency limit; per image a budget on each provider, per-step timeouts, retries with
 //! backoff and failover down the GM's chain; per job the safety report and the attempt log.
+//!
+//! The codecs and the image classifier are the driver's too, as request/answer pairs like the network: poll
+//! [`Studio::poll_work`] and answer each [`Work`] (decode the provider's bytes, classify the checked pixels,
+//! encode the portrait or token). The browser uses its own codecs and `nsfwjs`; [`crate::codecs`] (feature
+//! `codecs`) answers natively for the CLI.
 
 mod backoff;
 mod steps;
 mod task;
 mod types;
+mod work;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -19,6 +25,7 @@ use crate::safety::{self, LayerVerdict, SafetyReport};
 
 use task::{Task, TaskState};
 pub use types::*;
+use work::WorkTarget;
 
 /// What an in-flight request belongs to.
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +56,11 @@ pub struct Studio {
     jobs: Vec<Job>,
     in_flight: HashMap<RequestId, Target>,
     outbox: VecDeque<Transmit>,
+    works: HashMap<WorkId, WorkTarget>,
+    work_outbox: VecDeque<Work>,
     events: VecDeque<Event>,
     next_request: u64,
+    next_work: u64,
     next_job: u64,
 }
 
@@ -81,8 +91,11 @@ impl Studio {
             jobs: Vec::new(),
             in_flight: HashMap::new(),
             outbox: VecDeque::new(),
+            works: HashMap::new(),
+            work_outbox: VecDeque::new(),
             events: VecDeque::new(),
             next_request: 0,
+            next_work: 0,
             next_job: 0,
         })
     }
@@ -116,7 +129,7 @@ impl Studio {
                 prompt_filter,
                 provider_filter: LayerVerdict::Passed,
                 image_classifier: LayerVerdict::NotRun {
-                    why: "the image classifier runs in the browser".into(),
+                    why: "no image reached the classifier".into(),
                 },
             },
             images: 0,
@@ -185,6 +198,11 @@ impl Studio {
         self.outbox.pop_front()
     }
 
+    /// The next decode, classify or encode step for the driver, if any.
+    pub fn poll_work(&mut self) -> Option<Work> {
+        self.work_outbox.pop_front()
+    }
+
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
@@ -203,6 +221,18 @@ impl Studio {
 
     /// Time moved on: time out overdue steps and wake waiting ones.
     pub fn handle_timeout(&mut self, now: Millis) {
+        let late_work: Vec<WorkId> = self
+            .jobs
+            .iter()
+            .flat_map(|job| &job.tasks)
+            .filter_map(|task| match task.state {
+                TaskState::Working { work, deadline } if deadline <= now => Some(work),
+                _ => None,
+            })
+            .collect();
+        for work in late_work {
+            self.work_timed_out(work, now);
+        }
         let mut overdue = Vec::new();
         for job in &self.jobs {
             if let Some(request) = job.moderating.filter(|_| job.moderation_deadline <= now) {
@@ -259,8 +289,14 @@ impl Studio {
         let mut kept = Vec::with_capacity(tasks.len());
         for mut task in tasks {
             if !task.is_done() {
-                if let TaskState::InFlight { request, .. } = task.state {
-                    self.in_flight.remove(&request);
+                match task.state {
+                    TaskState::InFlight { request, .. } => {
+                        self.in_flight.remove(&request);
+                    }
+                    TaskState::Working { work, .. } => {
+                        self.works.remove(&work);
+                    }
+                    _ => {}
                 }
                 if let Some(flow) = &task.flow {
                     cancels.extend(flow.cancel());
@@ -284,6 +320,7 @@ impl Studio {
             kept.push(task);
         }
         self.jobs[position].tasks = kept;
+        self.work_outbox.retain(|work| work.job != job);
         if let Some(request) = self.jobs[position].moderating.take() {
             self.in_flight.remove(&request);
         }

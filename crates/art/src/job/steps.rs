@@ -9,6 +9,7 @@ use crate::safety::LayerVerdict;
 use super::task::{self, Task, TaskState};
 use super::{
     backoff, ArtImage, Attempt, AttemptStatus, Event, JobId, RequestId, Stage, Studio, Target,
+    WorkStep,
 };
 
 impl Studio {
@@ -125,13 +126,9 @@ impl Studio {
                 self.emit_progress(j, Stage::Generating);
             }
             Ok(providers::Next::Image(bytes)) => {
-                let provider = self.chain[self.jobs[j].tasks[t].provider].name.clone();
-                let settings = self.settings.clone();
-                let safety = self.jobs[j].report.safety.clone();
-                match self.jobs[j].tasks[t].finish_image(&bytes, &provider, &settings, safety) {
-                    Ok(image) => self.image_saved(j, t, image),
-                    Err(error) => self.task_failed(job, t, error, now),
-                }
+                // The provider's part is over: nothing of it is left to cancel.
+                self.jobs[j].tasks[t].flow = None;
+                self.start_work(j, t, WorkStep::Decode { bytes }, now);
             }
             Err(error) => self.task_failed(job, t, error, now),
         }
@@ -294,10 +291,9 @@ impl Studio {
                 && self.jobs[index].tasks.iter().all(Task::is_done)
             {
                 let mut job = self.jobs.remove(index);
-                let filtered = matches!(
-                    job.report.safety.provider_filter,
-                    LayerVerdict::Blocked { .. }
-                );
+                let safety = &job.report.safety;
+                let filtered = matches!(safety.provider_filter, LayerVerdict::Blocked { .. })
+                    || matches!(safety.image_classifier, LayerVerdict::Blocked { .. });
                 if job.report.images == 0 && filtered && !job.report.blocked {
                     job.report.blocked = true;
                     job.report.reason = job.report.safety.blocked_reason().map(str::to_string);

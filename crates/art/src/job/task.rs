@@ -1,15 +1,17 @@
-//! One image of a job: its place in the provider chain, its provider flow, retries and budget, and the checks
-//! and encoding once bytes arrive.
+//! One image of a job: its place in the provider chain, its provider flow, retries and budget, and the checks,
+//! portrait or token once the driver has decoded the bytes.
 
 use crate::error::{ProviderError, Recovery};
 use crate::http::{HttpRequest, HttpResponse, Millis};
-use crate::image_check::{self, ExpectedSize};
+use image::RgbaImage;
+
+use crate::image_check::{self, ExpectedSize, ImageDefect, QualityScore};
 use crate::prompt::{self, Preset, Subject};
 use crate::providers::{self, FlowSettings, ImageSpec, Next, ProviderConfig, ProviderFlow};
-use crate::safety::SafetyReport;
+use crate::safety::{LayerVerdict, SafetyReport};
 use crate::token;
 
-use super::types::{ArtImage, RequestId, StudioSettings};
+use super::types::{ArtImage, RequestId, StudioSettings, WorkId};
 
 pub(crate) enum TaskState {
     /// Waiting for a slot on its provider.
@@ -21,6 +23,11 @@ pub(crate) enum TaskState {
     },
     InFlight {
         request: RequestId,
+        deadline: Millis,
+    },
+    /// The driver is decoding, classifying or encoding this image.
+    Working {
+        work: WorkId,
         deadline: Millis,
     },
     Done,
@@ -46,6 +53,10 @@ pub(crate) struct Task {
     retries_here: u32,
     defect_retry_used: bool,
     provider_started: Millis,
+    /// Between the classify and encode steps: the checked pixels and their score.
+    pub checked: Option<(RgbaImage, QualityScore)>,
+    /// Between the classify and encode steps: what the classifier layer said of this image.
+    pub classifier: Option<LayerVerdict>,
 }
 
 impl Task {
@@ -67,6 +78,8 @@ impl Task {
             retries_here: 0,
             defect_retry_used: false,
             provider_started: 0,
+            checked: None,
+            classifier: None,
         }
     }
 
@@ -167,7 +180,9 @@ impl Task {
     pub fn wake_at(&self) -> Option<Millis> {
         match self.state {
             TaskState::Waiting { until, .. } => Some(until),
-            TaskState::InFlight { deadline, .. } => Some(deadline),
+            TaskState::InFlight { deadline, .. } | TaskState::Working { deadline, .. } => {
+                Some(deadline)
+            }
             _ => None,
         }
     }
@@ -179,55 +194,100 @@ impl Task {
     pub fn finish(&mut self, _saved: bool) {
         self.state = TaskState::Done;
         self.flow = None;
+        self.checked = None;
+        self.classifier = None;
     }
 
     pub fn next_provider(&mut self) {
         self.provider += 1;
         self.state = TaskState::Ready;
         self.flow = None;
+        self.checked = None;
+        self.classifier = None;
     }
 
-    /// Checks the bytes and encodes the file for this preset.
-    pub fn finish_image(
-        &self,
-        bytes: &[u8],
-        provider: &str,
-        settings: &StudioSettings,
-        safety: SafetyReport,
-    ) -> Result<ArtImage, ProviderError> {
-        let checked = image_check::check(bytes, self.expected).map_err(ProviderError::Defect)?;
-        let encoded = match self.preset {
-            Preset::Token => token::token_webp(&checked.pixels, &settings.token_style)
-                .map(|webp| (webp, settings.token_style.size, settings.token_style.size)),
+    /// The checks on the decoded pixels: size against this provider's request, blank, placeholder, quality.
+    pub fn check(&self, pixels: &RgbaImage) -> Result<QualityScore, ImageDefect> {
+        image_check::check(pixels, self.expected)
+    }
+
+    /// What goes into the world for this preset, and whether to encode it losslessly.
+    pub fn output(&self, pixels: &RgbaImage, settings: &StudioSettings) -> (RgbaImage, bool) {
+        match self.preset {
+            Preset::Token => (token::round_token(pixels, &settings.token_style), true),
             Preset::Portrait | Preset::Scene => {
-                token::portrait_webp(&checked.pixels, settings.portrait_max_side).map(|webp| {
-                    let (w, h) = checked.pixels.dimensions();
-                    let scale = (settings.portrait_max_side as f32 / w.max(h) as f32).min(1.0);
-                    (
-                        webp,
-                        ((w as f32 * scale).round() as u32).max(1),
-                        ((h as f32 * scale).round() as u32).max(1),
-                    )
-                })
+                (token::portrait(pixels, settings.portrait_max_side), false)
             }
-        };
-        let (webp, width, height) = encoded.map_err(ProviderError::malformed)?;
+        }
+    }
+
+    /// The finished image around the encoder's bytes.
+    pub fn image(
+        &self,
+        encoded: Encoded,
+        provider: &str,
+        score: QualityScore,
+        safety: SafetyReport,
+    ) -> ArtImage {
         let name_suffix = match self.preset {
             Preset::Portrait => "",
             Preset::Token => "-token",
             Preset::Scene => "-scene",
         };
-        Ok(ArtImage {
+        ArtImage {
             preset: self.preset,
             variant: self.variant,
             provider: provider.to_string(),
-            width,
-            height,
-            score: checked.score,
-            webp,
+            width: encoded.width,
+            height: encoded.height,
+            score,
+            webp: encoded.bytes,
+            mime: encoded.format.mime().to_string(),
+            extension: encoded.format.extension().to_string(),
             title: self.subject.title(),
             name_suffix: name_suffix.to_string(),
             safety,
-        })
+        }
+    }
+}
+
+/// The encoder's answer with the size of the pixels it was given.
+pub(crate) struct Encoded {
+    pub bytes: Vec<u8>,
+    pub format: FileFormat,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What an encoder produced, read from the bytes: a browser without a WebP encoder hands back PNG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileFormat {
+    Webp,
+    Png,
+}
+
+impl FileFormat {
+    pub fn sniff(bytes: &[u8]) -> Option<FileFormat> {
+        if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(FileFormat::Webp)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(FileFormat::Png)
+        } else {
+            None
+        }
+    }
+
+    fn mime(self) -> &'static str {
+        match self {
+            FileFormat::Webp => "image/webp",
+            FileFormat::Png => "image/png",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Webp => "webp",
+            FileFormat::Png => "png",
+        }
     }
 }

@@ -2,9 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use image::RgbaImage;
+
 use crate::http::{HttpRequest, Millis};
 use crate::image_check::QualityScore;
 use crate::prompt::{Preset, Subject};
+use crate::safety::classifier::Unclassified;
 use crate::safety::{SafetyReport, Strictness};
 use crate::token::TokenStyle;
 
@@ -14,9 +17,13 @@ pub struct JobId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RequestId(pub u64);
 
+/// A decode, classify or encode step handed to the driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkId(pub u64);
+
 /// Knobs the GM (or a test) sets; the defaults are the issue's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StudioSettings {
     pub strictness: Strictness,
     /// Time one image may spend on one provider before the job moves down the chain.
@@ -36,6 +43,10 @@ pub struct StudioSettings {
     pub token_style: TokenStyle,
     /// Ask OpenAI's moderation endpoint first when an OpenAI provider with a key is in the chain.
     pub openai_moderation: bool,
+    /// Longest wait for the driver's decode, classify or encode answer (the first classify loads the model).
+    pub work_timeout_ms: Millis,
+    /// What happens to an image the classifier did not see (strict discards it by default).
+    pub unclassified: Unclassified,
 }
 
 impl Default for StudioSettings {
@@ -53,6 +64,8 @@ impl Default for StudioSettings {
             portrait_max_side: 768,
             token_style: TokenStyle::default(),
             openai_moderation: true,
+            work_timeout_ms: 15_000,
+            unclassified: Unclassified::ByStrictness,
         }
     }
 }
@@ -79,6 +92,27 @@ pub struct Transmit {
     pub deadline: Millis,
 }
 
+/// Work for the driver: decode a provider's bytes, classify pixels for safety, or encode finished pixels. Answer it
+/// with [`super::Studio::handle_decoded`], [`super::Studio::handle_classified`] or
+/// [`super::Studio::handle_encoded`] before `deadline` (the core times it out on its own clock).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Work {
+    pub id: WorkId,
+    pub job: JobId,
+    pub deadline: Millis,
+    pub step: WorkStep,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkStep {
+    /// PNG, JPEG or WebP bytes → RGBA pixels.
+    Decode { bytes: Vec<u8> },
+    /// Checked pixels → the classifier's class probabilities, or "not run".
+    Classify { pixels: RgbaImage },
+    /// The portrait or token → WebP bytes (`lossless` for the token's crisp ring and alpha edge).
+    Encode { pixels: RgbaImage, lossless: bool },
+}
+
 /// A finished, checked, encoded image, ready to upload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArtImage {
@@ -89,8 +123,11 @@ pub struct ArtImage {
     pub width: u32,
     pub height: u32,
     pub score: QualityScore,
-    /// WebP bytes (a round token with alpha for the token preset).
+    /// The encoded bytes: WebP (a round token with alpha for the token preset), or PNG where the browser cannot
+    /// encode WebP (Safari); `mime` and `extension` say which, read from the bytes themselves.
     pub webp: Vec<u8>,
+    pub mime: String,
+    pub extension: String,
     /// For [`crate::naming::unique_name`]: the subject's title and a suffix such as `-token`.
     pub title: String,
     pub name_suffix: String,
@@ -102,6 +139,8 @@ pub struct ArtImage {
 pub enum AttemptStatus {
     /// An image came back and passed the checks.
     Ok,
+    /// The image classifier flagged the image (or could not look at it at strict): discarded, not shopped around.
+    Discarded,
     /// A transient failure; tried again on the same provider.
     Retry,
     /// This provider could not do it; the job moved down the chain.
@@ -163,5 +202,9 @@ pub enum Stage {
     Submitted,
     Generating,
     Retrying,
+    /// Decoding and checking an image that came back.
+    Checking,
+    Classifying,
+    Encoding,
     ImageDone,
 }

@@ -1,11 +1,13 @@
 //! Safety in layers, each reported on its own: (1) our prompt filter, before anything is sent; (2) the provider's
 //! own filter, always on (plus OpenAI's moderation endpoint when an OpenAI key is configured); (3) the image
-//! classifier, which runs in the browser (`nsfwjs`) and is reported as not run elsewhere.
+//! classifier, which runs in the browser (`nsfwjs`) with its thresholds in [`classifier`], and is reported as not
+//! run elsewhere.
 //!
 //! The prompt filter is rules of our own that let a fantasy table's violence and horror through ("an orc with a
 //! bloody axe") and block sexual content, anything sexual near a minor, real-person likeness abuse, gore as a
 //! fetish, hate symbols and self-harm. The GM picks the strictness; strict is the default.
 
+pub mod classifier;
 mod lexicon;
 mod text;
 
@@ -19,7 +21,11 @@ use text::Words;
 pub enum Strictness {
     #[default]
     Strict,
+    /// Also accepted as `moderate`.
+    #[serde(alias = "moderate")]
     Standard,
+    /// Also accepted as `permissive`.
+    #[serde(alias = "permissive")]
     Relaxed,
 }
 
@@ -27,8 +33,8 @@ impl Strictness {
     pub fn parse(text: &str) -> Option<Strictness> {
         match text.trim().to_ascii_lowercase().as_str() {
             "strict" => Some(Strictness::Strict),
-            "standard" => Some(Strictness::Standard),
-            "relaxed" => Some(Strictness::Relaxed),
+            "standard" | "moderate" => Some(Strictness::Standard),
+            "relaxed" | "permissive" => Some(Strictness::Relaxed),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! `familiar art`: portraits, tokens and scenes from the providers in a JSON file, through the same prompt filter,
 //! image checks, retries and failover as the module, with a small blocking `ureq` transport. Files land in
-//! `--out` and never overwrite. The image classifier is the browser's; here it is reported as not run.
+//! `--out` and never overwrite. The codec steps are answered by `familiar_art::codecs`; the image classifier is
+//! the browser's, so here it is reported as not run (and an unclassified image is kept at any strictness).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use familiar_art::naming::unique_name;
+use familiar_art::{codecs, Unclassified};
 use familiar_art::{
     ApiKind, ArtImage, ArtOrder, Event, HttpRequest, HttpResponse, JobReport, Preset,
     ProviderConfig, Strictness, Studio, StudioSettings, Subject, Transmit, TransportError,
@@ -72,6 +74,7 @@ pub fn run(args: ArtArgs) -> Result<(), CliError> {
     let settings = StudioSettings {
         strictness,
         image_budget_ms: args.budget * 1000,
+        unclassified: Unclassified::Keep,
         ..StudioSettings::default()
     };
     let mut studio = Studio::new(chain, settings, seed())?;
@@ -165,7 +168,7 @@ pub(crate) fn save(dir: &Path, image: &ArtImage) -> Result<PathBuf, CliError> {
         let name = unique_name(
             &image.title,
             &image.name_suffix,
-            "webp",
+            &image.extension,
             existing.iter().map(String::as_str),
         );
         let path = dir.join(name);
@@ -224,6 +227,7 @@ impl Driver {
                     Ok(response) => studio.handle_response(transmit.id, response, self.now()),
                     Err(error) => studio.handle_transport_error(transmit.id, error, self.now()),
                 }
+                codecs::serve_all(studio, self.now());
             }
             while let Some(event) = studio.poll_event() {
                 match event {

@@ -85,6 +85,7 @@ pub fn run(args: BenchArtArgs) -> Result<(), CliError> {
         step_timeout_ms: 2_000,
         backoff_base_ms: 200,
         openai_moderation: false,
+        unclassified: familiar_art::Unclassified::Keep,
         ..StudioSettings::default()
     };
     let (mut saved, mut overhead_ms, mut wall_minus_provider_ms, mut requests_made) =

@@ -1,5 +1,6 @@
-//! The browser side of the wire: the core's [`HttpRequest`] through `fetch` (gloo-net) with an abort signal, the
-//! response body read chunk by chunk (wasm-streams), and the `GET /models` call of the settings form.
+//! The browser side of the wire: the chat core's [`HttpRequest`] (and the art core's, through [`send_parts`])
+//! through `fetch` (gloo-net) with an abort signal, the response body read chunk by chunk (wasm-streams), and the
+//! `GET /models` call of the settings form.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -19,26 +20,38 @@ pub enum BodyStep {
     Failed(String),
 }
 
-/// Sends the request; `Err` is the message for the GM (connection refused, CORS, a header the browser refused).
+/// Sends a chat request; `Err` is the message for the GM (connection refused, CORS, a header the browser refused).
 pub async fn send(http: &HttpRequest, signal: &AbortSignal) -> Result<Response, String> {
+    let method = match http.method {
+        Method::Get => gloo_net::http::Method::GET,
+        Method::Post => gloo_net::http::Method::POST,
+    };
+    let body = http.body.as_deref().map(JsValue::from_str);
+    send_parts(method, &http.url, &http.headers, body, signal).await
+}
+
+/// The one fetch of the bundle, for the chat's and the art core's requests alike.
+pub async fn send_parts(
+    method: gloo_net::http::Method,
+    url: &str,
+    header_list: &[(String, String)],
+    body: Option<JsValue>,
+    signal: &AbortSignal,
+) -> Result<Response, String> {
     let headers = web_sys::Headers::new().map_err(|error| js_message(&error))?;
-    for (name, value) in &http.headers {
+    for (name, value) in header_list {
         // The browser refuses values with line breaks or non-Latin-1 characters (a badly pasted key): say which
         // header, never its value.
         headers.set(name, value).map_err(|_| {
             format!("the {name} header is not valid (check the API key for stray characters)")
         })?;
     }
-    let method = match http.method {
-        Method::Get => gloo_net::http::Method::GET,
-        Method::Post => gloo_net::http::Method::POST,
-    };
-    let builder = RequestBuilder::new(&http.url)
+    let builder = RequestBuilder::new(url)
         .method(method)
         .headers(Headers::from_raw(headers))
         .abort_signal(Some(signal));
-    let request = match &http.body {
-        Some(body) => builder.body(body.as_str()),
+    let request = match body {
+        Some(body) => builder.body(body),
         None => builder.build(),
     }
     .map_err(|error| error.to_string())?;
