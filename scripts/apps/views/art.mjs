@@ -209,6 +209,8 @@ export async function generate(form, results) {
   } finally {
     els.generate.disabled = false;
     els.cancel.disabled = true;
+    // The job is over: the studio's wasm memory goes now, not whenever the garbage collector gets to it.
+    state.studio?.free();
     state.studio = null;
     state.jobId = null;
   }
