@@ -52,9 +52,17 @@ for (const profile of ["v10", "v13"]) {
           await files.applyPortrait(actor, first);
           await files.applyPrototypeToken(actor, token);
           const message = await files.postArt({ path: first, actor, title: `<b onmouseover="x()">${actor.name}</b>` });
+          // No canvas in the harness: no scene tokens. Foundry's Actor#getActiveTokens(linked, document) gives the
+          // token documents on the viewed scene (foundryvtt.com/api/classes/foundry.documents.Actor.html); two stand-ins.
+          const noTokens = files.sceneTokens(actor).length;
+          const updates = [];
+          const stand = (id) => ({ id, update: async (changes) => updates.push([id, changes]) });
+          const withTokens = { getActiveTokens: (linked, document) => (document ? [stand("t1"), stand("t2"), null] : []) };
+          const found = files.sceneTokens(withTokens);
+          await files.applySceneTokens(found, token);
           let refused = null;
           await files.saveArt({ bytes, mime: "image/gif", subject: "x" }).catch((error) => (refused = error.name));
-          return { folder, first, second, token, img: actor.img, tokenSrc: actor.prototypeToken?.texture?.src, content: message.content, refused, bytes: [...bytes] };
+          return { noTokens, updates, folder, first, second, token, img: actor.img, tokenSrc: actor.prototypeToken?.texture?.src, content: message.content, refused, bytes: [...bytes] };
         }, `${harness.url}/modules/familiar`);
         const folder = `worlds/harness-vale/familiar-art`;
         assert.equal(result.folder, folder);
@@ -74,6 +82,8 @@ for (const profile of ["v10", "v13"]) {
         assert.equal(stored.img, result.first);
         assert.equal(stored.prototypeToken.texture.src, result.token);
         assert.equal(result.refused, "ArtFileError");
+        assert.equal(result.noTokens, 0);
+        assert.deepEqual(result.updates, [["t1", { texture: { src: result.token } }], ["t2", { texture: { src: result.token } }]]);
         // The name is text, never markup; the image is the saved file.
         assert.match(result.content, new RegExp(`<img src="${result.first}"`));
         assert.ok(!result.content.includes("<b "), result.content);
