@@ -2,7 +2,7 @@
  * The image classifier of the safety checks' third layer: nsfwjs's bundled MobileNetV2 model on TensorFlow.js, run
  * on the GM's machine before anyone sees a generated image. TensorFlow.js and the model (about 4.7 MB of script) are
  * vendored into `vendor/classifier.mjs` at build time and imported only on the first classification, relative to
- * this file (no `/modules/<id>/` path, so a route prefix or another asset host works). Nothing in that bundle uses
+ * this file (no package path, so a route prefix or another asset host works). Nothing in that bundle uses
  * eval or `new Function`, so it runs under the module's strict CSP.
  */
 
