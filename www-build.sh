@@ -46,6 +46,8 @@ cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
 # The shipped scripts without comments and layout; the repository keeps the readable sources.
 log "minifying the scripts"
 node tests/tools/minify-scripts.mjs "$stage"
+log "vendoring the image classifier (TensorFlow.js + nsfwjs, loaded on first use)"
+node tests/tools/vendor-classifier.mjs --stage "$stage"
 node tests/tools/package-module.mjs --stage "$stage" --version "$version" --out dist
 node tests/tools/sizes.mjs "$stage"
 

@@ -123,3 +123,13 @@ export function interfaceScale() {
   }
   return Number.isFinite(scale) && scale >= 0.25 && scale <= 4 ? scale : 1;
 }
+
+/**
+ * The FilePicker class for its static file operations (`browse`, `createDirectory`, `upload`): v13 exposes it as
+ * `foundry.applications.apps.FilePicker.implementation` and warns on the global
+ * (https://foundryvtt.com/api/classes/foundry.applications.apps.FilePicker.html); v10–v12 have only the global
+ * (https://foundryvtt.com/api/v12/classes/client.FilePicker.html).
+ */
+export function filePicker() {
+  return globalThis.foundry?.applications?.apps?.FilePicker?.implementation ?? globalThis.FilePicker;
+}

@@ -10,6 +10,9 @@ export const SETTINGS = {
   providerChain: "providerChain",
   relayBudgets: "relayBudgets",
   relayUsage: "relayUsage",
+  artProviderChain: "artProviderChain",
+  artStrictness: "artStrictness",
+  playersMayRequestArt: "playersMayRequestArt",
 };
 
 /** The `playerViews` choices: which of Encounter and Monster players may open besides Ask. */
@@ -22,6 +25,9 @@ export function playerViews() {
   const extra = EXTRA_VIEWS[getSetting(SETTINGS.playerViews)] ?? [];
   return [...(getSetting(SETTINGS.playersMayUse) ? ["ask"] : []), ...extra];
 }
+
+/** The art safety strictness levels (crates/art's Strictness), strictest first; the first is the default. */
+export const ART_STRICTNESS = ["strict", "standard", "relaxed"];
 
 export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsageChange }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
@@ -73,6 +79,7 @@ export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsag
     onChange: () => onRavenSettingChange(),
   });
   registerProviderChain();
+  registerArtSettings({ onRavenSettingChange });
   // Players' daily token budgets, the world's and per player (`{daily, users: {userId: tokens}}`, null = no limit).
   // World scope so every GM's client applies the same; budgets are not secret.
   game.settings.register(MODULE_ID, SETTINGS.relayBudgets, {
@@ -103,6 +110,46 @@ function registerProviderChain() {
     type: Object,
     default: { version: 1, providers: [] },
   });
+}
+
+/**
+ * Art: the GM's art provider chain (client scope, keys sealed, as the chat chain); the safety strictness the GM
+ * sets for every image generated in this world (world scope, GM only, strict by default); whether players may
+ * request art at all (off by default; the Art view is the GM's otherwise).
+ */
+function registerArtSettings({ onRavenSettingChange }) {
+  game.settings.register(MODULE_ID, SETTINGS.artProviderChain, {
+    scope: "client",
+    config: false,
+    type: Object,
+    default: { version: 1, providers: [] },
+  });
+  game.settings.register(MODULE_ID, SETTINGS.artStrictness, {
+    name: "FAMILIAR.Settings.ArtStrictness.Name",
+    hint: "FAMILIAR.Settings.ArtStrictness.Hint",
+    scope: "world",
+    config: true,
+    restricted: true,
+    type: String,
+    choices: Object.fromEntries(ART_STRICTNESS.map((level) => [level, `FAMILIAR.Settings.ArtStrictness.Levels.${level}`])),
+    default: ART_STRICTNESS[0],
+  });
+  game.settings.register(MODULE_ID, SETTINGS.playersMayRequestArt, {
+    name: "FAMILIAR.Settings.PlayersMayRequestArt.Name",
+    hint: "FAMILIAR.Settings.PlayersMayRequestArt.Hint",
+    scope: "world",
+    config: true,
+    restricted: true,
+    type: Boolean,
+    default: false,
+    onChange: () => onRavenSettingChange(),
+  });
+}
+
+/** The GM's art strictness, never anything but a known level (a hand-edited setting falls back to strict). */
+export function artStrictness() {
+  const level = getSetting(SETTINGS.artStrictness);
+  return ART_STRICTNESS.includes(level) ? level : ART_STRICTNESS[0];
 }
 
 export function getSetting(key) {

@@ -67,16 +67,16 @@ function readBudgets(form) {
   return ok ? { daily: dailyValue.value, users } : null;
 }
 
-function rows(form) {
+export function rows(form) {
   return [...form.querySelectorAll(".familiar-provider")];
 }
 
-function field(row, name) {
+export function field(row, name) {
   return row.querySelector(`[name="${name}"]`);
 }
 
 /** One row's values as typed (the key only when one was typed). */
-function readRow(row) {
+export function readRow(row) {
   return {
     id: row.dataset.providerId,
     name: field(row, "name").value.trim(),
@@ -88,7 +88,7 @@ function readRow(row) {
   };
 }
 
-function showFieldError(row, name, message) {
+export function showFieldError(row, name, message) {
   const error = row.querySelector(`[data-familiar-field-error="${name}"]`);
   error.textContent = message ?? "";
   error.hidden = !message;
@@ -102,7 +102,7 @@ function showResult(row, message, ok) {
 }
 
 /** The bundle's verdict on a base URL: `{ok, url}` or `{ok: false, message}` localised by case. */
-function checkUrl(baseUrl) {
+export function checkUrl(baseUrl) {
   const check = requireWasm().checkBaseUrl(baseUrl);
   if (check.ok) return check;
   return { ok: false, message: t(`Providers.UrlErrors.${check.code}`, { url: baseUrl }) };
@@ -151,7 +151,7 @@ async function loadModels(row) {
   showResult(row, t("Providers.ModelsLoaded", { count: models.length }), true);
 }
 
-function renumber(form) {
+export function renumber(form) {
   rows(form).forEach((row, index) => {
     row.querySelector("[data-familiar-provider-position]").textContent = t("Providers.Position", { n: index + 1 });
   });
@@ -169,7 +169,7 @@ async function addRow(form) {
   field(row, "name").focus();
 }
 
-function move(form, row, step) {
+export function move(form, row, step) {
   const sibling = step < 0 ? row.previousElementSibling : row.nextElementSibling;
   if (!sibling) return;
   if (step < 0) sibling.before(row);
@@ -178,7 +178,7 @@ function move(form, row, step) {
   row.querySelector(`[data-familiar-provider-action="${step < 0 ? "up" : "down"}"]`).focus();
 }
 
-function remove(form, row) {
+export function remove(form, row) {
   const next = row.nextElementSibling ?? row.previousElementSibling;
   row.remove();
   renumber(form);
@@ -217,7 +217,7 @@ async function save(form, app) {
 }
 
 /** The window fits its content again (and stays on screen) after rows come or go. */
-function refit(app) {
+export function refit(app) {
   app.setPosition?.({ height: "auto" });
 }
 

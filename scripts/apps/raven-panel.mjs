@@ -7,6 +7,7 @@
 import { MODULE_ID, templatePath } from "../constants.mjs";
 import { applicationV2 } from "../compat.mjs";
 import { runtime, requireWasm } from "../runtime.mjs";
+import * as artView from "./views/art.mjs";
 import * as askView from "./views/ask.mjs";
 import * as encounterView from "./views/encounter.mjs";
 import * as monsterView from "./views/monster.mjs";
@@ -16,7 +17,7 @@ import { playerViews } from "../settings.mjs";
 
 export const PANEL_ID = `${MODULE_ID}-panel`;
 const TEMPLATE = templatePath("raven-panel.hbs");
-export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "about"].map((view) => templatePath(`views/${view}.hbs`));
+export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "art", "art-gallery", "about"].map((view) => templatePath(`views/${view}.hbs`));
 
 /** "About" is the panel's own tab, not a view of the state machine: it shows the bundle's build and the world's
  * system, whatever the machine's view is, and is the only tab outside pf2e. */
@@ -37,7 +38,8 @@ let closingForRaven = false;
  * screen, but the panel renders only About there. */
 export function machineViews() {
   if (!runtime.environment?.pf2e) return ["ask"];
-  return game.user.isGM ? ["ask", "encounter", "monster", "status"] : playerViews();
+  const art = artView.mayUseArt() ? ["art"] : [];
+  return game.user.isGM ? ["ask", "encounter", "monster", "status", ...art] : [...playerViews(), ...art];
 }
 
 /** Called by the perch when a raven comes or goes. */
@@ -76,6 +78,7 @@ function panelContext() {
     Object.assign(context, { party: encounterView.partyDefaults(), ...encounterView.choices() });
   }
   if (currentView === "monster") Object.assign(context, { roadmaps: monsterView.roadmaps(), canCreate: monsterView.canCreateActor() });
+  if (currentView === "art") Object.assign(context, artView.context());
   if (currentView === "status") Object.assign(context, statusContext());
   return context;
 }
@@ -84,12 +87,14 @@ const FORMS = {
   ask: askView.ask,
   encounter: encounterView.generate,
   monster: monsterView.preview,
+  art: artView.generate,
 };
 
 const ACTIONS = {
   "rate-scene": (button, root) => encounterView.rateScene(root.querySelector('[data-familiar-form="encounter"]'), results(root, "encounter")),
   "post-encounter": (button) => encounterView.postEncounter(Number(button.dataset.index)),
   "create-monster": (button, root) => monsterView.create(root.querySelector('[data-familiar-form="monster"]'), results(root, "monster")),
+  ...artView.ACTIONS,
 };
 
 function results(root, view) {
@@ -153,6 +158,10 @@ function bindPanel(root) {
     event.preventDefault();
     const view = form.dataset.familiarForm;
     FORMS[view]?.(form, results(root, view)).catch(reportFailure);
+  });
+  root.addEventListener("change", (event) => {
+    const form = event.target.closest?.('[data-familiar-form="art"]');
+    if (form) artView.changed(form, event.target);
   });
   root.addEventListener("keydown", (event) => {
     // Escape closes the panel and the machine sends focus back to the raven; Foundry must not see it too.

@@ -6,6 +6,7 @@ import { registerSettings } from "../settings.mjs";
 import { refreshRaven } from "../apps/raven-perch.mjs";
 import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
 import { PROVIDER_TEMPLATES, registerProviderMenu } from "../apps/provider-settings.mjs";
+import { ART_PROVIDER_TEMPLATES, registerArtProviderMenu } from "../apps/art-provider-settings.mjs";
 import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
 import { runtime } from "../runtime.mjs";
 import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay.mjs";
@@ -26,8 +27,9 @@ export function listen() {
       },
     });
     registerProviderMenu();
+    registerArtProviderMenu();
     // Views are partials of the panel: Foundry registers preloaded templates as partials under their path.
-    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES, ...PROVIDER_TEMPLATES, ...ANSWER_CARD_TEMPLATES]);
+    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES, ...PROVIDER_TEMPLATES, ...ART_PROVIDER_TEMPLATES, templatePath("art-chat.hbs"), ...ANSWER_CARD_TEMPLATES]);
     const entry = moduleEntry(MODULE_ID);
     if (entry) entry.api = createApi();
   });

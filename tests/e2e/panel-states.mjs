@@ -11,6 +11,7 @@ export const VIEWS = {
   encounter: { ...UI_VIEWS.encounter, fill: generateEncounters },
   monster: { ...UI_VIEWS.monster, fill: previewMonster },
   status: UI_VIEWS.status,
+  art: UI_VIEWS.art,
   about: UI_VIEWS.about,
 };
 

@@ -23,10 +23,11 @@ export const VIEWS = {
   encounter: { tab: "Encounter", inputs: { partyLevel: "2", partySize: "4" }, results: ".familiar-proposal" },
   monster: { tab: "Monster", inputs: { name: "Weir Warden" }, results: ".familiar-statblock" },
   status: { tab: "Status" },
+  art: { tab: "Art" },
   about: { tab: "About" },
 };
 /** GMs see every view, players Ask and About, in the panel's tab order. */
-export const GM_VIEWS = ["ask", "encounter", "monster", "status", "about"];
+export const GM_VIEWS = ["ask", "encounter", "monster", "status", "art", "about"];
 export const PLAYER_VIEWS = ["ask", "about"];
 
 /** The id of a view's tab and of its panel section. */

@@ -27,9 +27,12 @@ function measure(paths) {
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const all = walk(stage);
 const rows = [
-  ["wasm bundle", all.filter((path) => path.endsWith(".wasm"))],
+  ["wasm bundle", all.filter((path) => path.endsWith(".wasm") && !path.includes("/vendor/"))],
   ["wasm glue", all.filter((path) => path.endsWith("familiar_wasm.js"))],
   ["whole module", all],
+  // The image classifier's bundle is imported only when art is first classified: not part of start-up.
+  ["start-up", all.filter((path) => !path.includes("/vendor/"))],
+  ["classifier", all.filter((path) => path.includes("/vendor/") && !path.endsWith(".md"))],
 ];
 console.log("size           raw          gzip         brotli");
 for (const [label, paths] of rows) {

@@ -64,6 +64,13 @@ export async function preview(form, results) {
   results.innerHTML = await renderTemplate(templatePath("views/monster-preview.hbs"), context);
 }
 
+/** The id of the last NPC this view created in this session (the Art view's default subject), or null. */
+let lastCreated = null;
+
+export function lastBuiltMonster() {
+  return lastCreated;
+}
+
 /** Whether this user may create actors: Foundry's "Create New Actors" permission (`User#can("ACTOR_CREATE")`,
  * assistant GMs and up unless the GM granted it; foundryvtt.com/api/classes/foundry.documents.User.html). */
 export function canCreateActor() {
@@ -84,6 +91,7 @@ export async function create(form, results) {
     return null;
   }
   const actor = await Actor.create(build(form));
+  if (actor) lastCreated = actor.id;
   actor?.sheet?.render(true);
   return actor;
 }
