@@ -117,7 +117,7 @@ function bindForm(root, app) {
 }
 
 function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
-  return class FamiliarArtProviderSettings extends HandlebarsApplicationMixin(ApplicationV2) {
+  class FamiliarArtProviderSettings extends HandlebarsApplicationMixin(ApplicationV2) {
     static DEFAULT_OPTIONS = {
       id: ART_PROVIDER_SETTINGS_ID,
       classes: ["familiar-provider-settings"],
@@ -136,11 +136,12 @@ function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
       super._onRender?.(context, options);
       bindForm(this.element, this);
     }
-  };
+  }
+  return FamiliarArtProviderSettings;
 }
 
 function defineV1() {
-  return class FamiliarArtProviderSettings extends Application {
+  class FamiliarArtProviderSettings extends Application {
     static get defaultOptions() {
       return foundry.utils.mergeObject(super.defaultOptions, {
         id: ART_PROVIDER_SETTINGS_ID,
@@ -161,7 +162,8 @@ function defineV1() {
       super.activateListeners(html);
       bindForm(html[0], this);
     }
-  };
+  }
+  return FamiliarArtProviderSettings;
 }
 
 let settingsClass = null;
