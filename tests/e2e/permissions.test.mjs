@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openGame, USERS } from "../support/harness.mjs";
-import { axeViolations, openPanel, ravenButton, showView } from "./panel-states.mjs";
+import { axeViolations, GM_VIEWS, openPanel, ravenButton, showView } from "./panel-states.mjs";
 import { CREATURES, useModuleHarness } from "./setup.mjs";
 
 let browser;
@@ -90,7 +90,7 @@ for (const profile of ["v10", "v13"]) {
       const panel = await openPanel(player.page);
       assert.deepEqual(await tabNames(panel), ["ask", "about"]);
       await setRole(3); // assistant GM
-      await waitForTabs(player.page, ["ask", "encounter", "monster", "status", "about"]);
+      await waitForTabs(player.page, GM_VIEWS);
       await showView(player.page, "status");
       await setRole(1); // player again: Status goes, and with it the view on show
       await panel.waitFor({ state: "detached" });
