@@ -35,12 +35,24 @@ wasm-bindgen --target web --no-typescript --out-dir "$stage/wasm" \
   "$target_dir/wasm32-unknown-unknown/release/familiar_wasm.wasm"
 
 # binaryen from npm: Debian's wasm-opt 108 corrupts wasm-bindgen 0.2.130 output.
-log "wasm-opt -O3"
-tests/node_modules/.bin/wasm-opt -O3 \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue \
-  "$stage/wasm/familiar_wasm_bg.wasm" -o "$stage/wasm/familiar_wasm_bg.opt.wasm"
-mv "$stage/wasm/familiar_wasm_bg.opt.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
+# The optimised wasm is cached by the hash of its input, so a rebuild that changed only scripts skips it.
+wasm_opt_flags=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+opt_cache="$target_dir/wasm-opt-cache"
+opt_key=$( (sha256sum "$stage/wasm/familiar_wasm_bg.wasm" | cut -d' ' -f1; echo "${wasm_opt_flags[*]}") \
+  | sha256sum | cut -d' ' -f1)
+if [ -f "$opt_cache/$opt_key.wasm" ]; then
+  log "wasm-opt -O3 (unchanged input: cached result)"
+  cp "$opt_cache/$opt_key.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
+else
+  log "wasm-opt -O3"
+  tests/node_modules/.bin/wasm-opt "${wasm_opt_flags[@]}" \
+    "$stage/wasm/familiar_wasm_bg.wasm" -o "$stage/wasm/familiar_wasm_bg.opt.wasm"
+  mv "$stage/wasm/familiar_wasm_bg.opt.wasm" "$stage/wasm/familiar_wasm_bg.wasm"
+  mkdir -p "$opt_cache"
+  find "$opt_cache" -name '*.wasm' -mtime +7 -delete
+  cp "$stage/wasm/familiar_wasm_bg.wasm" "$opt_cache/$opt_key.wasm"
+fi
 
 cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
 # The shipped scripts without comments and layout; the repository keeps the readable sources.
