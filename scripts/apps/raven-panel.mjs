@@ -23,6 +23,15 @@ export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "art", "
  * system, whatever the machine's view is, and is the only tab outside pf2e. */
 const ABOUT = "about";
 const ABOUT_LABEL = "FAMILIAR.Views.about";
+/** The policies the About tab links, in the repository's docs/ (the zip carries code, not documentation). */
+const DOCS_BASE = "https://github.com/familiar-vtt/familiar/blob/main/docs";
+const POLICY_DOCS = [
+  ["privacy", "Privacy"],
+  ["usage-guidelines", "Usage"],
+  ["content-policy", "Content"],
+  ["liability", "Liability"],
+  ["takedown", "Takedown"],
+].map(([file, key]) => ({ href: `${DOCS_BASE}/${file}.md`, label: `FAMILIAR.About.${key}` }));
 
 /** The raven this panel renders: `{dispatch(event) → Promise<result>, view() → view model}`, or null. */
 let raven = null;
@@ -80,6 +89,7 @@ function panelContext() {
   if (currentView === "monster") Object.assign(context, { roadmaps: monsterView.roadmaps(), canCreate: monsterView.canCreateActor() });
   if (currentView === "art") Object.assign(context, artView.context());
   if (currentView === "status") Object.assign(context, statusContext());
+  if (currentView === ABOUT) context.docs = POLICY_DOCS;
   return context;
 }
 

@@ -2,7 +2,7 @@
 // clear of Foundry's UI, a click opens the panel and the panel shows the bundle's own answer, settings survive a
 // reload, and clients see each other over the module socket.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { openGame, PROFILES, USERS } from "../support/harness.mjs";
@@ -72,6 +72,16 @@ for (const profile of PROFILES) {
         assert.equal(await panel.locator('[data-familiar-fact="version"]').textContent(), VERSION);
         assert.match(await panel.locator('[data-familiar-fact="build"]').textContent(), /release · wasm32/);
         assert.equal(await panel.locator('[data-familiar-fact="system"]').textContent(), "pf2e");
+        const legal = (await panel.locator(".familiar-panel__legal").allTextContents()).join(" ");
+        for (const notice of ["Community Use Policy", "expressly prohibited from charging", "not published, endorsed",
+          "ships no Paizo text", "Open Game License 1.0a", "ORC License"]) {
+          assert.ok(legal.includes(notice), `About says "${notice}"`);
+        }
+        const docs = await panel.locator(".familiar-panel__docs a").evaluateAll((links) => links.map((a) => a.href));
+        assert.equal(docs.length, 5);
+        for (const href of docs) {
+          assert.ok(existsSync(path.join(REPO, "docs", path.basename(new URL(href).pathname))), `${href} names a doc of ours`);
+        }
         const info = await page.evaluate(() => game.modules.get("familiar").api.buildInfo());
         assert.equal(info.version, VERSION);
         await page.locator("#familiar-raven").click();
