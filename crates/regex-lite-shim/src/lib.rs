@@ -17,7 +17,10 @@ mod tests {
     fn escape_find_and_errors_behave_as_tantivy_expects() {
         let glob = format!("^{}$", escape("field.*").replace(r"\*", ".*"));
         assert!(Regex::new(&glob).unwrap().is_match("field.name"));
-        assert_eq!(Regex::new("b+").unwrap().find("abbbc").unwrap().as_str(), "bbb");
+        assert_eq!(
+            Regex::new("b+").unwrap().find("abbbc").unwrap().as_str(),
+            "bbb"
+        );
         let error = Regex::new("(").unwrap_err();
         assert!(!error.to_string().is_empty());
     }
