@@ -9,6 +9,7 @@
 //! - [`image_check`]: size, blank/placeholder checks and the quality score on decoded pixels.
 //! - [`token`]: portraits and round tokens with a border, on RGBA pixels.
 //! - [`codecs`] (feature `codecs`): the native decode/encode driver; the browser uses its own codecs.
+//! - [`relay`]: players' art requests through the GM's client, within a per-player daily image budget.
 //! - [`naming`]: file names that never overwrite.
 //! - [`http`]: the request/response vocabulary shared with the transports.
 
@@ -21,6 +22,7 @@ pub mod job;
 pub mod naming;
 pub mod prompt;
 pub mod providers;
+pub mod relay;
 pub mod safety;
 pub mod token;
 
