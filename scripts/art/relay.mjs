@@ -174,7 +174,10 @@ async function runJob({ call, userId, prompt, presets, variants }) {
       }
       const attempts = report?.attempts ?? [];
       outcome.discarded = attempts.filter((attempt) => attempt.status === "discarded").length;
-      outcome.blocked = report?.blocked ? String(report.reason ?? "") : null;
+      // A block by the prompt or the provider's filter; the classifier's discards are counted above, never told.
+      const layers = report?.safety ?? {};
+      const blockedLayer = [layers.promptFilter, layers.providerFilter].find((layer) => layer?.verdict === "blocked");
+      outcome.blocked = blockedLayer ? String(blockedLayer.reason ?? report.reason ?? "") : null;
       outcome.attempts = attempts.map(({ provider, status }) => ({ provider, status }));
       // The GM is told why a player's image was discarded; the player only learns that it was.
       if (outcome.discarded) {
