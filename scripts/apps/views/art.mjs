@@ -4,7 +4,8 @@
  * anything is sent; progress (a bar here, and v13's notification progress handle); a gallery of the images that
  * passed every safety layer, each with its quality score and per-layer verdicts, and Apply to actor / Apply to
  * token / Save only / Post to chat. A discarded image is never shown: the GM sees why instead. The jobs, retries,
- * failover, checks and thresholds are the art core's (`ArtStudio`); this file moves pixels and documents.
+ * failover, checks and thresholds are the art core's (`ArtStudio`); this file moves pixels and documents. A
+ * player's view sends the prompt to the GM's client (scripts/art/relay.mjs) and shows the saved pictures or why not.
  */
 import { t, templatePath } from "../../constants.mjs";
 import { progressNotice, renderTemplate } from "../../compat.mjs";
