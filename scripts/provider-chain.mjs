@@ -113,3 +113,20 @@ export const { loadChain, saveChain, sessionProviders, chainSignature } = chatCh
 
 /** The art chain (the Art view's providers), the same shape with the art formats. */
 export const artChain = providerChain(SETTINGS.artProviderChain, ART_API_FORMATS);
+
+/** The art chain as ArtStudio takes it, keys opened (on the GM's client only); `only` narrows it to one provider. */
+export async function artStudioChain(only) {
+  const chain = artChain.loadChain().filter((entry) => !only || entry.id === only);
+  return Promise.all(
+    chain.map(async (entry) => {
+      const key = (await keyOf(entry)) ?? null;
+      return {
+        name: entry.name,
+        api: entry.api,
+        base_url: entry.baseUrl,
+        ...(entry.model ? { model: entry.model } : {}),
+        ...(key !== null ? { api_key: key } : {}),
+      };
+    }),
+  );
+}

@@ -3,7 +3,9 @@
  * its recipient under the keys both users published in their own User flags (sealed-channel.mjs), so the sender
  * a message names is proven, not declared. On v13 a targeted user query reaches only that user
  * (CONFIG.queries + User#query, foundryvtt.com/api/variables/CONFIG.queries.html); before v13 the sealed text goes
- * over the module socket, which reaches every client.
+ * over the module socket, which reaches every client. Each text names a channel outside its seal (`chat` for the
+ * rules chat's relay, `art` for players' art requests), so each relay gets only its own; a text sent on the wrong
+ * channel is refused by that relay as malformed.
  */
 import { MODULE_ID, SOCKET_CHANNEL } from "./constants.mjs";
 import { open, publishKey, publishedKey, seal } from "./sealed-channel.mjs";
@@ -13,7 +15,9 @@ const QUERY = `${MODULE_ID}.relay`;
 const KEY_WAIT_MS = 5000;
 const QUERY_TIMEOUT_MS = 15000;
 
-let receiver = null; // (senderUserId, text) => void
+/** channel → (senderUserId, text) => void */
+const receivers = new Map();
+const DEFAULT_CHANNEL = "chat";
 let useQueries = false;
 /** Resolves once this page's key is published; sends wait for it so peers can open what this page seals. */
 let published = null;
@@ -40,10 +44,11 @@ export function transportKind() {
  * replayed, tampered) is dropped. */
 function receive(from, sealed) {
   if (!isUserId(from) || from === game.user.id) return;
+  const channel = typeof sealed.channel === "string" ? sealed.channel : DEFAULT_CHANNEL;
   chained(receiveChains, from, async () => {
     const text = await open(from, sealed);
     if (text === null) console.debug("Familiar | dropped a relay message that does not open for its claimed sender", from);
-    else receiver?.(from, text);
+    else receivers.get(channel)?.(from, text);
   });
 }
 
@@ -67,7 +72,7 @@ function onUserUpdate(user) {
 /** Starts listening; `onMessage(senderUserId, text)` gets every relay text addressed to this user, from the user who
  * sealed it. */
 export function startTransport(onMessage) {
-  receiver = onMessage;
+  receivers.set(DEFAULT_CHANNEL, onMessage);
   useQueries = Boolean(globalThis.CONFIG?.queries) && typeof game.user.query === "function";
   Hooks.on("updateUser", onUserUpdate);
   published = publishKey();
@@ -85,19 +90,24 @@ export function startTransport(onMessage) {
   });
 }
 
-/** Sends `text` to `userId` only. Resolves once handed to the socket or query; failures are logged, the relay's own
- * timeouts and resume take care of lost messages. */
-export function sendTo(userId, text) {
+/** Also hands `channel`'s texts to `onMessage(senderUserId, text)` (after `startTransport`, which owns the socket). */
+export function listenChannel(channel, onMessage) {
+  receivers.set(channel, onMessage);
+}
+
+/** Sends `text` to `userId` only, on `channel`. Resolves once handed to the socket or query; failures are logged, the
+ * relay's own timeouts and resume take care of lost messages. */
+export function sendTo(userId, text, channel = DEFAULT_CHANNEL) {
   return chained(sendChains, userId, async () => {
     await published;
     await waitForKey(userId);
     const sealed = await seal(userId, text);
     if (!useQueries) {
-      game.socket.emit(SOCKET_CHANNEL, { kind: "relay-sealed", from: game.user.id, to: userId, ...sealed });
+      game.socket.emit(SOCKET_CHANNEL, { kind: "relay-sealed", from: game.user.id, to: userId, channel, ...sealed });
       return;
     }
     // Not awaited: the next text need not wait for this one's round trip, and the socket keeps them in order.
-    Promise.resolve(game.users.get(userId)?.query(QUERY, { from: game.user.id, ...sealed }, { timeout: QUERY_TIMEOUT_MS }))
+    Promise.resolve(game.users.get(userId)?.query(QUERY, { from: game.user.id, channel, ...sealed }, { timeout: QUERY_TIMEOUT_MS }))
       .catch((error) => console.warn("Familiar | relay query failed", error));
   });
 }

@@ -13,6 +13,8 @@ export const SETTINGS = {
   artProviderChain: "artProviderChain",
   artStrictness: "artStrictness",
   playersMayRequestArt: "playersMayRequestArt",
+  artRelayBudgets: "artRelayBudgets",
+  artRelayUsage: "artRelayUsage",
 };
 
 /** The `playerViews` choices: which of Encounter and Monster players may open besides Ask. */
@@ -29,7 +31,7 @@ export function playerViews() {
 /** The art safety strictness levels (crates/art's Strictness), strictest first; the first is the default. */
 export const ART_STRICTNESS = ["strict", "standard", "relaxed"];
 
-export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsageChange }) {
+export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsageChange, onArtRelayChange = () => {}, onArtUsageChange = () => {} }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
     name: "FAMILIAR.Settings.ShowRaven.Name",
     hint: "FAMILIAR.Settings.ShowRaven.Hint",
@@ -79,7 +81,7 @@ export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsag
     onChange: () => onRavenSettingChange(),
   });
   registerProviderChain();
-  registerArtSettings({ onRavenSettingChange });
+  registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsageChange });
   // Players' daily token budgets, the world's and per player (`{daily, users: {userId: tokens}}`, null = no limit).
   // World scope so every GM's client applies the same; budgets are not secret.
   game.settings.register(MODULE_ID, SETTINGS.relayBudgets, {
@@ -117,7 +119,7 @@ function registerProviderChain() {
  * sets for every image generated in this world (world scope, GM only, strict by default); whether players may
  * request art at all (off by default; the Art view is the GM's otherwise).
  */
-function registerArtSettings({ onRavenSettingChange }) {
+function registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsageChange }) {
   game.settings.register(MODULE_ID, SETTINGS.artProviderChain, {
     scope: "client",
     config: false,
@@ -133,6 +135,7 @@ function registerArtSettings({ onRavenSettingChange }) {
     type: String,
     choices: Object.fromEntries(ART_STRICTNESS.map((level) => [level, `FAMILIAR.Settings.ArtStrictness.Levels.${level}`])),
     default: ART_STRICTNESS[0],
+    onChange: () => onArtRelayChange(),
   });
   game.settings.register(MODULE_ID, SETTINGS.playersMayRequestArt, {
     name: "FAMILIAR.Settings.PlayersMayRequestArt.Name",
@@ -142,7 +145,29 @@ function registerArtSettings({ onRavenSettingChange }) {
     restricted: true,
     type: Boolean,
     default: false,
-    onChange: () => onRavenSettingChange(),
+    onChange: () => {
+      onRavenSettingChange();
+      onArtRelayChange();
+    },
+  });
+  // Players' daily image budgets, the world's and per player (`{daily, users: {userId: images}}`, null = no limit);
+  // world scope so every GM's client applies the same.
+  game.settings.register(MODULE_ID, SETTINGS.artRelayBudgets, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: Object,
+    default: { daily: 10, users: {} },
+    onChange: () => onArtRelayChange(),
+  });
+  // Today's images per player as the art relay saves them, so a GM's reload keeps the day's budgets.
+  game.settings.register(MODULE_ID, SETTINGS.artRelayUsage, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: String,
+    default: "[]",
+    onChange: () => onArtUsageChange(),
   });
 }
 

@@ -76,11 +76,18 @@ async function classifyWithNsfwjs(pixels) {
   return classifyImage(pixels);
 }
 
+/** The classifier every later host uses when none is passed; null restores nsfwjs. A page may put one that runs in a
+ * worker here; tests script a verdict with it (e.g. a flagged image on the GM's page of a relayed request). */
+let defaultClassifier = null;
+export function useClassifier(classify) {
+  defaultClassifier = typeof classify === "function" ? classify : null;
+}
+
 /**
  * The host object for `new ArtStudio(chain, settings, host)`. `classify` can be replaced (tests script it; a view
  * may pass a classifier that runs in a worker).
  */
-export function createArtHost({ classify = classifyWithNsfwjs } = {}) {
+export function createArtHost({ classify = defaultClassifier ?? classifyWithNsfwjs } = {}) {
   return {
     decode: (bytes) => decodeImage(bytes),
     classify: (pixels) => classify(pixels),

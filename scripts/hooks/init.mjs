@@ -10,6 +10,7 @@ import { ART_PROVIDER_TEMPLATES, registerArtProviderMenu } from "../apps/art-pro
 import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
 import { runtime } from "../runtime.mjs";
 import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay.mjs";
+import { artRelaySettingsChanged, artUsageChanged } from "../art/relay.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
@@ -24,6 +25,12 @@ export function listen() {
       },
       onUsageChange: () => {
         if (runtime.wasm) usageChanged();
+      },
+      onArtRelayChange: () => {
+        if (runtime.wasm) artRelaySettingsChanged();
+      },
+      onArtUsageChange: () => {
+        if (runtime.wasm) artUsageChanged();
       },
     });
     registerProviderMenu();

@@ -10,6 +10,7 @@ import { wasmReady } from "../wasm.mjs";
 import { startPresence } from "../presence.mjs";
 import { ensureRulesIndex } from "../rules-index.mjs";
 import { startRelay } from "../relay.mjs";
+import { startArtRelay } from "../art/relay.mjs";
 import { resumeRelayed } from "../apps/views/ask.mjs";
 import { resumeCommands } from "../raven-command.mjs";
 import { listenAskHistory } from "../apps/views/ask-history.mjs";
@@ -29,6 +30,7 @@ async function start() {
   markStarted(wasm, environment);
   startPresence(wasm.buildInfo().version);
   startRelay();
+  startArtRelay();
   listenAskHistory();
   await refreshRaven();
   // Questions this tab was waiting for before a reload: the Ask view's answer comes back into the view, each

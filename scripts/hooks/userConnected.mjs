@@ -1,6 +1,11 @@
-/** `userConnected`: the GM's relay learns who left (their waiting questions go after a grace period for a reload). */
+/** `userConnected`: the GM's relays learn who left (their waiting questions go after a grace period for a reload,
+ * their art jobs at once). */
 import { userActivity } from "../relay.mjs";
+import { artUserActivity } from "../art/relay.mjs";
 
 export function listen() {
-  Hooks.on("userConnected", (user, connected) => userActivity(user, connected));
+  Hooks.on("userConnected", (user, connected) => {
+    userActivity(user, connected);
+    artUserActivity(user, connected);
+  });
 }

@@ -128,7 +128,8 @@ describe("art provider settings", () => {
       assert.equal(await panel.getByRole("tab", { name: "Art" }).count(), 0);
       const gmPanel = await openPanel(gm.page);
       assert.equal(await gmPanel.getByRole("tab", { name: "Art" }).count(), 1);
-      // Allowed, a player sees the tab, and is told art requests through the GM are not there yet.
+      // Allowed, a player sees the tab with a request form for the GM's client (art-relay.test.mjs runs it): no
+      // provider to pick, no Generate of their own.
       await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", true));
       await player.page.reload();
       await ravenInteractive(player.page);
@@ -136,8 +137,9 @@ describe("art provider settings", () => {
       const allowed = player.page.locator("#familiar-panel");
       if (!(await allowed.isVisible())) await openPanel(player.page);
       await allowed.getByRole("tab", { name: "Art" }).click();
-      await allowed.locator(".familiar-art__notice").waitFor();
+      await allowed.getByRole("button", { name: "Request" }).waitFor();
       assert.equal(await allowed.getByRole("button", { name: "Generate" }).count(), 0);
+      assert.equal(await allowed.getByLabel("Provider").count(), 0);
       await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", false));
     } finally {
       await gm.context.close();
@@ -225,3 +227,77 @@ test("cancel stops a job that would never finish (a stalled Horde job)", async (
     await context.close();
   }
 });
+
+test("a creature's prompt carries its description, read from its HTML as the rules index reads it", async () => {
+  const { page, context } = await openGame(browser, harness, { profile: "v13" });
+  try {
+    await configureChain(page, [{ name: "sd", api: "a1111", baseUrl: `${fakeUrl}/ok/a1111` }]);
+    await page.evaluate(() =>
+      game.actors.get("ActorMillCrow001").update({
+        "system.details.publicNotes": '<p>A <strong>hunched</strong> scarecrow of mill sacks &amp; straw, stuffed with @UUID[Compendium.pf2e.equipment-srd.Item.x]{black feathers}.</p><p>It creaks.</p><p>Third paragraph, never sent.</p>',
+      }),
+    );
+    const panel = await openArt(page);
+    await panel.getByLabel("For actor").selectOption({ label: "Mill Crow" });
+    assert.equal(await panel.getByLabel("What to paint").inputValue(), "Mill Crow", "the prompt is prefilled from the actor");
+    await panel.getByLabel("Kind of picture").selectOption({ label: "Portrait" });
+    await panel.getByRole("button", { name: "Generate" }).click();
+    await panel.locator("[data-familiar-art-status]").filter({ hasText: "Finished" }).waitFor({ timeout: 60_000 });
+    const sent = (await stats()).lastPrompt;
+    assert.match(sent, /Mill Crow/);
+    assert.match(sent, /A hunched scarecrow of mill sacks & straw, stuffed with black feathers\. It creaks/, sent);
+    assert.ok(!/[<>@]|UUID|Third paragraph/.test(sent), sent);
+    assert.ok(sent.length <= 600, `within A1111's prompt limit: ${sent.length}`);
+  } finally {
+    await page.evaluate(() => game.actors.get("ActorMillCrow001").update({ "system.details.publicNotes": "" })).catch(() => {});
+    await context.close();
+  }
+});
+
+for (const profile of ["v10", "v13"]) {
+  test(`${profile}: Apply to token asks whether the actor's tokens on the scene change too (${profile === "v10" ? "Dialog" : "DialogV2"})`, async () => {
+    const { page, context, pageErrors } = await openGame(browser, harness, { profile });
+    try {
+      await configureChain(page, [{ name: "sd", api: "a1111", baseUrl: `${fakeUrl}/ok/a1111` }]);
+      // Two Mill Crow tokens and one of another actor on the viewed scene.
+      await page.evaluate(async () => {
+        const Token = foundry.documents.TokenDocument;
+        const placeable = (data) => ({ document: new Token({ texture: { src: "icons/old.webp" }, ...data }) });
+        await window.__harness.changeScene({
+          id: "SceneMill000001",
+          name: "The Mill",
+          tokens: [placeable({ id: "TokCrow1", actorId: "ActorMillCrow001" }), placeable({ id: "TokCrow2", actorId: "ActorMillCrow001" }), placeable({ id: "TokBran1", actorId: "ActorBrannoc0001" })],
+        });
+      });
+      const textures = () => page.evaluate(() => canvas.tokens.placeables.map((token) => token.document.texture.src));
+      const panel = await openArt(page);
+      await panel.getByLabel("For actor").selectOption({ label: "Mill Crow" });
+      await panel.getByLabel("Kind of picture").selectOption({ label: "Token" });
+      await panel.getByRole("button", { name: "Generate" }).click();
+      await panel.locator("[data-familiar-art-status]").filter({ hasText: "Finished" }).waitFor({ timeout: 60_000 });
+      const item = panel.locator(".familiar-art__item").first();
+
+      // No: only the prototype token changes.
+      await item.getByRole("button", { name: "Apply to token" }).click();
+      const dialog = page.getByRole("dialog", { name: "Apply to token" });
+      await dialog.waitFor();
+      assert.match(await dialog.textContent(), /Mill Crow has 2 tokens on this scene/);
+      await dialog.getByRole("button", { name: "No" }).click();
+      await page.waitForFunction(() => window.__harness.notifications.some((n) => /prototype token has the new picture/.test(n.message)));
+      const src = await page.evaluate(() => game.actors.get("ActorMillCrow001").prototypeToken.texture.src);
+      assert.match(src, /^worlds\/harness-vale\/familiar-art\/mill-crow-token[-\w]*\.webp$/);
+      assert.deepEqual(await textures(), ["icons/old.webp", "icons/old.webp", "icons/old.webp"]);
+
+      // Yes: the actor's two tokens get the picture; the other actor's token keeps its own.
+      await item.getByRole("button", { name: "Apply to token" }).click();
+      await dialog.waitFor();
+      await dialog.getByRole("button", { name: "Yes" }).click();
+      await page.waitForFunction(() => window.__harness.notifications.some((n) => /its 2 tokens on this scene have the new picture/.test(n.message)));
+      assert.deepEqual(await textures(), [src, src, "icons/old.webp"]);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.evaluate(() => window.__harness.changeScene()).catch(() => {});
+      await context.close();
+    }
+  });
+}

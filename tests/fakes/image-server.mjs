@@ -7,7 +7,8 @@
 // Base URLs carry the fault: http://127.0.0.1:N/<fault>/<api><suffix>, e.g. /ok/openai/v1, /500/stability,
 // /stall/horde/api, /black/a1111, /mix20/comfyui. Faults: ok, 500, 429, timeout, filter, black, wrongsize,
 // stall, flakyK (the first K generations on that base URL answer 500), mixP (P % of generations get a random
-// fault of 500, 429, timeout, black, wrongsize; seeded). GET /stats reports request counts and provider time.
+// fault of 500, 429, timeout, black, wrongsize; seeded). GET /stats reports request counts, provider time
+// and the last OpenAI/A1111 prompt (`lastPrompt`).
 import http from "node:http";
 import zlib from "node:zlib";
 
@@ -128,6 +129,7 @@ async function openai(req, res, rest, fault, body) {
   if (!/^Bearer .+/.test(req.headers.authorization ?? "")) return send(res, 401, { error: { message: "missing key" } });
   const json = JSON.parse(body.toString() || "{}");
   const [w, h] = String(json.size ?? "1024x1024").split("x").map(Number);
+  stats.lastPrompt = json.prompt ?? null;
   if (!json.prompt) return send(res, 400, { error: { message: "prompt required", code: "invalid_request" } });
   if (transientFault(res, fault)) return;
   await generationDelay();
@@ -198,6 +200,7 @@ async function a1111(req, res, rest, fault, body) {
   if (req.method === "POST" && rest === "/sdapi/v1/interrupt") return send(res, 200, {});
   if (req.method !== "POST" || rest !== "/sdapi/v1/txt2img") return send(res, 404, { detail: "Not Found" });
   const json = JSON.parse(body.toString() || "{}");
+  stats.lastPrompt = json.prompt ?? null;
   if (transientFault(res, fault)) return;
   await generationDelay();
   const image = imageFor(fault, json.width ?? 512, json.height ?? 512);

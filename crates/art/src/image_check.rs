@@ -3,7 +3,7 @@
 //! "filtered" placeholder; plus a technical quality score (exposure, sharpness, contrast) shown with the image and
 //! used to retry a clearly broken result once.
 
-use image::{imageops, GrayImage, Luma, RgbaImage};
+use image::{GrayImage, Luma, RgbaImage};
 use serde::{Deserialize, Serialize};
 
 /// Below this overall score an image counts as clearly broken (noise, a smear, a washed-out frame).
@@ -114,7 +114,7 @@ fn analysis_gray(pixels: &RgbaImage) -> GrayImage {
     let (w, h) = pixels.dimensions();
     let scale = (ANALYSIS_SIDE as f32 / w.max(h).max(1) as f32).min(1.0);
     let small = if scale < 1.0 {
-        imageops::thumbnail(
+        crate::resize::shrink(
             pixels,
             ((w as f32 * scale) as u32).max(1),
             ((h as f32 * scale) as u32).max(1),

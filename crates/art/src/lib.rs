@@ -7,8 +7,10 @@
 //! - [`prompt`]: prompts from a creature or free text, presets, negative prompts, length limits.
 //! - [`safety`]: the prompt filter with strictness levels and the per-layer safety report.
 //! - [`image_check`]: size, blank/placeholder checks and the quality score on decoded pixels.
+//! - [`resize`]: RGBA resize, shrink and crop of our own (smaller in wasm than `image`'s generic imageops).
 //! - [`token`]: portraits and round tokens with a border, on RGBA pixels.
 //! - [`codecs`] (feature `codecs`): the native decode/encode driver; the browser uses its own codecs.
+//! - [`relay`]: players' art requests through the GM's client, within a per-player daily image budget.
 //! - [`naming`]: file names that never overwrite.
 //! - [`http`]: the request/response vocabulary shared with the transports.
 
@@ -21,6 +23,8 @@ pub mod job;
 pub mod naming;
 pub mod prompt;
 pub mod providers;
+pub mod relay;
+pub mod resize;
 pub mod safety;
 pub mod token;
 

@@ -331,6 +331,46 @@ mod tests {
     }
 
     #[test]
+    fn a_creature_description_gives_two_sentences_within_every_providers_limit() {
+        // A pf2e NPC's publicNotes as the rules index's HTML path leaves them: long, one sentence a paragraph.
+        let description = format!(
+            "A hunched scarecrow of mill sacks and straw. It creaks when it walks. {}",
+            "Villagers tell of its long nights in the barley, of lanterns and of crows. "
+                .repeat(40)
+        );
+        let creature = Subject::Creature(Creature {
+            name: "Mill Crow".into(),
+            level: Some(2),
+            traits: vec!["construct".into()],
+            size: Some("med".into()),
+            description,
+        });
+        for api in [
+            ApiKind::Horde,
+            ApiKind::A1111,
+            ApiKind::Comfyui,
+            ApiKind::Openai,
+            ApiKind::Stability,
+        ] {
+            for preset in [Preset::Portrait, Preset::Token] {
+                let built = build(&creature, preset, api);
+                assert!(built.positive.len() <= max_prompt_chars(api), "{api:?}");
+                assert!(
+                    built.positive.contains(
+                        "A hunched scarecrow of mill sacks and straw. It creaks when it walks"
+                    ),
+                    "{api:?}: {}",
+                    built.positive
+                );
+                assert!(
+                    !built.positive.contains("Villagers"),
+                    "{api:?}: only two sentences"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn scene_sizes_are_wide_and_stability_expects_an_aspect() {
         assert_eq!(
             dimensions(Preset::Scene, ApiKind::Openai, Some("dall-e-3")).0,

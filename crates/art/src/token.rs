@@ -2,7 +2,9 @@
 //! subject, a circular mask with a border, transparent outside), made on RGBA pixels here; the driver encodes them
 //! as WebP (the browser's `OffscreenCanvas`, or [`crate::codecs`] natively).
 
-use image::{imageops, Rgba, RgbaImage};
+use image::{Rgba, RgbaImage};
+
+use crate::resize;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -36,7 +38,7 @@ pub fn portrait(pixels: &RgbaImage, max_side: u32) -> RgbaImage {
         ((w as f32 * scale).round() as u32).max(1),
         ((h as f32 * scale).round() as u32).max(1),
     );
-    imageops::resize(pixels, nw, nh, imageops::FilterType::Triangle)
+    resize::resize(pixels, nw, nh)
 }
 
 /// The token's pixels: a square crop around the subject, scaled to `style.size`, masked to a ringed circle.
@@ -46,9 +48,9 @@ pub fn round_token(pixels: &RgbaImage, style: &TokenStyle) -> RgbaImage {
     let (cx, cy) = subject_centre(pixels);
     let left = (cx.saturating_sub(side / 2)).min(w.saturating_sub(side));
     let top = (cy.saturating_sub(side / 2)).min(h.saturating_sub(side));
-    let square = imageops::crop_imm(pixels, left, top, side, side).to_image();
+    let square = resize::crop(pixels, left, top, side, side);
     let size = style.size.max(8);
-    let scaled = imageops::resize(&square, size, size, imageops::FilterType::Triangle);
+    let scaled = resize::resize(&square, size, size);
     let radius = size as f32 / 2.0;
     let inner = radius - (style.border_share * size as f32).max(1.0);
     let ring = Rgba(style.border_rgba);
@@ -75,7 +77,7 @@ pub fn subject_centre(pixels: &RgbaImage) -> (u32, u32) {
     if w == 0 || h == 0 {
         return (0, 0);
     }
-    let small = imageops::thumbnail(pixels, w.min(96), h.min(96));
+    let small = resize::shrink(pixels, w.min(96), h.min(96));
     let (sw, sh) = small.dimensions();
     let border: Vec<[f32; 3]> = small
         .enumerate_pixels()

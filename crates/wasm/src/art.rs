@@ -5,6 +5,9 @@
 //! live only in the Studio's chain and in request headers: nothing here returns them.
 
 mod driver;
+mod relay;
+
+pub use relay::{art_relay_cancel, art_relay_read, art_relay_request, ArtRelayJs};
 
 use std::rc::Rc;
 
@@ -335,16 +338,78 @@ pub fn check_art_prompt(text: &str, strictness: JsValue) -> Result<JsValue, JsVa
     interop::to_js_camel(&verdict)
 }
 
-/// `artSubjectFromCreature({name, level?, traits?, size?, description?})` → the order's `subject`
-/// (`{kind: "creature", ...}`); `description` is clean text (the rules index's HTML path).
+/// A creature as the view reads it off an actor: `description` is clean text already, `descriptionHtml` the
+/// actor's own HTML (pf2e's `system.details.publicNotes`), read here as the rules index reads it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreatureInput {
+    name: String,
+    #[serde(default)]
+    level: Option<i32>,
+    #[serde(default)]
+    traits: Vec<String>,
+    #[serde(default)]
+    size: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    description_html: Option<String>,
+}
+
+/// HTML from a document → the clean text of the rules index's path: enrichers resolved (`@UUID[…]{label}` keeps its
+/// label, `@Check` reads as the check), markup dropped, blocks joined by spaces.
+fn description_from_html(html: &str) -> String {
+    let enriched = familiar_rules::enrichers::resolve(html, &familiar_rules::enrichers::NoResolver);
+    familiar_rules::html::to_text(&enriched.text)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `artSubjectFromCreature({name, level?, traits?, size?, description?, descriptionHtml?})` → the order's
+/// `subject` (`{kind: "creature", ...}`); the prompt builder keeps the description's first sentences within each
+/// provider's length limit.
 #[wasm_bindgen(js_name = artSubjectFromCreature)]
 pub fn art_subject_from_creature(creature: JsValue) -> Result<JsValue, JsValue> {
-    let creature: Creature = interop::from_js_strict(&creature, "creature")
+    let input: CreatureInput = interop::from_js_strict(&creature, "creature")
         .map_err(|error| ArtError::BadArgument(crate::chat::fetch::js_message(&error)).into_js())?;
-    if creature.name.trim().is_empty() {
+    if input.name.trim().is_empty() {
         return Err(ArtError::BadArgument("creature: the name is empty".into()).into_js());
     }
+    let description = match (input.description, input.description_html) {
+        (Some(text), _) if !text.trim().is_empty() => text,
+        (_, Some(html)) => description_from_html(&html),
+        _ => String::new(),
+    };
+    let creature = Creature {
+        name: input.name,
+        level: input.level,
+        traits: input.traits,
+        size: input.size,
+        description,
+    };
     interop::to_js_camel(&Subject::Creature(creature))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::description_from_html;
+
+    #[test]
+    fn a_description_reads_as_the_rules_index_reads_html() {
+        let html = "<p>A hulking <strong>bog troll</strong> &amp; its @UUID[Compendium.pf2e.conditionitems.Item.x]{Frightened} prey.</p>\n<p>It lurks in <em>fens</em>.</p>";
+        assert_eq!(
+            description_from_html(html),
+            "A hulking bog troll & its Frightened prey. It lurks in fens."
+        );
+        assert_eq!(description_from_html(""), "");
+        assert_eq!(
+            description_from_html("<script>alert(1)</script><p>x</p>"),
+            "x"
+        );
+    }
 }
 
 #[derive(Serialize)]

@@ -14,8 +14,8 @@ mod relay;
 mod rules;
 
 pub use art::{
-    art_file_name, art_prompt_preview, art_subject_from_creature, check_art_prompt, ArtError,
-    ArtStudio,
+    art_file_name, art_prompt_preview, art_relay_cancel, art_relay_read, art_relay_request,
+    art_subject_from_creature, check_art_prompt, ArtError, ArtRelayJs, ArtStudio,
 };
 pub use chat::{
     check_base_url, list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,

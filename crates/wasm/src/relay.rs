@@ -4,7 +4,7 @@
 //! the GM's replies. The JS never reads a relayed message: it forwards the text (encrypted for its recipient, or as
 //! a targeted query) to the user the action names. The rules live in `familiar_chat::relay`.
 
-mod player;
+pub(crate) mod player;
 
 use familiar_chat::relay::{
     Action, OfflineNotice, ProviderAnswer, Relay, RelayConfig, SavedUsage, WireCitation,

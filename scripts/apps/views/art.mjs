@@ -4,17 +4,19 @@
  * anything is sent; progress (a bar here, and v13's notification progress handle); a gallery of the images that
  * passed every safety layer, each with its quality score and per-layer verdicts, and Apply to actor / Apply to
  * token / Save only / Post to chat. A discarded image is never shown: the GM sees why instead. The jobs, retries,
- * failover, checks and thresholds are the art core's (`ArtStudio`); this file moves pixels and documents.
+ * failover, checks and thresholds are the art core's (`ArtStudio`); this file moves pixels and documents. A
+ * player's view sends the prompt to the GM's client (scripts/art/relay.mjs) and shows the saved pictures or why not.
  */
 import { t, templatePath } from "../../constants.mjs";
 import { progressNotice, renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { artStrictness, getSetting, SETTINGS } from "../../settings.mjs";
-import { artChain, keyOf } from "../../provider-chain.mjs";
+import { artChain, artStudioChain } from "../../provider-chain.mjs";
 import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt, sceneTokens } from "../../art/world-files.mjs";
 import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
+import { artRelayStatus, cancelArtRequest, requestArt } from "../../art/relay.mjs";
 
 /** The view's presets: what the GM picks → the core's presets in one order. */
 const PRESETS = {
@@ -34,9 +36,10 @@ const state = {
   images: [],
   discarded: [],
   outcome: {},
+  requestId: null,
 };
 
-/** Whether this user may request art here (the GM always; players only when allowed, through the GM later). */
+/** Whether this user may request art here (the GM always; players only when allowed, through the GM's client). */
 export function mayUseArt() {
   return game.user.isGM || Boolean(getSetting(SETTINGS.playersMayRequestArt));
 }
@@ -49,17 +52,21 @@ function sourceActor() {
   return built ? game.actors.get(built) ?? null : null;
 }
 
-/** The core's creature subject from a pf2e actor: name, level, traits and size (all optional but the name). */
+/** The core's creature subject from a pf2e actor: name, level, traits, size and its description (pf2e NPCs keep it
+ * as HTML in `system.details.publicNotes`, the core reads it as the rules index does; the blurb is the fallback). */
 function creatureOf(actor) {
   const system = actor.system ?? {};
   const traits = system.traits?.value;
   const level = system.details?.level?.value;
   const size = system.traits?.size?.value;
+  const notes = system.details?.publicNotes;
+  const blurb = system.details?.blurb;
   return requireWasm().artSubjectFromCreature({
     name: actor.name,
     ...(Number.isInteger(level) ? { level } : {}),
     traits: Array.isArray(traits) ? traits.map(String) : [],
     ...(typeof size === "string" ? { size } : {}),
+    ...(typeof notes === "string" && notes.trim() ? { descriptionHtml: notes } : typeof blurb === "string" && blurb.trim() ? { descriptionHtml: blurb } : {}),
   });
 }
 
@@ -76,7 +83,7 @@ function useActor(actor) {
 
 /** The panel's context for the view. */
 export function context() {
-  if (!game.user.isGM) return { art: { playerNotice: true } };
+  if (!game.user.isGM) return { art: playerContext() };
   const actor = sourceActor();
   useActor(actor);
   return {
@@ -97,20 +104,6 @@ export function changed(form, target) {
   useActor(actor);
   const prompt = form.querySelector('[name="prompt"]');
   if (!prompt.value.trim() || prompt.value.trim() === previous) prompt.value = actor?.name ?? "";
-}
-
-/** The chain as ArtStudio takes it, keys opened; `only` narrows it to one provider. */
-async function studioChain(only) {
-  const chain = artChain.loadChain().filter((entry) => !only || entry.id === only);
-  return Promise.all(
-    chain.map(async (entry) => ({
-      name: entry.name,
-      api: entry.api,
-      base_url: entry.baseUrl,
-      ...(entry.model ? { model: entry.model } : {}),
-      ...(((await keyOf(entry)) ?? null) !== null ? { api_key: await keyOf(entry) } : {}),
-    })),
-  );
 }
 
 /** The pixels-and-codecs host the core calls back into; its classifier (the third safety layer) loads on the first
@@ -172,6 +165,7 @@ function setProgress(form, pct, message) {
 
 /** Generate: the prompt filter first (nothing is sent when it blocks), then the studio's job with progress. */
 export async function generate(form, results) {
+  if (!game.user.isGM) return requestFromGm(form, results);
   const els = elements(form);
   const data = new FormData(form);
   const text = String(data.get("prompt") ?? "").trim();
@@ -191,7 +185,7 @@ export async function generate(form, results) {
   const subject = state.subject && text === state.subject.name ? state.subject : { kind: "text", text };
   const presets = PRESETS[data.get("preset")] ?? PRESETS.portrait;
   const variants = Math.max(1, Math.min(4, Number(data.get("variants")) || 1));
-  const chain = await studioChain(String(data.get("provider") ?? ""));
+  const chain = await artStudioChain(String(data.get("provider") ?? ""));
   if (!chain.length) {
     els.status.textContent = t("Art.NoProviders");
     return;
@@ -286,8 +280,79 @@ async function withImage(button, results, act) {
   if (message) ui.notifications.info(message);
 }
 
+// ---- a player's requests, run on the GM's client (scripts/art/relay.mjs) ----
+
+/** The presets a player may ask for (no scene: players paint their characters and companions). */
+const PLAYER_PRESETS = ["portrait", "token", "portraitToken"];
+
+function playerContext() {
+  const status = artRelayStatus();
+  return {
+    player: true,
+    noGm: status.reason === "noGm",
+    presets: PLAYER_PRESETS.map((value) => ({ value, label: `FAMILIAR.Art.Presets.${value}`, selected: value === "portrait" })),
+  };
+}
+
+/** The refusal's localised text: the relay's code, with its figures. */
+function refusalText(reply) {
+  const error = reply.error ?? {};
+  const known = ["notAllowed", "overBudget", "blocked", "discarded", "allFailed", "noProviders", "failed", "rateLimited", "busy", "timedOut", "noGm", "gmLeft", "cancelled"];
+  if (!known.includes(error.code)) return t("Art.Relay.Refused.other", { reason: reply.errorMessage ?? error.code ?? "" });
+  return t(`Art.Relay.Refused.${error.code}`, {
+    used: error.usedImages ?? 0,
+    budget: error.budgetImages ?? 0,
+    requested: error.requestedImages ?? 0,
+    reason: error.reason ?? "",
+    count: error.count ?? 0,
+    seconds: Math.ceil((error.retryAfterMs ?? 0) / 1000),
+  });
+}
+
+/** Request: the GM's client runs the whole job; this page shows the saved images (from the world's files) or why
+ * there are none. */
+async function requestFromGm(form, results) {
+  const els = elements(form);
+  const data = new FormData(form);
+  const prompt = String(data.get("prompt") ?? "").trim();
+  if (!prompt) {
+    els.verdict.textContent = t("Art.PromptMissing");
+    return;
+  }
+  const presets = PRESETS[data.get("preset")] ?? PRESETS.portrait;
+  const variants = Math.max(1, Math.min(4, Number(data.get("variants")) || 1));
+  els.generate.disabled = true;
+  els.cancel.disabled = false;
+  els.status.textContent = t("Art.Relay.Sent");
+  results.innerHTML = "";
+  const request = requestArt({ prompt, presets, variants }, () => (els.status.textContent = t("Art.Relay.Accepted")));
+  state.requestId = request.requestId;
+  let reply;
+  try {
+    reply = await request.done;
+  } finally {
+    state.requestId = null;
+    els.generate.disabled = false;
+    els.cancel.disabled = true;
+  }
+  const images = reply.type === "finished" ? reply.images : [];
+  const message = reply.type === "finished" ? t("Art.Relay.Finished", { count: images.length }) : refusalText(reply);
+  els.status.textContent = message;
+  results.innerHTML = await renderTemplate(templatePath("views/art-gallery.hbs"), {
+    relayed: true,
+    images: images.map((image, index) => {
+      const presetLabel = t(`Art.Presets.${image.preset}`);
+      return { ...image, index, url: image.path, title: prompt, presetLabel, score: Number(image.score).toFixed(2), layers: safetyLayers(image.safety), savedPath: image.path };
+    }),
+    discardedCount: reply.discarded ?? 0,
+    refused: reply.type === "refused" ? message : null,
+    refusedCode: reply.type === "refused" ? reply.error?.code ?? "" : null,
+  });
+  return reply;
+}
+
 export const ACTIONS = {
-  "art-cancel": () => cancel(),
+  "art-cancel": () => (game.user.isGM ? cancel() : state.requestId && cancelArtRequest(state.requestId)),
   "art-providers": () => openArtProviderSettings(),
   "art-save": (button, root) => withImage(button, results(root), (image, path) => t("Art.Saved", { path })),
   "art-apply-actor": (button, root) =>

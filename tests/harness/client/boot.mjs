@@ -13,7 +13,8 @@ import { Notifications } from "./notifications.mjs";
 import { getTemplate, loadTemplates, renderTemplate, registerHelpers } from "./templates.mjs";
 import { Application, FormApplication, windows } from "./app-v1.mjs";
 import { ApplicationV2, HandlebarsApplicationMixin, instances } from "./app-v2.mjs";
-import { ClientDocument, Actor, ChatMessage, JournalEntry, JournalEntryPage, Item } from "./documents.mjs";
+import { ClientDocument, Actor, ChatMessage, JournalEntry, JournalEntryPage, Item, TokenDocument } from "./documents.mjs";
+import { Dialog, DialogV2 } from "./dialog.mjs";
 import { User, Users, defineQuery, answerQuery } from "./users.mjs";
 import { buildPacks, fromUuid, CompendiumCollection } from "./packs.mjs";
 import { ChatLog } from "./chat-log.mjs";
@@ -101,8 +102,8 @@ async function main() {
   const FilePicker = makeFilePicker(prefix);
   globalThis.foundry = {
     utils,
-    documents: { Actor, ChatMessage, Item, JournalEntry, JournalEntryPage, User, collections: { CompendiumCollection } },
-    ...(F.applicationV2 ? { applications: { api: { ApplicationV2, HandlebarsApplicationMixin, Application: ApplicationV2 }, instances } } : {}),
+    documents: { Actor, ChatMessage, Item, JournalEntry, JournalEntryPage, TokenDocument, User, collections: { CompendiumCollection } },
+    ...(F.applicationV2 ? { applications: { api: { ApplicationV2, HandlebarsApplicationMixin, Application: ApplicationV2, DialogV2 }, instances } } : {}),
   };
   if (F.templatesNamespace) foundry.applications.handlebars = handlebarsNs;
   if (F.filePickerNamespaced) {
@@ -113,7 +114,7 @@ async function main() {
   globalThis.CONST = buildConst(F, profile.generation);
   globalThis.CONFIG = { Actor: { documentClass: Actor }, Item: { documentClass: Item }, ChatMessage: { documentClass: ChatMessage }, JournalEntry: { documentClass: JournalEntry }, User: { documentClass: User }, debug: { hooks: false }, ui: {} };
   if (F.queries) CONFIG.queries = {};
-  Object.assign(globalThis, { Application, FormApplication, Actor, ChatMessage, Item, JournalEntry, User, CompendiumCollection, fromUuid });
+  Object.assign(globalThis, { Application, FormApplication, Dialog, Actor, ChatMessage, Item, JournalEntry, User, CompendiumCollection, fromUuid });
   for (const [name, fn] of Object.entries(handlebarsNs)) {
     if (F.templateGlobalsDeprecated) deprecatedGlobal(name, fn, "foundry.applications.handlebars");
     else globalThis[name] = fn;

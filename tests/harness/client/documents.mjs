@@ -104,7 +104,42 @@ function worldDocumentClass(name, collectionName, { updatable = true } = {}) {
   };
 }
 
-export class Actor extends worldDocumentClass("Actor", "actors") {}
+export class Actor extends worldDocumentClass("Actor", "actors") {
+  /** The tokens of this actor on the viewed scene: Token placeables, or with `document` their TokenDocuments; with
+   * `linked` only linked ones (foundryvtt.com/api/classes/foundry.documents.Actor.html#getActiveTokens). None without
+   * a drawn scene. */
+  getActiveTokens(linked = false, document = false) {
+    if (!globalThis.canvas?.ready) return [];
+    return canvas.tokens.placeables
+      .filter((token) => token.document?.actorId === this.id && (!linked || token.document.actorLink))
+      .map((token) => (document ? token.document : token));
+  }
+}
+
+/**
+ * A token on the harness's scene: `{actorId, actorLink, name, texture: {src}}`. The harness world has no Scene
+ * documents, so an update changes this client's copy and fires `updateToken`
+ * (foundryvtt.com/api/functions/hookEvents.updateDocument.html) without reaching the server.
+ */
+export class TokenDocument {
+  constructor(data = {}, { parent = null } = {}) {
+    Object.assign(this, { id: data._id ?? data.id ?? `Token${Math.random().toString(36).slice(2, 12)}`, actorLink: false, texture: { src: "" }, ...data });
+    this.parent = parent;
+  }
+
+  get object() {
+    return globalThis.canvas?.tokens?.placeables.find((token) => token.document === this) ?? null;
+  }
+
+  async update(changes = {}, options = {}) {
+    for (const [key, value] of Object.entries(changes)) {
+      if (value && typeof value === "object" && !Array.isArray(value) && this[key] && typeof this[key] === "object") Object.assign(this[key], value);
+      else this[key] = value;
+    }
+    Hooks.callAll("updateToken", this, changes, options, game.userId);
+    return this;
+  }
+}
 
 export class ChatMessage extends worldDocumentClass("ChatMessage", "messages", { updatable: false }) {
   constructor(data = {}, options) {

@@ -168,7 +168,7 @@ fn event_js(event: &PlayerEvent) -> Result<JsValue, JsValue> {
 }
 
 /// 16 random bytes from `crypto.getRandomValues`; natively (tests) the clock and a counter keep ids unique.
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     let mut bytes = [0u8; 16];
     #[cfg(target_arch = "wasm32")]
     if getrandom_03::fill(&mut bytes).is_ok() {
