@@ -1,0 +1,125 @@
+//! Consent before a third party hears anything: which of the GM's providers a request may go to, given what the
+//! world (the GM, once per provider) and the asking user decided. A provider is named by its origin
+//! (`https://api.openai.com`), so one decision covers every model and key the GM sets up for the same host. A
+//! provider nobody decided on is never used: the adapter asks first, and a relayed question whose asker was never
+//! asked stays offline.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// One decision, as stored: `true` agreed, `false` declined; absent means never asked.
+pub type Decisions = BTreeMap<String, bool>;
+
+/// What may happen with each provider of a chain, by origin, in chain order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentPlan {
+    /// Providers the request may go to.
+    pub allowed: Vec<String>,
+    /// Providers the world has not decided on: the GM is asked before any request goes there.
+    pub ask_world: Vec<String>,
+    /// Providers the world allows but the asker has not decided on: the asker is asked first.
+    pub ask_user: Vec<String>,
+    /// Providers left out because the world or the asker declined.
+    pub declined: Vec<String>,
+}
+
+impl ConsentPlan {
+    /// Providers configured but not used for want of consent (declined or not yet asked).
+    pub fn withheld(&self) -> usize {
+        self.ask_world.len() + self.ask_user.len() + self.declined.len()
+    }
+}
+
+/// The plan for a chain's `origins`. `user` is the asker's own decisions, or `None` when the GM asks for
+/// themselves: the GM's world decision is also their own.
+pub fn plan(origins: &[String], world: &Decisions, user: Option<&Decisions>) -> ConsentPlan {
+    let mut plan = ConsentPlan::default();
+    for origin in origins {
+        let already = |list: &Vec<String>| list.contains(origin);
+        if already(&plan.allowed)
+            || already(&plan.ask_world)
+            || already(&plan.ask_user)
+            || already(&plan.declined)
+        {
+            continue;
+        }
+        let bucket = match (world.get(origin), user.map(|user| user.get(origin))) {
+            (None, _) => &mut plan.ask_world,
+            (Some(false), _) => &mut plan.declined,
+            (Some(true), None) => &mut plan.allowed,
+            (Some(true), Some(Some(true))) => &mut plan.allowed,
+            (Some(true), Some(Some(false))) => &mut plan.declined,
+            (Some(true), Some(None)) => &mut plan.ask_user,
+        };
+        bucket.push(origin.clone());
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decisions(pairs: &[(&str, bool)]) -> Decisions {
+        pairs
+            .iter()
+            .map(|(origin, agreed)| (origin.to_string(), *agreed))
+            .collect()
+    }
+
+    fn origins(list: &[&str]) -> Vec<String> {
+        list.iter().map(|origin| origin.to_string()).collect()
+    }
+
+    const OPENAI: &str = "https://api.openai.com";
+    const ANTHROPIC: &str = "https://api.anthropic.com";
+    const LOCAL: &str = "http://127.0.0.1:8000";
+
+    #[test]
+    fn nothing_goes_anywhere_before_the_world_decides() {
+        let plan = plan(&origins(&[OPENAI, ANTHROPIC]), &Decisions::new(), None);
+        assert!(plan.allowed.is_empty());
+        assert_eq!(plan.ask_world, origins(&[OPENAI, ANTHROPIC]));
+        assert_eq!(plan.withheld(), 2);
+    }
+
+    #[test]
+    fn the_gms_own_questions_follow_the_world_decision() {
+        let world = decisions(&[(OPENAI, true), (ANTHROPIC, false)]);
+        let plan = plan(&origins(&[OPENAI, ANTHROPIC, LOCAL]), &world, None);
+        assert_eq!(plan.allowed, origins(&[OPENAI]));
+        assert_eq!(plan.declined, origins(&[ANTHROPIC]));
+        assert_eq!(plan.ask_world, origins(&[LOCAL]));
+    }
+
+    #[test]
+    fn a_player_needs_both_the_world_and_their_own_yes() {
+        let world = decisions(&[(OPENAI, true), (ANTHROPIC, true), (LOCAL, false)]);
+        let user = decisions(&[(OPENAI, true), (LOCAL, true)]);
+        let plan = plan(&origins(&[OPENAI, ANTHROPIC, LOCAL]), &world, Some(&user));
+        assert_eq!(plan.allowed, origins(&[OPENAI]));
+        // Never asked about Anthropic: not used until they say yes.
+        assert_eq!(plan.ask_user, origins(&[ANTHROPIC]));
+        // Their yes does not override the world's no.
+        assert_eq!(plan.declined, origins(&[LOCAL]));
+    }
+
+    #[test]
+    fn a_player_who_declined_gets_no_provider() {
+        let world = decisions(&[(OPENAI, true)]);
+        let user = decisions(&[(OPENAI, false)]);
+        let plan = plan(&origins(&[OPENAI]), &world, Some(&user));
+        assert!(plan.allowed.is_empty());
+        assert_eq!(plan.declined, origins(&[OPENAI]));
+        assert_eq!(plan.withheld(), 1);
+    }
+
+    #[test]
+    fn two_providers_on_one_host_are_one_decision() {
+        let world = decisions(&[(OPENAI, true)]);
+        let plan = plan(&origins(&[OPENAI, OPENAI]), &world, None);
+        assert_eq!(plan.allowed, origins(&[OPENAI]));
+    }
+}
