@@ -8,7 +8,9 @@
  * (consent, the relay's public key).
  */
 import { MODULE_ID, t } from "./constants.mjs";
-import { saveTextFile } from "./compat.mjs";
+import { filePicker, saveTextFile, worldSettingDocument } from "./compat.mjs";
+import { deleteBlob, listBlobKeys } from "./storage.mjs";
+import { artFolder } from "./art/world-files.mjs";
 import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "./ask-history.mjs";
 import { forgetConversation } from "./chat-session.mjs";
 import { dropPendingQuestions, pendingRecords } from "./relay.mjs";
@@ -71,4 +73,58 @@ export async function forgetMe() {
   if (game.user.isGM) forgetConversation();
   else await game.user.setFlag(MODULE_ID, FORGET_FLAG, Date.now());
   return { history, pending };
+}
+
+/** The prefix of every localStorage key of the module's client settings (Foundry's `<namespace>.<key>`). */
+const CLIENT_PREFIX = `${MODULE_ID}.`;
+
+/**
+ * The GM's "Remove all Familiar data from this world": every world setting of the module (its documents deleted,
+ * so each reads its default), every `familiar` flag on users and actors, this browser's client settings of the
+ * module (provider chains and sealed keys included) and its stored records for this world (Ask histories, the rules
+ * index), and the questions this tab waits for. Saved art stays: Foundry gives modules no way to delete files, so
+ * the folder and its count are reported. Resolves with the counts per kind.
+ */
+export async function removeAllData() {
+  if (!game.user.isGM) throw new Error("Familiar | only a GM may remove the world's Familiar data");
+  const removed = { settings: 0, clientSettings: 0, userFlags: 0, actorFlags: 0, stored: 0, art: 0, artFolder: artFolder() };
+  for (const [id, config] of game.settings.settings) {
+    if (config.namespace !== MODULE_ID || config.scope !== "world") continue;
+    const document = worldSettingDocument(id);
+    if (!document) continue;
+    await document.delete();
+    removed.settings++;
+  }
+  for (const key of Object.keys(localStorage)) {
+    if (!key.startsWith(CLIENT_PREFIX)) continue;
+    localStorage.removeItem(key);
+    removed.clientSettings++;
+  }
+  for (const [collection, kind] of [[game.users, "userFlags"], [game.actors, "actorFlags"]]) {
+    for (const document of collection ?? []) {
+      if (!document.flags?.[MODULE_ID]) continue;
+      await document.update({ [`flags.-=${MODULE_ID}`]: null });
+      removed[kind]++;
+    }
+  }
+  const world = `:${game.world.id}:`;
+  for (const key of await listBlobKeys()) {
+    if (!key.includes(world)) continue;
+    await deleteBlob(key);
+    removed.stored++;
+  }
+  await clearAskHistory();
+  dropPendingQuestions();
+  removed.art = await artFileCount();
+  return removed;
+}
+
+/** How many files the saved art folder holds (0 when there is none). */
+async function artFileCount() {
+  try {
+    const listing = await filePicker().browse("data", artFolder());
+    return listing?.files?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }

@@ -6,7 +6,7 @@
 import { MODULE_ID, t, templatePath } from "../constants.mjs";
 import { applicationV2 } from "../compat.mjs";
 import { setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../consent.mjs";
-import { exportMyData, forgetMe } from "../privacy.mjs";
+import { exportMyData, forgetMe, removeAllData } from "../privacy.mjs";
 
 export const PRIVACY_SETTINGS_ID = `${MODULE_ID}-privacy`;
 const TEMPLATE = templatePath("privacy-settings.hbs");
@@ -49,7 +49,24 @@ function status(form, text) {
 
 const confirmBox = (form) => form.querySelector("[data-familiar-privacy-confirm]");
 
+const removeBox = (form) => form.querySelector("[data-familiar-privacy-remove-confirm]");
+
 const ACTIONS = {
+  removeAll: (form) => {
+    removeBox(form).hidden = false;
+    removeBox(form).querySelector("button").focus();
+  },
+  removeAllCancelled: (form) => {
+    removeBox(form).hidden = true;
+  },
+  removeAllConfirmed: async (form) => {
+    removeBox(form).hidden = true;
+    const removed = await removeAllData();
+    const lines = [t("Privacy.Removed", removed)];
+    if (removed.art) lines.push(t("Privacy.ArtKept", { count: removed.art, folder: removed.artFolder }));
+    status(form, lines.join(" "));
+    ui.notifications.info(lines[0]);
+  },
   export: async () => void (await exportMyData()),
   // Forgetting cannot be undone: the first click asks inside the form.
   forget: (form) => {
