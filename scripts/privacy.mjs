@@ -102,9 +102,11 @@ export async function removeAllData() {
   }
   for (const [collection, kind] of [[game.users, "userFlags"], [game.actors, "actorFlags"]]) {
     for (const document of collection ?? []) {
-      if (!document.flags?.[MODULE_ID]) continue;
+      const flags = document.flags?.[MODULE_ID];
+      if (!flags) continue;
       await document.update({ [`flags.-=${MODULE_ID}`]: null });
-      removed[kind]++;
+      // An emptied namespace (every flag unset before) held nothing: removed, not counted.
+      if (Object.keys(flags).length) removed[kind]++;
     }
   }
   const world = `:${game.world.id}:`;

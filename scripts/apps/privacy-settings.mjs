@@ -39,7 +39,8 @@ async function save(form) {
     }
   }
   const providers = worldAllowedProviders();
-  if (providers.length) await setUserConsent(providers.map((provider) => provider.origin), data.get("allowMine") === "on");
+  // A GM's own questions follow the world's decision; only players keep one of their own.
+  if (!game.user.isGM && providers.length) await setUserConsent(providers.map((provider) => provider.origin), data.get("allowMine") === "on");
   status(form, t("Privacy.Saved"));
 }
 

@@ -25,7 +25,8 @@ export function forgetRequestedUsers() {
 
 export function listen() {
   Hooks.on("updateUser", (user, changes) => {
-    if (game.user.isGM && changes?.flags?.[MODULE_ID]?.[FORGET_FLAG]) {
+    // The flag itself, not the shape of `changes` (expanded in Foundry, dotted keys from some callers).
+    if (game.user.isGM && user.getFlag(MODULE_ID, FORGET_FLAG)) {
       forget(user).catch((error) => console.error("Familiar | could not forget a user", error));
     }
     if (user.id !== game.userId || !("role" in (changes ?? {}))) return;

@@ -58,16 +58,19 @@ for (const profile of ["v10", "v13"]) {
       await player.page.evaluate(async (days) => {
         const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
         const key = `ask-history:${game.world.id}:${game.user.id}`;
-        const old = [1, 2].map((n) => ({ v: 1, question: `old question ${n}`, answer: "old answer", citations: [], provider: "x", at: Date.now() - days }));
-        await storage.saveBlob(key, [...old, ...((await storage.loadBlob(key)) ?? [])]);
-      }, 100 * DAY_MS);
-      assert.equal((await storedHistory(player.page)).length, 3);
-      await gm.page.evaluate(() => game.settings.set("familiar", "historyRetentionDays", 30));
+        const record = (question, age) => ({ v: 1, question, answer: "an answer", citations: [], provider: "x", at: Date.now() - age });
+        const planted = [record("old question 1", 100 * days), record("old question 2", 100 * days), record("recent planted question", days)];
+        await storage.saveBlob(key, [...planted, ...((await storage.loadBlob(key)) ?? [])]);
+      }, DAY_MS);
+      assert.equal((await storedHistory(player.page)).length, 4);
+      // Each profile's own value, so the setting changes (and its onChange runs) in both.
+      await gm.page.evaluate((days) => game.settings.set("familiar", "historyRetentionDays", days), profile === "v10" ? 30 : 31);
       await player.page.waitForFunction(async () => {
         const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
-        return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 1;
+        return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 2;
       });
-      assert.deepEqual((await storedHistory(player.page)).map((entry) => entry.question), ["how do I catch my breath after a fight?"]);
+      const kept = ["recent planted question", "how do I catch my breath after a fight?"];
+      assert.deepEqual((await storedHistory(player.page)).map((entry) => entry.question), kept);
 
       const privacy = await openPrivacy(player.page);
       const download = player.page.waitForEvent("download");
@@ -77,12 +80,12 @@ for (const profile of ["v10", "v13"]) {
       const data = JSON.parse(await fs.readFile(await file.path(), "utf8"));
       assert.equal(data.format, "familiar-user-data");
       assert.equal(data.user.id, USERS.brannoc);
-      assert.deepEqual(data.askHistory.map((entry) => entry.question), ["how do I catch my breath after a fight?"]);
+      assert.deepEqual(data.askHistory.map((entry) => entry.question), kept);
       assert.ok(data.usage.length === 1 && data.usage[0].userId === USERS.brannoc, "today's usage record");
 
       await privacy.getByRole("button", { name: "Forget me" }).click();
       await privacy.getByRole("group", { name: "Forget me" }).getByRole("button", { name: "Forget me" }).click();
-      await privacy.getByText(/Familiar forgot you: 1 saved questions deleted/).waitFor();
+      await privacy.getByText(/Familiar forgot you: 2 saved questions deleted/).waitFor();
       assert.deepEqual(await storedHistory(player.page), []);
       assert.equal(await player.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), null);
       // The GM's client removes the usage record and clears the request.

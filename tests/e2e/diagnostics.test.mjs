@@ -50,7 +50,7 @@ for (const profile of ["v10", "v13"]) {
       assert.ok(report.versions.module, "the module's version");
       assert.ok("familiar.providerChain" in report.settings, "the settings are there");
       assert.equal(report.settings["familiar.providerChain"].providers[0].name, prefix);
-      assert.equal(report.settings["familiar.providerChain"].providers[0].key, "[redacted]");
+      assert.deepEqual(report.settings["familiar.providerChain"].providers[0].key, { iv: "[redacted]", data: "[redacted]" });
       assert.equal(report.health.rules.length, 5);
       assert.ok(report.health.providers.some((provider) => provider.name === prefix && provider.calls >= 1));
       assert.ok(Array.isArray(report.health.history) && Array.isArray(report.recentErrors));
@@ -90,11 +90,12 @@ test("v13: a provider slower than 5 s three times is marked degraded, the GM tol
     const panel = await openAsk(page);
     for (let n = 0; n < 3; n++) {
       await ask(panel, `slow question ${n}`);
-      await panel.getByText("Answered by slow-v13").waitFor({ timeout: 30_000 });
       await idle(page);
+      await panel.getByText("Answered by slow-v13").waitFor({ timeout: 30_000 });
     }
     await page.waitForFunction(() => window.__harness.notifications.some((n) => /slow-v13 answered slower than 5 s/.test(n.message)));
     await ask(panel, "the next question");
+    await idle(page);
     await panel.getByText("Answered by fast-v13").waitFor({ timeout: 15_000 });
     await openStatus(panel);
     assert.match(await panel.locator('[data-familiar-provider-health="slow-v13"] [data-familiar-fact="provider-health"]').textContent(), /Degraded/);
