@@ -15,7 +15,9 @@ let timer = null;
 
 const percent = (ratio) => `${(ratio * 100).toLocaleString(game.i18n.lang, { maximumFractionDigits: 1 })} %`;
 
-/** Records one memory sample: the bundle's memory, plus the JS heap where the browser reports it (Chromium). */
+/** Records one memory sample: the bundle's linear memory, where the module's data lives (index, sessions, relay).
+ * Chromium's `performance.memory` measures the whole page's JS heap, Foundry's included, so it is not the
+ * module's and is left out. */
 export function sampleMemory() {
   const used = wasmMemoryBytes();
   if (!used) return;
