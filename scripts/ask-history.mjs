@@ -95,3 +95,30 @@ export async function askHistoryExport() {
   const day = new Date().toISOString().slice(0, 10);
   return { filename: `familiar-ask-history-${slug(game.world.id)}-${slug(game.user.name)}-${day}.md`, text };
 }
+
+/** Deletes the exchanges saved before `cutoffMs` (the retention setting); resolves with how many went. */
+export function purgeAskHistory(cutoffMs) {
+  const key = storageKey();
+  const run = writing.then(async () => {
+    const stored = await loadBlob(key);
+    if (stored === undefined) return 0;
+    const history = historyFrom(stored);
+    const removed = history.purgeBefore(cutoffMs);
+    if (removed) await saveBlob(key, history.page(history.length, history.length));
+    keep(key, history);
+    return removed;
+  });
+  writing = run.catch(() => {});
+  return run;
+}
+
+/** Every saved exchange of the user, oldest first, as stored (for "Export my data"). */
+export async function askHistoryRecords() {
+  const history = await loadAskHistory();
+  return history.page(history.length, history.length);
+}
+
+/** The IndexedDB key prefix of every user's history in this world (for removing all of Familiar's data). */
+export function worldHistoryPrefix() {
+  return `ask-history:${game.world.id}:`;
+}

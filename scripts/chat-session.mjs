@@ -9,6 +9,8 @@ import { t } from "./constants.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { chainSignature, loadChain, sessionProviders } from "./provider-chain.mjs";
 import { loadAskHistory } from "./ask-history.mjs";
+import { consentPlan, ensureWorldConsent, providerOrigin } from "./consent.mjs";
+import { checkHealthAlerts } from "./health-alerts.mjs";
 
 /** The GM's own conversation; relayed questions use the asker's user id. */
 const GM_CONVERSATION = "gm";
@@ -29,8 +31,13 @@ export function languageName(lang = game.i18n.lang) {
 /** The conversation's session for the current chain (an empty chain gives a session that answers offline). Throws
  * when the stored chain cannot be used (a malformed entry), with the session's own message. */
 async function gmSession(conversation, language) {
-  const chain = loadChain();
-  const signature = `${chainSignature(chain)}|${language}`;
+  const fullChain = loadChain();
+  // Only providers the world (and, for a relayed question, the asker) agreed to: see consent.mjs.
+  await ensureWorldConsent(fullChain);
+  const asker = conversation === GM_CONVERSATION ? null : game.users.get(conversation);
+  const plan = consentPlan(fullChain, asker);
+  const chain = fullChain.filter((entry) => plan.allowed.includes(providerOrigin(entry.baseUrl)));
+  const signature = `${chainSignature(fullChain)}|${JSON.stringify(plan)}|${language}`;
   if (sessions.get(conversation)?.signature === signature) return sessions.get(conversation).session;
   const providers = await sessionProviders(chain);
   // The GM's own conversation goes on from the saved Ask history (after a reload, or when the chain changed).
@@ -38,7 +45,7 @@ async function gmSession(conversation, language) {
   // Another ask may have built it while the keys were being opened.
   if (sessions.get(conversation)?.signature === signature) return sessions.get(conversation).session;
   dropSession(conversation);
-  const session = new (requireWasm().ChatSession)({ providers, systemPrompt: t("Ask.SystemPrompt"), language: languageName(language) });
+  const session = new (requireWasm().ChatSession)({ providers, systemPrompt: t("Ask.SystemPrompt"), language: languageName(language), withheldForConsent: plan.withheld });
   if (saved) session.remember(saved, REMEMBERED_TURNS);
   sessions.set(conversation, { session, signature });
   return session;
@@ -69,7 +76,14 @@ export function dropChatSession() {
 export async function answerFromProviders(question, passages, onEvent, { conversation = GM_CONVERSATION, language = game.i18n.lang } = {}) {
   if (!game.user.isGM) throw new Error("Familiar | only the GM's client asks the AI providers");
   const session = await gmSession(conversation, language);
-  return session.ask(question, passages, onEvent);
+  const answer = await session.ask(question, passages, onEvent);
+  checkHealthAlerts();
+  return answer;
+}
+
+/** Forgets one conversation's session (a relayed player's "Forget me"): its prompt history goes with it. */
+export function forgetSession(conversation) {
+  dropSession(conversation);
 }
 
 /** The GM's own conversation starts afresh (the user cleared their Ask history): earlier turns leave the prompt. */

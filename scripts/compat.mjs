@@ -133,3 +133,13 @@ export function interfaceScale() {
 export function filePicker() {
   return globalThis.foundry?.applications?.apps?.FilePicker?.implementation ?? globalThis.FilePicker;
 }
+
+/**
+ * The stored document of a world setting, which a GM may `delete()`: `game.settings.storage.get("world")` is the
+ * WorldSettings collection on v10–v13 and `getSetting(key)` finds a setting's document
+ * (https://foundryvtt.com/api/classes/foundry.documents.collections.WorldSettings.html). Undefined when the setting
+ * was never written (it holds its default).
+ */
+export function worldSettingDocument(id) {
+  return game.settings.storage.get("world")?.getSetting?.(id);
+}

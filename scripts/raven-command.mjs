@@ -13,6 +13,7 @@ import { getSetting, SETTINGS } from "./settings.mjs";
 import { groundingPassages, offlineHits } from "./rules-index.mjs";
 import { answerFromProviders } from "./chat-session.mjs";
 import { askGm, pendingQuestions, relayStatus } from "./relay.mjs";
+import { ensureUserConsent } from "./consent.mjs";
 import { answerCardHtml, offlineCardHtml, relayErrorText } from "./apps/views/answer-card.mjs";
 
 /** `/raven`, any case, alone or followed by whitespace and the question (which may span lines). */
@@ -103,6 +104,7 @@ export function resumeCommands() {
  * offline answer from this page's index. */
 async function relayedAnswerCard(question, start = (onEvent) => askGm(question, onEvent, { origin: "command" })) {
   const relay = relayStatus();
+  if (relay.open) await ensureUserConsent();
   if (!relay.open) {
     const hits = await offlineHits(question);
     return offlineCardHtml({ question, hits, reason: relay.reason === "notPlayer" ? undefined : offlineReason(relay.reason) });

@@ -8,8 +8,9 @@
 import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { groundingPassages } from "./rules-index.mjs";
-import { answerFromProviders, cancelAnswer } from "./chat-session.mjs";
+import { answerFromProviders, cancelAnswer, forgetSession } from "./chat-session.mjs";
 import { sendTo, startTransport } from "./relay-transport.mjs";
+import { noteError } from "./diagnostics.mjs";
 
 /** Questions waiting for their answer, kept across a reload of this tab: `[{requestId, question, origin}]`. */
 const PENDING_KEY = "familiar.relay.pending";
@@ -108,6 +109,7 @@ async function runCall({ call, userId, question, language }) {
     saveUsageSoon();
   } catch (error) {
     console.error("Familiar | relayed question failed", error);
+    noteError("relay", error);
     if (!entry.cancelled) apply(relay.onFailed(call, error?.message ?? String(error), now()));
   } finally {
     calls.delete(call);
@@ -327,3 +329,30 @@ export function pendingQuestions() {
   }));
 }
 
+
+// ---- privacy (privacy.mjs) ----
+
+/** The questions this tab waits for, as saved: `[{requestId, question, origin}]` ("Export my data"). */
+export function pendingRecords() {
+  return loadPending();
+}
+
+/** "Forget me" on a player's page: every waiting question is stopped and its saved copy deleted. Returns how many. */
+export function dropPendingQuestions() {
+  const ids = new Set([...listeners.keys(), ...loadPending().map((entry) => entry.requestId)]);
+  for (const requestId of [...listeners.keys()]) cancelGm(requestId);
+  sessionStorage.removeItem(PENDING_KEY);
+  return ids.size;
+}
+
+/** "Forget me" for `userId` on the active GM's client: the relay drops their questions, kept answers and usage,
+ * and the saved usage is written at once. Resolves with the relay's counts, or null on another client. */
+export async function forgetRelayedUser(userId) {
+  if (!relay || !isActiveGm()) return null;
+  const forgotten = relay.forgetUser(userId, now());
+  apply(forgotten.actions);
+  forgetSession(userId);
+  const saved = relay.savedUsage();
+  if (saved !== getSetting(SETTINGS.relayUsage)) await setSetting(SETTINGS.relayUsage, saved);
+  return { keptAnswers: forgotten.keptAnswers, usageRecord: forgotten.usageRecord };
+}

@@ -15,6 +15,8 @@ export const SETTINGS = {
   playersMayRequestArt: "playersMayRequestArt",
   artRelayBudgets: "artRelayBudgets",
   artRelayUsage: "artRelayUsage",
+  providerConsent: "providerConsent",
+  historyRetentionDays: "historyRetentionDays",
 };
 
 /** The `playerViews` choices: which of Encounter and Monster players may open besides Ask. */
@@ -31,7 +33,14 @@ export function playerViews() {
 /** The art safety strictness levels (crates/art's Strictness), strictest first; the first is the default. */
 export const ART_STRICTNESS = ["strict", "standard", "relaxed"];
 
-export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsageChange, onArtRelayChange = () => {}, onArtUsageChange = () => {} }) {
+export function registerSettings({
+  onRavenSettingChange,
+  onBudgetsChange,
+  onUsageChange,
+  onRetentionChange,
+  onArtRelayChange = () => {},
+  onArtUsageChange = () => {},
+}) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
     name: "FAMILIAR.Settings.ShowRaven.Name",
     hint: "FAMILIAR.Settings.ShowRaven.Hint",
@@ -82,6 +91,7 @@ export function registerSettings({ onRavenSettingChange, onBudgetsChange, onUsag
   });
   registerProviderChain();
   registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsageChange });
+  registerPrivacySettings({ onRetentionChange });
   // Players' daily token budgets, the world's and per player (`{daily, users: {userId: tokens}}`, null = no limit).
   // World scope so every GM's client applies the same; budgets are not secret.
   game.settings.register(MODULE_ID, SETTINGS.relayBudgets, {
@@ -169,6 +179,37 @@ function registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsag
     default: "[]",
     onChange: () => onArtUsageChange(),
   });
+}
+
+/**
+ * Privacy: the world's consent per provider (consent.mjs says why a world setting; not secret, every client reads
+ * it) and how long Ask history is kept, the GM's policy for the world that every browser applies to its own history
+ * (0 keeps it until the user clears it).
+ */
+function registerPrivacySettings({ onRetentionChange }) {
+  game.settings.register(MODULE_ID, SETTINGS.providerConsent, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: Object,
+    default: {},
+  });
+  game.settings.register(MODULE_ID, SETTINGS.historyRetentionDays, {
+    name: "FAMILIAR.Settings.HistoryRetentionDays.Name",
+    hint: "FAMILIAR.Settings.HistoryRetentionDays.Hint",
+    scope: "world",
+    config: true,
+    restricted: true,
+    type: Number,
+    default: 90,
+    onChange: () => onRetentionChange?.(),
+  });
+}
+
+/** The retention in days as a whole number of 0 or more (0: keep); anything else keeps. */
+export function historyRetentionDays() {
+  const days = Number(getSetting(SETTINGS.historyRetentionDays));
+  return Number.isFinite(days) && days > 0 ? Math.floor(days) : 0;
 }
 
 /** The GM's art strictness, never anything but a known level (a hand-edited setting falls back to strict). */

@@ -60,3 +60,13 @@ export async function deleteBlob(key) {
     console.warn("Familiar | could not delete from IndexedDB", error);
   }
 }
+
+/** Every stored key (for removing Familiar's data); empty when IndexedDB is unavailable. */
+export async function listBlobKeys() {
+  try {
+    return (await transact("readonly", (store) => store.getAllKeys())).map(String);
+  } catch (error) {
+    console.warn("Familiar | could not list IndexedDB", error);
+    return [];
+  }
+}

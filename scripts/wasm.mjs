@@ -8,9 +8,13 @@ import { MARKS } from "./constants.mjs";
 const GLUE_URL = new URL("../wasm/familiar_wasm.js", import.meta.url);
 const BINARY_URL = new URL("../wasm/familiar_wasm_bg.wasm", import.meta.url);
 
+/** The bundle's linear memory, for the health rules' memory samples. */
+let memory = null;
+
 async function load() {
   const glue = await import(GLUE_URL.href);
-  await glue.default({ module_or_path: BINARY_URL });
+  const exports = await glue.default({ module_or_path: BINARY_URL });
+  memory = exports?.memory ?? null;
   performance.mark(MARKS.wasmReady);
   return glue;
 }
@@ -19,3 +23,8 @@ async function load() {
 export const wasmReady = load();
 // The rejection is reported once, by the ready hook; keep it from being logged as unhandled before then.
 wasmReady.catch(() => {});
+
+/** Bytes the bundle's linear memory holds now (it only grows), or 0 before it loaded. */
+export function wasmMemoryBytes() {
+  return memory?.buffer?.byteLength ?? 0;
+}

@@ -12,6 +12,7 @@ import * as askView from "./views/ask.mjs";
 import * as encounterView from "./views/encounter.mjs";
 import * as monsterView from "./views/monster.mjs";
 import { statusContext } from "./views/status.mjs";
+import { copyDiagnostics } from "../diagnostics.mjs";
 import { t } from "../constants.mjs";
 import { playerViews } from "../settings.mjs";
 
@@ -105,6 +106,7 @@ const ACTIONS = {
   "post-encounter": (button) => encounterView.postEncounter(Number(button.dataset.index)),
   "create-monster": (button, root) => monsterView.create(root.querySelector('[data-familiar-form="monster"]'), results(root, "monster")),
   ...artView.ACTIONS,
+  "copy-diagnostics": () => copyDiagnostics(),
 };
 
 function results(root, view) {

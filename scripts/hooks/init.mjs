@@ -11,6 +11,9 @@ import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
 import { runtime } from "../runtime.mjs";
 import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay.mjs";
 import { artRelaySettingsChanged, artUsageChanged } from "../art/relay.mjs";
+import { CONSENT_TEMPLATES } from "../apps/consent-dialog.mjs";
+import { PRIVACY_TEMPLATES, registerPrivacyMenu } from "../apps/privacy-settings.mjs";
+import { purgeByRetention } from "../privacy.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
@@ -32,11 +35,15 @@ export function listen() {
       onArtUsageChange: () => {
         if (runtime.wasm) artUsageChanged();
       },
+      onRetentionChange: () => {
+        if (runtime.wasm) purgeByRetention().catch((error) => console.warn("Familiar | the Ask history purge failed", error));
+      },
     });
     registerProviderMenu();
     registerArtProviderMenu();
+    registerPrivacyMenu();
     // Views are partials of the panel: Foundry registers preloaded templates as partials under their path.
-    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES, ...PROVIDER_TEMPLATES, ...ART_PROVIDER_TEMPLATES, templatePath("art-chat.hbs"), ...ANSWER_CARD_TEMPLATES]);
+    loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES, ...PROVIDER_TEMPLATES, ...ART_PROVIDER_TEMPLATES, ...CONSENT_TEMPLATES, ...PRIVACY_TEMPLATES, templatePath("art-chat.hbs"), ...ANSWER_CARD_TEMPLATES]);
     const entry = moduleEntry(MODULE_ID);
     if (entry) entry.api = createApi();
   });

@@ -36,6 +36,9 @@ pub struct ChainConfig {
     pub breaker: BreakerConfig,
     /// Seeds the backoff jitter (the browser passes a random number; tests a constant).
     pub seed: u64,
+    /// Providers the GM set up but left out of this chain for want of consent ([`crate::consent`]): an empty
+    /// chain then answers offline with [`OfflineReason::NoConsent`] rather than "no provider".
+    pub withheld_for_consent: usize,
 }
 
 /// What to answer: the prompt (built by [`crate::build_prompt`]) and the passages it numbered.
@@ -99,6 +102,8 @@ pub struct Answer {
 struct Slot {
     config: ProviderConfig,
     breaker: CircuitBreaker,
+    /// Marked by the health rules (answers over 5 s three times): passed over while a later provider is not.
+    degraded: bool,
 }
 
 struct Flight {
@@ -171,6 +176,7 @@ impl ProviderChain {
             .map(|provider| Slot {
                 config: provider,
                 breaker: CircuitBreaker::new(config.breaker),
+                degraded: false,
             })
             .collect();
         ProviderChain {
@@ -188,6 +194,14 @@ impl ProviderChain {
 
     pub fn providers(&self) -> impl Iterator<Item = (&ProviderConfig, &CircuitBreaker)> {
         self.slots.iter().map(|slot| (&slot.config, &slot.breaker))
+    }
+
+    /// Marks the providers the health rules call degraded (by name); the next asks pass over them while a
+    /// later provider in the chain is not degraded, and use them as before once the mark is lifted.
+    pub fn set_degraded(&mut self, is_degraded: impl Fn(&str) -> bool) {
+        for slot in &mut self.slots {
+            slot.degraded = is_degraded(&slot.config.name);
+        }
     }
 
     /// Asks in flight (the relay uses it for fairness and memory checks).
@@ -445,6 +459,19 @@ impl ProviderChain {
                     None => return self.finish_offline(id),
                 }
             } else if ask.retries == 0 && !ask.forced_probe {
+                let healthier_later = self.slots[ask.provider + 1..]
+                    .iter()
+                    .any(|slot| !slot.degraded);
+                if self.slots[ask.provider].degraded && healthier_later {
+                    ask.attempts.push(Attempt {
+                        provider: self.slots[ask.provider].config.name.clone(),
+                        status: None,
+                        error: "skipped: marked degraded after slow answers".into(),
+                        kind: None,
+                    });
+                    ask.provider += 1;
+                    continue;
+                }
                 let slot = &mut self.slots[ask.provider];
                 if !slot.breaker.try_acquire(now_ms) {
                     ask.attempts.push(Attempt {
@@ -604,6 +631,7 @@ impl ProviderChain {
             return;
         };
         let reason = match (&ask.last_failure, self.slots.is_empty()) {
+            (_, true) if self.config.withheld_for_consent > 0 => OfflineReason::NoConsent,
             (_, true) => OfflineReason::NoProviders,
             (Some(failure), false) => OfflineReason::AllFailed {
                 last_error: failure.message.clone(),

@@ -9,6 +9,7 @@
 //! Grounding: [`prompt`] builds the numbered-passage prompt, [`citations`] turns `[n]` into content links,
 //! [`history`] keeps long conversations within a token budget. [`render`] is the one Markdown → safe HTML path.
 //! Saved: [`transcript`] is the Ask view's per-user history as stored records (checked, bounded, exported).
+//! Privacy: [`consent`] says which providers a request may go to, given the world's and the asker's consent.
 //! Players: [`relay`] carries their questions to the GM's client and the answers back (limits, fair queues, resume).
 
 pub mod anthropic;
@@ -16,6 +17,7 @@ pub mod base_url;
 pub mod breaker;
 pub mod chain;
 pub mod citations;
+pub mod consent;
 pub mod history;
 pub mod offline;
 pub mod openai;

@@ -17,6 +17,8 @@ pub enum OfflineReason {
     AllFailed { last_error: String },
     /// No GM is online to relay the question.
     NoGm,
+    /// Providers are set up, but the world or the asker has not agreed to send questions to them.
+    NoConsent,
 }
 
 impl OfflineReason {
@@ -30,6 +32,9 @@ impl OfflineReason {
                 format!("every AI provider failed (last: {last_error})")
             }
             OfflineReason::NoGm => "no GM is online to relay the question".to_string(),
+            OfflineReason::NoConsent => {
+                "questions may not go to an AI provider without consent".to_string()
+            }
         }
     }
 }

@@ -226,6 +226,14 @@ impl Transcript {
         Ok(())
     }
 
+    /// Drops every exchange saved before `cutoff_ms` (the retention setting's purge); returns how many went.
+    pub fn purge_before(&mut self, cutoff_ms: u64) -> usize {
+        let before = self.exchanges.len();
+        self.exchanges.retain(|exchange| exchange.at >= cutoff_ms);
+        self.bytes = self.exchanges.iter().map(Exchange::stored_bytes).sum();
+        before - self.exchanges.len()
+    }
+
     pub fn len(&self) -> usize {
         self.exchanges.len()
     }

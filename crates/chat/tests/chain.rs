@@ -58,6 +58,7 @@ fn config() -> ChainConfig {
         },
         breaker: BreakerConfig::default(),
         seed: 7,
+        withheld_for_consent: 0,
     }
 }
 
@@ -671,4 +672,92 @@ fn each_call_is_observed_for_the_health_rules_except_configuration_errors() {
     h.start();
     h.respond(401, &[], "{\"error\": {\"message\": \"bad key\"}}");
     assert_eq!(h.chain.poll_observation(), None);
+}
+
+/// Three answers over 5 s from the primary, as the health monitor measures them on a fake clock: it is marked
+/// degraded, the next ask goes to the backup without trying it, and once the mark is lifted it is first again.
+#[test]
+fn a_provider_the_health_rules_mark_degraded_is_passed_over_for_the_next() {
+    let mut monitor = familiar_health::Monitor::new();
+    let mut h = Harness::new(
+        vec![
+            provider("primary", Api::OpenAi),
+            provider("backup", Api::OpenAi),
+        ],
+        config(),
+    );
+    for _ in 0..3 {
+        h.chain.set_degraded(|name| monitor.is_degraded(name));
+        let ask = h.start();
+        h.head_ok();
+        h.now += 5_001;
+        h.data(&openai_body("Slowly, yes."));
+        assert_eq!(h.answer(ask).provider.as_deref(), Some("primary"));
+        while let Some(observation) = h.chain.poll_observation() {
+            monitor.record(observation, h.now);
+        }
+    }
+    assert!(monitor.is_degraded("primary"));
+    assert!(!monitor.is_degraded("backup"));
+
+    h.chain.set_degraded(|name| monitor.is_degraded(name));
+    let sent_before = h.sent.len();
+    let ask = h.start();
+    assert_eq!(
+        h.sent[sent_before].1,
+        "http://backup.test/v1/chat/completions"
+    );
+    h.respond(200, &[], &openai_body("Quickly, yes."));
+    let answer = h.answer(ask);
+    assert_eq!(answer.provider.as_deref(), Some("backup"));
+    assert_eq!(answer.attempts[0].provider, "primary");
+    assert!(answer.attempts[0].error.contains("degraded"));
+
+    // The slow-provider rule lifts the mark after its window; the primary is first again.
+    h.now += familiar_health::RuleId::SlowProvider.rule().window_ms;
+    monitor.tick(h.now);
+    h.chain.set_degraded(|name| monitor.is_degraded(name));
+    let sent_before = h.sent.len();
+    h.start();
+    assert_eq!(
+        h.sent[sent_before].1,
+        "http://primary.test/v1/chat/completions"
+    );
+}
+
+#[test]
+fn a_degraded_provider_is_still_used_when_nothing_healthier_comes_after_it() {
+    let mut h = Harness::new(
+        vec![
+            provider("primary", Api::OpenAi),
+            provider("backup", Api::OpenAi),
+        ],
+        config(),
+    );
+    h.chain.set_degraded(|_| true);
+    let ask = h.start();
+    assert_eq!(h.sent[0].1, "http://primary.test/v1/chat/completions");
+    h.respond(200, &[], &openai_body("Slow but here."));
+    assert_eq!(h.answer(ask).provider.as_deref(), Some("primary"));
+
+    h.chain.set_degraded(|name| name == "backup");
+    h.start();
+    assert_eq!(h.sent[1].1, "http://primary.test/v1/chat/completions");
+}
+
+#[test]
+fn a_chain_emptied_for_want_of_consent_says_so_offline() {
+    let mut h = Harness::new(
+        Vec::new(),
+        ChainConfig {
+            withheld_for_consent: 2,
+            ..config()
+        },
+    );
+    let ask = h.start();
+    assert!(h.sent.is_empty());
+    assert_eq!(h.answer(ask).offline, Some(OfflineReason::NoConsent));
+    let mut none = Harness::new(Vec::new(), config());
+    let ask = none.start();
+    assert_eq!(none.answer(ask).offline, Some(OfflineReason::NoProviders));
 }

@@ -661,3 +661,54 @@ fn the_page_asks_again_when_it_missed_part_of_an_answer() {
     assert!(matches!(&events[1], PlayerEvent::Text { text, .. } if text == "One two three"));
     drop(second);
 }
+
+#[test]
+fn forget_me_stops_the_users_calls_and_keeps_nothing_of_theirs() {
+    let mut gm = relay(RelayConfig::default());
+    let mut alice = player("alice");
+    let mut bob = player("bob");
+    let call = starts(&gm.receive("alice", &ask(&mut alice, &request_id(0)), T0))[0].0;
+    gm.on_final(call, answer("Yes, you can.", Some((40, 20))), T0 + 1);
+    let waiting = starts(&gm.receive("alice", &ask(&mut alice, &request_id(1)), T0 + 2));
+    let bobs = starts(&gm.receive("bob", &ask(&mut bob, &request_id(2)), T0 + 3))[0].0;
+    gm.on_final(bobs, answer("Bob's answer.", Some((10, 10))), T0 + 4);
+
+    let (out, forgotten) = gm.forget_user("alice", T0 + 5);
+    assert_eq!(cancels(&out).len(), waiting.len());
+    assert_eq!((forgotten.kept_answers, forgotten.usage_record), (1, true));
+    let saved = gm.saved_usage();
+    assert_eq!(
+        saved
+            .iter()
+            .map(|entry| entry.user_id.as_str())
+            .collect::<Vec<_>>(),
+        ["bob"]
+    );
+    assert!(gm
+        .usage(T0 + 5)
+        .iter()
+        .all(|entry| entry.user_id != "alice"));
+    // Her finished answer is no longer there to resume; Bob's is.
+    let out = gm.receive(
+        "alice",
+        alice.resume(&request_id(0)).unwrap().as_bytes(),
+        T0 + 6,
+    );
+    assert_eq!(the_error(&out, "alice"), RelayError::UnknownRequest);
+    let out = gm.receive(
+        "bob",
+        bob.resume(&request_id(2)).unwrap().as_bytes(),
+        T0 + 7,
+    );
+    assert!(matches!(
+        bob.receive(&raw_to(&out, "bob")[0]),
+        PlayerEvent::Final { .. }
+    ));
+    // Her resume attempt counted towards her rate limit again, but no answer or spend of hers came back.
+    let (_, again) = gm.forget_user("alice", T0 + 8);
+    assert_eq!(again.kept_answers, 0);
+    assert!(gm
+        .saved_usage()
+        .iter()
+        .all(|entry| entry.user_id != "alice"));
+}

@@ -424,3 +424,27 @@ fn a_conversation_picks_up_the_newest_answered_turns_with_links_as_names() {
     };
     assert_eq!(odd.answer_with_names(), "@UUID[bad target]{x} and (c) @");
 }
+
+#[test]
+fn the_retention_purge_drops_exactly_the_exchanges_older_than_the_cutoff() {
+    let mut transcript = Transcript::new(TranscriptBounds::default());
+    for n in 1..=5 {
+        transcript.push(exchange(n, 100)).unwrap();
+    }
+    let bytes_of_newest_two: usize = transcript.iter().skip(3).map(Exchange::stored_bytes).sum();
+    // Exchange 4 is saved exactly at the cutoff and stays; 1–3 are older and go.
+    let cutoff = exchange(4, 0).at;
+    assert_eq!(transcript.purge_before(cutoff), 3);
+    assert_eq!(
+        questions(&transcript),
+        [
+            "Question 4: can I Step while grabbed?",
+            "Question 5: can I Step while grabbed?"
+        ]
+    );
+    assert_eq!(transcript.bytes(), bytes_of_newest_two);
+    assert_eq!(transcript.purge_before(cutoff), 0);
+    assert_eq!(transcript.purge_before(u64::MAX), 2);
+    assert!(transcript.is_empty());
+    assert_eq!(transcript.bytes(), 0);
+}

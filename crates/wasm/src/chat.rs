@@ -187,6 +187,9 @@ struct SessionConfig {
     system_prompt: Option<String>,
     #[serde(default)]
     language: Option<String>,
+    /// How many of the GM's providers were left out for want of consent (`consentPlan(...).withheld`).
+    #[serde(default)]
+    withheld_for_consent: usize,
 }
 
 /// A passage as JS hands it over: a `RulesIndex.search` hit (`snippet` is its escaped HTML) or plain `text`.
@@ -308,6 +311,7 @@ impl ChatSession {
             retry,
             timeouts,
             seed: jitter_seed(),
+            withheld_for_consent: config.withheld_for_consent,
             ..ChainConfig::default()
         };
         Ok(ChatSession {
@@ -416,13 +420,18 @@ impl ChatSession {
         let mut resolve = None;
         let promise = Promise::new(&mut |resolve_fn, _reject| resolve = Some(resolve_fn));
         let resolve = resolve.ok_or_else(|| interop::js_error("ask: the promise did not start"))?;
-        let id = self.driver.chain.borrow_mut().start(
-            AskInput {
-                prompt,
-                passages: passages.clone(),
-            },
-            now_ms(),
-        );
+        let id = {
+            let mut chain = self.driver.chain.borrow_mut();
+            // The health rules' latest word on slow providers holds for this ask.
+            chain.set_degraded(crate::health::is_degraded);
+            chain.start(
+                AskInput {
+                    prompt,
+                    passages: passages.clone(),
+                },
+                now_ms(),
+            )
+        };
         self.driver.add_ask(
             id,
             Pending {
@@ -445,7 +454,14 @@ impl Drop for ChatSession {
     }
 }
 
-const SESSION_KEYS: &[&str] = &["providers", "timeouts", "retry", "systemPrompt", "language"];
+const SESSION_KEYS: &[&str] = &[
+    "providers",
+    "timeouts",
+    "retry",
+    "systemPrompt",
+    "language",
+    "withheldForConsent",
+];
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -524,6 +540,7 @@ pub(crate) fn answer_js(id: AskId, answer: &Answer) -> Result<JsValue, JsValue> 
             OfflineReason::AllUnhealthy => "allUnhealthy",
             OfflineReason::AllFailed { .. } => "allFailed",
             OfflineReason::NoGm => "noGm",
+            OfflineReason::NoConsent => "noConsent",
         },
         message: reason.describe(),
     });

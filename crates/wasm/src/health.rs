@@ -19,6 +19,11 @@ pub(crate) fn record(event: HealthEvent) {
     MONITOR.with(|monitor| monitor.borrow_mut().record(event, now_ms()));
 }
 
+/// Whether the slow-provider rule has marked this provider degraded (the chat chain passes over it).
+pub(crate) fn is_degraded(provider: &str) -> bool {
+    MONITOR.with(|monitor| monitor.borrow().is_degraded(provider))
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct HealthView {
@@ -57,4 +62,19 @@ pub fn take_health_alerts() -> Result<JsValue, JsValue> {
         std::iter::from_fn(|| monitor.poll_alert()).collect()
     });
     to_js(&alerts)
+}
+
+/// The health part of the diagnostics report: every rule now, every provider, and the rules' history.
+pub(crate) fn report() -> serde_json::Value {
+    MONITOR.with(|monitor| {
+        let mut monitor = monitor.borrow_mut();
+        let now = now_ms();
+        monitor.tick(now);
+        serde_json::json!({
+            "at": now,
+            "rules": monitor.snapshot(now),
+            "providers": monitor.providers(),
+            "history": monitor.history().collect::<Vec<_>>(),
+        })
+    })
 }

@@ -63,6 +63,19 @@ impl AskHistoryJs {
             .map_err(|error| interop::js_error(&format!("history: {error}")))
     }
 
+    /// `purgeBefore(cutoffMs)`: drops the exchanges saved before the cutoff (the retention setting); returns how
+    /// many went.
+    #[wasm_bindgen(js_name = purgeBefore)]
+    pub fn purge_before(&mut self, cutoff_ms: f64) -> usize {
+        // A cutoff before 1970 or not a number purges nothing.
+        let cutoff = if cutoff_ms.is_finite() && cutoff_ms > 0.0 {
+            cutoff_ms as u64
+        } else {
+            0
+        };
+        self.transcript.purge_before(cutoff)
+    }
+
     /// Up to `count` records ending before position `end`, oldest first: a page of a long history, or with
     /// `page(length, length)` every record, as IndexedDB should store them.
     pub fn page(&self, end: usize, count: usize) -> Result<JsValue, JsValue> {

@@ -178,6 +178,26 @@ impl RelayJs {
         actions_js(&self.inner.user_left(user_id, ms(now_ms)))
     }
 
+    /// `forgetUser(userId, nowMs)` → `{actions, keptAnswers, usageRecord}`: "Forget me" — the user's questions stop
+    /// and the relay keeps nothing of theirs (answers kept for a resume, today's usage); save `savedUsage` after.
+    #[wasm_bindgen(js_name = forgetUser)]
+    pub fn forget_user(&mut self, user_id: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+        let (actions, forgotten) = self.inner.forget_user(user_id, ms(now_ms));
+        let result = js_sys::Object::new();
+        js_sys::Reflect::set(&result, &"actions".into(), &actions_js(&actions)?)?;
+        js_sys::Reflect::set(
+            &result,
+            &"keptAnswers".into(),
+            &(forgotten.kept_answers as f64).into(),
+        )?;
+        js_sys::Reflect::set(
+            &result,
+            &"usageRecord".into(),
+            &forgotten.usage_record.into(),
+        )?;
+        Ok(result.into())
+    }
+
     /// `configure(config, nowMs)` → actions: new settings (same keys as the constructor; omitted keys take their
     /// defaults). Questions a higher limit now allows start at once.
     pub fn configure(&mut self, config: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {

@@ -13,6 +13,7 @@ import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules-index.
 import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
 import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
+import { ensureUserConsent } from "../../consent.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
 import { endRavenWork, startRavenWork } from "../raven-panel.mjs";
@@ -57,7 +58,11 @@ export async function ask(form, results) {
   try {
     if (!game.user.isGM) {
       const relay = relayStatus();
-      if (relay.open) return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent), workId);
+      if (relay.open) {
+        // Before the first question leaves for the GM's providers (consent.mjs); a no keeps the answers offline.
+        await ensureUserConsent();
+        return await streamRelayed(question, results, (onEvent) => askGm(question, onEvent), workId);
+      }
       const hits = await offlineHits(question);
       await showOffline(results, hits, { question, reason: relay.reason === "notPlayer" ? undefined : t(`Ask.Offline.${relay.reason}`) });
       endRavenWork({ type: "answerDone", id: workId });

@@ -196,6 +196,7 @@ async function main() {
 
 function listenToServer(socket, game) {
   socket.on("harness.settings.changed", (change) => game.settings._applyRemote(change));
+  socket.on("harness.settings.deleted", (change) => game.settings._applyRemoteDelete(change));
   socket.on("harness.userActivity", (userId, { active }) => game.users._setActive(userId, active));
   socket.on("harness.user.updated", ({ id, changes, userId }) => game.users.get(id)?._applyUpdate(changes, {}, userId));
   socket.on("harness.chat.created", ({ message, userId }) => ChatMessage._onRemoteCreate(message, userId));

@@ -32,13 +32,31 @@ function cast(type, raw) {
   return v;
 }
 
+/**
+ * The world's stored settings (`game.settings.storage.get("world")`): Foundry's WorldSettings collection of Setting
+ * documents, whose `getSetting(key)` returns the document a GM may `delete()`
+ * (foundryvtt.com/api/classes/foundry.documents.collections.WorldSettings.html). Here a Map of key → stored JSON
+ * with that one method; the document is `{key, value, delete()}`.
+ */
+class WorldSettings extends Map {
+  #deleteSetting;
+  constructor(entries, deleteSetting) {
+    super(entries);
+    this.#deleteSetting = deleteSetting;
+  }
+  getSetting(key) {
+    if (!this.has(key)) return undefined;
+    return { id: key, key, value: this.get(key), delete: () => this.#deleteSetting(key) };
+  }
+}
+
 export class ClientSettings {
   constructor({ request, features, storedSettings, getUser, isReady }) {
     this.settings = new Map();
     this.menus = new Map();
     this.storage = new Map([
       ["client", window.localStorage],
-      ["world", new Map(storedSettings.filter((s) => s.user === null).map((s) => [s.key, s.value]))],
+      ["world", new WorldSettings(storedSettings.filter((s) => s.user === null).map((s) => [s.key, s.value]), (key) => this.#deleteWorld(key))],
       ["user", new Map(storedSettings.filter((s) => s.user !== null).map((s) => [s.key, s.value]))],
     ]);
     this._request = request;
@@ -93,6 +111,19 @@ export class ClientSettings {
     this.#onChange(config, cast_, options, userId);
     if (config.scope !== "client") this.#documentHook(existed, config.id, json, options, userId);
     return cast_;
+  }
+
+  /** Deletes a world setting's document through the server; the setting reads its default again. */
+  async #deleteWorld(key) {
+    await this._request("harness.settings.delete", { key });
+    this._applyRemoteDelete({ key, scope: "world", userId: this._getUser()?.id ?? null });
+  }
+
+  /** A world setting deleted (here or by another client): deleteSetting fires as for the document. */
+  _applyRemoteDelete({ key, scope, userId }) {
+    const value = this.storage.get(scope)?.get(key);
+    if (!this.storage.get(scope)?.delete(key)) return;
+    Hooks.callAll("deleteSetting", { key, value, id: key }, {}, userId);
   }
 
   /** A change pushed by the server for a world or user setting. */

@@ -66,6 +66,14 @@ export function attachSockets(io, { world, packs, modules }) {
       throw new Error(`scope "${scope}" is not stored by the server`);
     });
 
+    // Deleting a world setting's document takes the same permission as writing it (guess, as above).
+    handle("harness.settings.delete", ({ key }) => {
+      if (user.role < ROLES.ASSISTANT) throw new Error(`User ${user.name} lacks permission to delete world setting ${key}`);
+      const deleted = world.deleteSetting({ key, user: null });
+      if (deleted) socket.broadcast.emit("harness.settings.deleted", { key, scope: "world", userId: user._id });
+      return { deleted };
+    });
+
     handle("harness.chatmessage.create", ({ data }) => {
       const message = world.addMessage(data, user._id);
       socket.broadcast.emit("harness.chat.created", { message, userId: user._id });

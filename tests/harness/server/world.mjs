@@ -58,6 +58,15 @@ export class World {
     return { key, value, user };
   }
 
+  /** Deletes a stored setting; returns whether there was one. */
+  deleteSetting({ key, user = null }) {
+    const index = this.settings.findIndex((s) => s.key === key && s.user === user);
+    if (index < 0) return false;
+    this.settings.splice(index, 1);
+    this.persistSettings();
+    return true;
+  }
+
   settingsFor(userId) {
     return this.settings.filter((s) => s.user === null || s.user === userId);
   }

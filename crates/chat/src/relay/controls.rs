@@ -85,6 +85,18 @@ impl Relay {
             .collect()
     }
 
+    /// "Forget me": the user's waiting questions and calls end as when they leave, and the relay keeps nothing of
+    /// theirs — no answer kept for a resume, no usage record, no rate window. Their GM-set budget stays (it is the
+    /// GM's setting, not the user's data).
+    pub fn forget_user(&mut self, user: &str, now_ms: u64) -> (Vec<Action>, Forgotten) {
+        let actions = self.user_left(user, now_ms);
+        let forgotten = Forgotten {
+            kept_answers: self.answers.remove_user(user),
+            usage_record: self.users.remove(user).is_some(),
+        };
+        (actions, forgotten)
+    }
+
     /// Today's spend per user, to save in the GM's client storage.
     pub fn saved_usage(&self) -> Vec<SavedUsage> {
         self.users
@@ -173,4 +185,12 @@ impl Relay {
         let budgets: usize = self.budgets.keys().map(|user| user.capacity() + NODE).sum();
         users + queued + calls + budgets + self.answers.bytes()
     }
+}
+
+/// What [`Relay::forget_user`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Forgotten {
+    pub kept_answers: usize,
+    pub usage_record: bool,
 }

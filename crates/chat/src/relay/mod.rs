@@ -28,7 +28,7 @@ pub mod wire;
 
 pub use calls::ProviderAnswer;
 pub use config::RelayConfig;
-pub use controls::{RelayStats, SavedUsage, UserUsage};
+pub use controls::{Forgotten, RelayStats, SavedUsage, UserUsage};
 pub use gm::{Action, CallId, Counters, Relay};
 pub use player::{no_gm_answer, request_id_from, PlayerEvent, PlayerRelay};
 pub use wire::{

@@ -112,6 +112,20 @@ impl AnswerStore {
             .is_some_and(|entry| now_ms.saturating_sub(entry.stored_ms) < self.config.ttl_ms)
     }
 
+    /// Drops every answer kept for `user` ("Forget me"); returns how many went.
+    pub fn remove_user(&mut self, user: &str) -> usize {
+        let theirs: Vec<Key> = self
+            .entries
+            .keys()
+            .filter(|key| key.0 == user)
+            .cloned()
+            .collect();
+        for key in &theirs {
+            self.remove(key);
+        }
+        theirs.len()
+    }
+
     /// Drops answers older than the time to live.
     pub fn expire(&mut self, now_ms: u64) {
         let ttl = self.config.ttl_ms;

@@ -117,6 +117,7 @@ impl OfflineNotice {
             OfflineReason::AllUnhealthy => "allUnhealthy",
             OfflineReason::AllFailed { .. } => "allFailed",
             OfflineReason::NoGm => "noGm",
+            OfflineReason::NoConsent => "noConsent",
         };
         OfflineNotice {
             code: code.to_string(),

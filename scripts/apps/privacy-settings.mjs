@@ -1,0 +1,187 @@
+/**
+ * "Privacy and your data" (a settings menu for every user): whether the user's questions may reach the providers
+ * the world allows (they change their mind here after the consent dialog), for a GM the world's decision per
+ * provider, and the user's data rights: "Export my data" and "Forget me" (privacy.mjs).
+ */
+import { MODULE_ID, t, templatePath } from "../constants.mjs";
+import { applicationV2 } from "../compat.mjs";
+import { setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../consent.mjs";
+import { exportMyData, forgetMe, removeAllData } from "../privacy.mjs";
+
+export const PRIVACY_SETTINGS_ID = `${MODULE_ID}-privacy`;
+const TEMPLATE = templatePath("privacy-settings.hbs");
+export const PRIVACY_TEMPLATES = [TEMPLATE];
+
+function privacyContext() {
+  const worldProviders = worldAllowedProviders();
+  const mine = userConsent();
+  const worldRecords = Object.entries(worldConsent()).map(([origin, entry]) => ({
+    origin,
+    allowed: entry.allowed,
+    label: t("Privacy.AllowProvider", { name: entry.name || origin, origin }),
+  }));
+  return {
+    isGM: game.user.isGM,
+    worldProviders,
+    allowMine: worldProviders.length > 0 && worldProviders.every((provider) => mine[provider.origin] === true),
+    worldRecords,
+  };
+}
+
+async function save(form) {
+  const data = new FormData(form);
+  if (game.user.isGM) {
+    const records = worldConsent();
+    const checked = new Set(data.getAll("world").map(String));
+    for (const [origin, entry] of Object.entries(records)) {
+      const allowed = checked.has(origin);
+      if (allowed !== entry.allowed) await setWorldConsent([{ origin, name: entry.name }], allowed);
+    }
+  }
+  const providers = worldAllowedProviders();
+  // A GM's own questions follow the world's decision; only players keep one of their own.
+  if (!game.user.isGM && providers.length) await setUserConsent(providers.map((provider) => provider.origin), data.get("allowMine") === "on");
+  status(form, t("Privacy.Saved"));
+}
+
+function status(form, text) {
+  form.querySelector("[data-familiar-privacy-status]").textContent = text;
+}
+
+const confirmBox = (form) => form.querySelector("[data-familiar-privacy-confirm]");
+
+const removeBox = (form) => form.querySelector("[data-familiar-privacy-remove-confirm]");
+
+const ACTIONS = {
+  removeAll: (form) => {
+    removeBox(form).hidden = false;
+    removeBox(form).querySelector("button").focus();
+  },
+  removeAllCancelled: (form) => {
+    removeBox(form).hidden = true;
+  },
+  removeAllConfirmed: async (form) => {
+    removeBox(form).hidden = true;
+    const removed = await removeAllData();
+    const lines = [t("Privacy.Removed", removed)];
+    if (removed.art) lines.push(t("Privacy.ArtKept", { count: removed.art, folder: removed.artFolder }));
+    status(form, lines.join(" "));
+    ui.notifications.info(lines[0]);
+  },
+  export: async () => void (await exportMyData()),
+  // Forgetting cannot be undone: the first click asks inside the form.
+  forget: (form) => {
+    confirmBox(form).hidden = false;
+    confirmBox(form).querySelector("button").focus();
+  },
+  forgetCancelled: (form) => {
+    confirmBox(form).hidden = true;
+  },
+  forgetConfirmed: async (form) => {
+    confirmBox(form).hidden = true;
+    const counts = await forgetMe();
+    const text = t("Privacy.Forgotten", counts);
+    status(form, text);
+    ui.notifications.info(text);
+  },
+};
+
+function reportFailure(error) {
+  console.error("Familiar |", error);
+  ui.notifications.error(error?.message ?? String(error));
+}
+
+function bindForm(root) {
+  const selector = "[data-familiar-privacy]";
+  const form = root?.matches?.(selector) ? root : root?.querySelector?.(selector);
+  if (!form || form.dataset.familiarBound) return;
+  form.dataset.familiarBound = "1";
+  form.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-familiar-privacy-action]")?.dataset.familiarPrivacyAction;
+    if (!action) return;
+    event.preventDefault();
+    Promise.resolve(ACTIONS[action]?.(form)).catch(reportFailure);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    save(form).catch(reportFailure);
+  });
+}
+
+function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
+  class FamiliarPrivacySettings extends HandlebarsApplicationMixin(ApplicationV2) {
+    static DEFAULT_OPTIONS = {
+      id: PRIVACY_SETTINGS_ID,
+      classes: ["familiar-privacy-settings"],
+      tag: "section",
+      window: { title: "FAMILIAR.Privacy.Title", icon: "fa-solid fa-user-shield" },
+      position: { width: 480, height: "auto" },
+    };
+
+    static PARTS = { body: { template: TEMPLATE } };
+
+    async _prepareContext() {
+      return privacyContext();
+    }
+
+    _onRender(context, options) {
+      super._onRender?.(context, options);
+      bindForm(this.element);
+    }
+  }
+  return FamiliarPrivacySettings;
+}
+
+function defineV1() {
+  class FamiliarPrivacySettings extends Application {
+    static get defaultOptions() {
+      return foundry.utils.mergeObject(super.defaultOptions, {
+        id: PRIVACY_SETTINGS_ID,
+        classes: ["familiar-privacy-settings"],
+        template: TEMPLATE,
+        title: game.i18n.localize("FAMILIAR.Privacy.Title"),
+        width: 480,
+        height: "auto",
+      });
+    }
+
+    getData() {
+      return privacyContext();
+    }
+
+    activateListeners(html) {
+      super.activateListeners(html);
+      bindForm(html[0]);
+    }
+  }
+  return FamiliarPrivacySettings;
+}
+
+let settingsClass = null;
+
+export function privacySettingsClass() {
+  if (!settingsClass) {
+    const v2 = applicationV2();
+    settingsClass = v2 ? defineV2(v2) : defineV1();
+  }
+  return settingsClass;
+}
+
+/** Registers the "Privacy" settings menu, open to every user; called in `init`. */
+export function registerPrivacyMenu() {
+  game.settings.registerMenu(MODULE_ID, "privacy", {
+    name: "FAMILIAR.Privacy.Menu.Name",
+    label: "FAMILIAR.Privacy.Menu.Label",
+    hint: "FAMILIAR.Privacy.Menu.Hint",
+    icon: "fa-solid fa-user-shield",
+    type: privacySettingsClass(),
+    restricted: false,
+  });
+}
+
+export async function openPrivacySettings() {
+  const Settings = privacySettingsClass();
+  const app = new Settings();
+  await app.render(true);
+  return app;
+}
