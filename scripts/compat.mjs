@@ -143,3 +143,34 @@ export function filePicker() {
 export function worldSettingDocument(id) {
   return game.settings.storage.get("world")?.getSetting?.(id);
 }
+
+/**
+ * The compendium uuid a world document was imported from: `_stats.compendiumSource` from v12
+ * (https://foundryvtt.com/api/v12/interfaces/foundry.types.DocumentStats.html), `flags.core.sourceId` before (v12
+ * keeps that flag only behind a deprecation warning, so it is not read there).
+ */
+export function compendiumSourceOf(document) {
+  if (coreGeneration() >= 12) return document?._stats?.compendiumSource ?? null;
+  return document?.flags?.core?.sourceId ?? null;
+}
+
+/**
+ * The world Actor for a compendium actor's uuid: one imported from it before, else a new import through
+ * `game.actors.importFromCompendium(pack, id)` (WorldCollection, the same call v10–v13:
+ * https://foundryvtt.com/api/v10/classes/client.WorldCollection.html#importFromCompendium,
+ * https://foundryvtt.com/api/classes/foundry.documents.abstract.WorldCollection.html), which records the source
+ * where `compendiumSourceOf` reads it. A uuid of a world actor resolves to that actor.
+ */
+export async function worldActorFor(uuid) {
+  const source = await fromUuid(uuid);
+  if (!source) return null;
+  if (!source.pack) return source;
+  const imported = game.actors.find((actor) => compendiumSourceOf(actor) === source.uuid);
+  if (imported) return imported;
+  return game.actors.importFromCompendium(game.packs.get(source.pack), source.id);
+}
+
+/** The Combat document class (`CONFIG.Combat.documentClass`, what `Combat.implementation` returns on v10–v13). */
+export function combatClass() {
+  return CONFIG.Combat.documentClass;
+}

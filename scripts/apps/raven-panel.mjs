@@ -21,7 +21,10 @@ const TEMPLATE = templatePath("raven-panel.hbs");
 export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "art", "art-gallery", "about"].map((view) => templatePath(`views/${view}.hbs`));
 
 /** "About" is the panel's own tab, not a view of the state machine: it shows the bundle's build and the world's
- * system, whatever the machine's view is, and is the only tab outside pf2e. */
+ * system, whatever the machine's view is, and is the only tab outside pf2e. It never carries a badge: a tab's badge
+ * means work that finished behind another tab (an answer, tests/e2e/badges.test.mjs), and About has none. Updates
+ * are Foundry's to announce (its package manager compares the manifest's version), and the licence notices do not
+ * change while a world runs, so a badge there would only be noise. */
 const ABOUT = "about";
 const ABOUT_LABEL = "FAMILIAR.Views.about";
 /** The policies the About tab links, in the repository's docs/ (the zip carries code, not documentation). */
@@ -103,7 +106,9 @@ const FORMS = {
 
 const ACTIONS = {
   "rate-scene": (button, root) => encounterView.rateScene(root.querySelector('[data-familiar-form="encounter"]'), results(root, "encounter")),
+  "rate-combat": (button, root) => encounterView.rateCombat(root.querySelector('[data-familiar-form="encounter"]'), results(root, "encounter")),
   "post-encounter": (button) => encounterView.postEncounter(Number(button.dataset.index)),
+  "start-combat": (button) => encounterView.startCombat(Number(button.dataset.index)),
   "create-monster": (button, root) => monsterView.create(root.querySelector('[data-familiar-form="monster"]'), results(root, "monster")),
   ...artView.ACTIONS,
   "copy-diagnostics": () => copyDiagnostics(),

@@ -286,12 +286,16 @@ export function ravenAllowed() {
 
 async function refresh() {
   if (!ravenAllowed()) return stopRaven();
-  if (!current) startRaven();
-  // What this user may open, as the settings and their role now say: the machine closes a view that went away and
-  // redraws the tabs (ignored when nothing changed).
-  dispatch({ type: "permissionChange", allowedViews: machineViews() });
-  // The animation setting has no hook of its own: each refresh brings the machine up to date with it.
-  dispatch({ type: "setAnimation", enabled: Boolean(getSetting(SETTINGS.animations)) });
+  if (!current) {
+    // A new machine starts from the views and the animation setting of this moment: nothing to bring up to date.
+    startRaven();
+  } else {
+    // What this user may open, as the settings and their role now say: the machine closes a view that went away
+    // and redraws the tabs (ignored when nothing changed).
+    dispatch({ type: "permissionChange", allowedViews: machineViews() });
+    // The animation setting has no hook of its own: each refresh brings the machine up to date with it.
+    dispatch({ type: "setAnimation", enabled: Boolean(getSetting(SETTINGS.animations)) });
+  }
   // The machine stays when the floating button is turned off, so the scene-control button still opens the panel.
   if (getSetting(SETTINGS.showRaven)) {
     if (!current.button) {

@@ -32,26 +32,43 @@ async function start() {
     return;
   }
   markStarted(wasm, environment);
-  startPresence(wasm.buildInfo().version);
-  startRelay();
-  startArtRelay();
-  startHealthAlerts();
-  forgetRequestedUsers();
   listenAskHistory();
-  // The world's retention holds for this browser's Ask history; the raven need not wait for it to appear.
-  const purged = purgeByRetention().catch((error) => console.warn("Familiar | the Ask history purge failed", error));
   await refreshRaven();
-  await purged;
-  // Questions this tab was waiting for before a reload: the Ask view's answer comes back into the view, each
-  // `/raven` answer as its whisper.
-  resumeRelayed();
-  resumeCommands();
   performance.mark(MARKS.ravenInteractive);
-  // Build or load the rules index after the raven is usable, so start-up never waits for it.
-  if (environment.pf2e) ensureRulesIndex().catch((error) => {
-    console.error("Familiar | rules index failed", error);
-    noteError("rulesIndex", error);
+  // What the first frame does not show waits until it is painted (profiled: presence, the relay's key pair and its
+  // published key, the resumed questions and the rules index took about 2 ms of the span before it). The relays
+  // start one frame later than before: a player's message in that frame goes unheard as one sent while this page
+  // was still loading did before, so the wait changes no case the relay did not already meet.
+  afterFirstPaint(async () => {
+    startPresence(wasm.buildInfo().version);
+    startRelay();
+    startArtRelay();
+    startHealthAlerts();
+    forgetRequestedUsers();
+    // The world's retention holds for this browser's Ask history before a resumed question adds to it.
+    await purgeByRetention().catch((error) => console.warn("Familiar | the Ask history purge failed", error));
+    // Questions this tab was waiting for before a reload: the Ask view's answer comes back into the view, each
+    // `/raven` answer as its whisper.
+    resumeRelayed();
+    resumeCommands();
+    // Build or load the rules index after the raven is usable, so start-up never waits for it.
+    if (environment.pf2e) ensureRulesIndex().catch((error) => {
+      console.error("Familiar | rules index failed", error);
+      noteError("rulesIndex", error);
+    });
   });
+}
+
+/** Runs `work` in a task after the next frame is painted, or after 100 ms when no frame comes (a hidden tab). */
+function afterFirstPaint(work) {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    work();
+  };
+  requestAnimationFrame(() => setTimeout(run));
+  setTimeout(run, 100);
 }
 
 export function listen() {

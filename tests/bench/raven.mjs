@@ -8,8 +8,12 @@
 // `performance.mark`s in a DevTools trace: unlike the wall clock it does not grow while other processes hold the CPU);
 // frames counted with requestAnimationFrame under 4× CPU throttling (DevTools Emulation.setCPUThrottlingRate)
 // while the raven idles, while its panel opens and closes, and while views switch; and the JS heap (after a
-// DevTools-forced GC) and the wasm memory before and after 1,000 open/close cycles, and after 1,000 more.
-//   node tests/bench/raven.mjs [--runs 20] [--cycles 1000] [--profiles v10,v11,v12,v13]
+// DevTools-forced GC) and the wasm memory before and after 1,000 open/close cycles, and after 1,000 more, from a
+// baseline taken after one cycle and from one taken after a warm-up of --warmup cycles (V8 has then compiled and
+// optimised the hot paths, code that is the engine's and stops growing), with the page's event listeners and DOM
+// nodes (DevTools Performance.getMetrics) at each point, which a leak of listeners or retained DOM would grow.
+//   node tests/bench/raven.mjs [--runs 20] [--cycles 1000] [--warmup 300] [--profiles v10,v11,v12,v13]
+//                              [--only startup,clicks,frames,memory]   (default: all four)
 import { parseArgs } from "node:util";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, PROFILES, startTestHarness } from "../support/harness.mjs";
@@ -20,11 +24,15 @@ const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "20" },
     cycles: { type: "string", default: "1000" },
+    warmup: { type: "string", default: "300" },
+    only: { type: "string", default: "startup,clicks,frames,memory" },
     profiles: { type: "string", default: PROFILES.join(",") },
   },
 });
 const RUNS = Number(values.runs);
 const CYCLES = Number(values.cycles);
+const WARMUP = Number(values.warmup);
+const ONLY = new Set(values.only.split(","));
 const THROTTLE = 4;
 const FRAME_WINDOW_MS = 3000;
 
@@ -195,19 +203,24 @@ async function memory(page, cdp) {
     await page.evaluate(() => performance.clearMarks());
     await cdp.send("HeapProfiler.collectGarbage");
     const heap = await cdp.send("Runtime.getHeapUsage");
-    return { js: heap.usedSize, wasm: await page.evaluate(() => window.__ravenBench.wasmMemoryBytes()) };
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const metric = (name) => metrics.find((entry) => entry.name === name)?.value ?? null;
+    return { js: heap.usedSize, wasm: await page.evaluate(() => window.__ravenBench.wasmMemoryBytes()), listeners: metric("JSEventListeners"), nodes: metric("Nodes") };
   };
+  await cdp.send("Performance.enable");
   const cycles = (count) => page.evaluate((n) => window.__ravenBench.openCloseCycles(n), count);
   // One cycle first, so templates, the panel class and lazily built state exist before the baseline.
   await cycles(1);
   const before = await sample();
+  await cycles(Math.max(0, WARMUP - 1));
+  const warm = await sample();
   const started = Date.now();
   await cycles(CYCLES);
   const seconds = (Date.now() - started) / 1000;
   const middle = await sample();
   await cycles(CYCLES);
   const after = await sample();
-  return { before, middle, after, seconds };
+  return { before, warm, middle, after, seconds };
 }
 
 function printLatency(rows) {
@@ -231,13 +244,14 @@ function printFrames(rows) {
 }
 
 function printMemory(rows) {
-  console.log(`\nMemory after 1 open/close cycle, after ${CYCLES} more and after ${CYCLES} more again (after a forced GC; goal ±5 %)`);
-  console.log(`| profile | JS heap (KiB) | after ${CYCLES} | change | after ${2 * CYCLES} | change over the second ${CYCLES} | wasm (KiB) | after ${2 * CYCLES} | change | ${CYCLES} cycles took (s) |`);
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log(`\nMemory (after a forced GC; goal ±5 % over ${CYCLES} cycles): JS heap after 1 open/close cycle, after a warm-up of ${WARMUP}, after ${CYCLES} more and ${CYCLES} more again; wasm memory; event listeners and DOM nodes`);
+  console.log(`| profile | JS heap KiB after 1 | after ${WARMUP} (warm) | after ${CYCLES} more | change from warm | change from 1 cycle | after ${CYCLES} more again | change | wasm KiB 1 → end | listeners 1 / warm / end | nodes 1 / warm / end | ${CYCLES} cycles took (s) |`);
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   const kib = (bytes) => (bytes / 1024).toFixed(0);
-  const change = (a, b) => `${(((b - a) / a) * 100).toFixed(1)} %`;
-  for (const [profile, { before, middle, after, seconds }] of rows) {
-    console.log(`| ${profile} | ${kib(before.js)} | ${kib(middle.js)} | ${change(before.js, middle.js)} | ${kib(after.js)} | ${change(middle.js, after.js)} | ${kib(before.wasm)} | ${kib(after.wasm)} | ${change(before.wasm, after.wasm)} | ${seconds.toFixed(1)} |`);
+  const change = (a, b) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
+  for (const [profile, { before, warm, middle, after, seconds }] of rows) {
+    const counts = (key) => [before, warm, after].map((point) => point[key]).join(" / ");
+    console.log(`| ${profile} | ${kib(before.js)} | ${kib(warm.js)} | ${kib(middle.js)} | ${change(warm.js, middle.js)} | ${change(before.js, middle.js)} | ${kib(after.js)} | ${change(middle.js, after.js)} | ${kib(before.wasm)} → ${kib(after.wasm)} | ${counts("listeners")} | ${counts("nodes")} | ${seconds.toFixed(1)} |`);
   }
 }
 
@@ -249,32 +263,33 @@ const framesRows = [];
 const memoryRows = [];
 try {
   for (const profile of values.profiles.split(",")) {
-    const start = await startUp(browser, harness, profile);
+    const start = ONLY.has("startup") ? await startUp(browser, harness, profile) : { cold: [], slow: [], reload: [], bare: [] };
     const { page, context } = await gamePage(browser, harness, profile);
     const cdp = await context.newCDPSession(page);
-    const clicks = await interactions(browser, page);
-    const frame = await frames(page, cdp);
-    const mem = await memory(page, cdp);
+    const clicks = ONLY.has("clicks") ? await interactions(browser, page) : { open: [], views: [] };
+    const frame = ONLY.has("frames") ? await frames(page, cdp) : {};
+    const mem = ONLY.has("memory") ? await memory(page, cdp) : null;
     await context.close();
     const count = (list, key) => `${list.filter((span) => span[key]).length}/${list.length}`;
     const how = (list) => `bundle ready first in ${count(list, "wasmFirst")}, raven in the first frame in ${count(list, "firstFrame")}`;
-    const profileRows = [
+    const profileRows = (list) => list.filter(([, , spans]) => spans.length);
+    const latencyRows = profileRows([
       [profile, `\`ready\` → raven painted, first load (${how(start.cold)})`, start.cold],
       [profile, `the same, world loading 1 s longer (${how(start.slow)})`, start.slow],
       [profile, `the same, reload (compiled bundle cached; ${how(start.reload)})`, start.reload],
       [profile, "without Familiar: `ready` → next paint", start.bare],
       [profile, "click on the raven → panel painted", clicks.open],
       [profile, "click on a tab → view painted", clicks.views],
-    ];
+    ]);
     const profileFrames = Object.entries(frame).map(([name, result]) => [profile, name, result]);
     // Each profile's figures as soon as they exist (a long run may be cut short), then all together.
     console.error(`${profile} done`);
-    printLatency(profileRows);
+    printLatency(latencyRows);
     printFrames(profileFrames);
-    printMemory([[profile, mem]]);
-    rows.push(...profileRows);
+    if (mem) printMemory([[profile, mem]]);
+    rows.push(...latencyRows);
     framesRows.push(...profileFrames);
-    memoryRows.push([profile, mem]);
+    if (mem) memoryRows.push([profile, mem]);
   }
 } finally {
   await closeBrowser(browser);

@@ -1,6 +1,6 @@
 // WCAG 2.1 A and AA with axe-core: the raven perched, attentive (hover, then keyboard focus) and with its panel
-// open, and every view a user may open (Ask empty and with results, Encounter with results, Monster with a preview,
-// Status, About), as the GM and as a player, on each core version profile; on v13 in its light and its dark scheme.
+// open, and every view a user may open (Ask empty and with results, Encounter with results and, as GM, with a started
+// combat rated, Monster with a preview, Status, About), as the GM and as a player, on each core version profile; on v13 in its light and its dark scheme.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openGame, PROFILES, USERS } from "../support/harness.mjs";
@@ -46,6 +46,10 @@ for (const { profile, theme } of RUNS) {
           if (!VIEWS[view].fill) continue;
           await fillView(page, view);
           await check(`${VIEWS[view].tab} with results`);
+          for (const [state, reach] of Object.entries(role === "GM" ? VIEWS[view].gmStates ?? {} : {})) {
+            await reach(page.locator("#familiar-panel"));
+            await check(`${VIEWS[view].tab}: ${state}`);
+          }
         }
         assert.deepEqual(found, {}, `axe violations:\n${JSON.stringify(found, null, 2)}`);
         assert.deepEqual(pageErrors, []);

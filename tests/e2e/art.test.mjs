@@ -257,19 +257,17 @@ test("a creature's prompt carries its description, read from its HTML as the rul
 for (const profile of ["v10", "v13"]) {
   test(`${profile}: Apply to token asks whether the actor's tokens on the scene change too (${profile === "v10" ? "Dialog" : "DialogV2"})`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
+    let created = [];
     try {
       await configureChain(page, [{ name: "sd", api: "a1111", baseUrl: `${fakeUrl}/ok/a1111` }]);
       // Two Mill Crow tokens and one of another actor on the viewed scene.
-      await page.evaluate(async () => {
-        const Token = foundry.documents.TokenDocument;
-        const placeable = (data) => ({ document: new Token({ texture: { src: "icons/old.webp" }, ...data }) });
-        await window.__harness.changeScene({
-          id: "SceneMill000001",
-          name: "The Mill",
-          tokens: [placeable({ id: "TokCrow1", actorId: "ActorMillCrow001" }), placeable({ id: "TokCrow2", actorId: "ActorMillCrow001" }), placeable({ id: "TokBran1", actorId: "ActorBrannoc0001" })],
-        });
+      const tokenIds = await page.evaluate(async () => {
+        const token = (actorId) => ({ actorId, name: game.actors.get(actorId).name, texture: { src: "icons/old.webp" } });
+        const made = await canvas.scene.createEmbeddedDocuments("Token", [token("ActorMillCrow001"), token("ActorMillCrow001"), token("ActorBrannoc0001")]);
+        return made.map((document) => document.id);
       });
-      const textures = () => page.evaluate(() => canvas.tokens.placeables.map((token) => token.document.texture.src));
+      created = tokenIds;
+      const textures = () => page.evaluate((ids) => ids.map((id) => canvas.tokens.get(id)?.document.texture.src), tokenIds);
       const panel = await openArt(page);
       await panel.getByLabel("For actor").selectOption({ label: "Mill Crow" });
       await panel.getByLabel("Kind of picture").selectOption({ label: "Token" });
@@ -296,7 +294,7 @@ for (const profile of ["v10", "v13"]) {
       assert.deepEqual(await textures(), [src, src, "icons/old.webp"]);
       assert.deepEqual(pageErrors, []);
     } finally {
-      await page.evaluate(() => window.__harness.changeScene()).catch(() => {});
+      await page.evaluate((ids) => canvas.scene.deleteEmbeddedDocuments("Token", ids), created).catch(() => {});
       await context.close();
     }
   });

@@ -1,6 +1,7 @@
 // Tab badges: an answer that finishes in the Ask view while another tab is on show badges the Ask tab (a dot and
 // visually hidden words in the tab's accessible name) until the user opens Ask again; the view on show is not
-// redrawn meanwhile (what the user typed there stays), and axe finds nothing wrong with the badge.
+// redrawn meanwhile (what the user typed there stays), and axe finds nothing wrong with the badge. An answer that
+// finishes after the panel was closed (closing does not stop it) lights the raven's notification dot instead.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openGame } from "../support/harness.mjs";
@@ -42,6 +43,31 @@ for (const profile of ["v10", "v13"]) {
       assert.equal(await panel.getByRole("tab", { name: "Ask (new answer)" }).count(), 0);
       // The answer that finished out of sight is the newest exchange of the history.
       await panel.locator("[data-familiar-history-list]").getByText(/Answer from badge-/).last().waitFor();
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`${profile}: an answer that finishes behind the closed panel lights the raven's dot until the panel opens`, async () => {
+    const { page, context, pageErrors } = await openGame(browser, harness, { profile });
+    try {
+      const form = await openProviderForm(page);
+      await addProvider(form, { name: `dot-${profile}`, baseUrl: `${fakeUrl}/dot-${profile}/v1`, model: "trickle", key: "sk-dot" });
+      await saveForm(page, form);
+      let panel = await openAsk(page);
+      await ask(panel);
+      await page.keyboard.press("Escape");
+      await panel.waitFor({ state: "detached" });
+      const raven = page.locator("#familiar-raven");
+      assert.equal(await raven.locator(".familiar-raven__dot").count(), 0, "no dot while the answer still comes");
+      await raven.locator(".familiar-raven__dot").waitFor({ timeout: 15_000 });
+      assert.match(await raven.getAttribute("aria-label"), /answer/i, "the raven says an answer waits");
+      assert.deepEqual(await axeViolations(page), []);
+
+      panel = await openAsk(page);
+      await panel.locator("[data-familiar-history-list]").getByText(/Answer from dot-/).last().waitFor();
+      assert.equal(await raven.locator(".familiar-raven__dot").count(), 0, "seen: no dot");
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();

@@ -8,7 +8,7 @@ export { ACTION_SELECTOR, GM_VIEWS, PLAYER_VIEWS };
 /** Each view's tab label and how its "with results" state is produced (inputs from tests/support/raven-ui.mjs). */
 export const VIEWS = {
   ask: { ...UI_VIEWS.ask, fill: askSomething },
-  encounter: { ...UI_VIEWS.encounter, fill: generateEncounters },
+  encounter: { ...UI_VIEWS.encounter, fill: generateEncounters, gmStates: { "a started combat, rated": startAndRateCombat } },
   monster: { ...UI_VIEWS.monster, fill: previewMonster },
   status: UI_VIEWS.status,
   art: UI_VIEWS.art,
@@ -65,6 +65,16 @@ async function generateEncounters(panel) {
   await panel.getByLabel("Party size").fill(UI_VIEWS.encounter.inputs.partySize);
   await panel.getByRole("button", { name: "Generate" }).click();
   await panel.locator(UI_VIEWS.encounter.results).first().waitFor();
+}
+
+/** From generated proposals (GM): the first becomes a combat in the scene, which is then rated. */
+export async function startAndRateCombat(panel) {
+  const page = panel.page();
+  const before = await page.evaluate(() => game.combats.size);
+  await panel.locator(".familiar-proposal").first().getByRole("button", { name: "Start a combat" }).click();
+  await page.waitForFunction((count) => game.combats.size > count && game.combat?.combatants.size > 0, before);
+  await panel.getByRole("button", { name: "Rate the current combat" }).click();
+  await panel.getByRole("article", { name: "The current combat" }).waitFor();
 }
 
 async function previewMonster(panel) {

@@ -163,7 +163,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
     }
   });
 
-  test(`${profile}: closing the panel stops the GM's provider call; the GM leaving mid-answer ends the wait with a notice`, async () => {
+  test(`${profile}: closing the panel leaves the GM's provider call going and Stop stops it; the GM leaving mid-answer ends the wait with a notice`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
     const openRequests = () => gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests());
@@ -173,13 +173,17 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       await ask(panel);
       await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
       await gm.page.waitForFunction(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
+      // Closing the panel does not stop the answer (the raven's dot lights when it ends); Stop does.
       await playerA.page.keyboard.press("Escape");
       await panel.waitFor({ state: "detached" });
+      await playerA.page.waitForTimeout(500);
+      assert.equal(await openRequests(), 1, "the GM's call goes on behind the player's closed panel");
+      panel = await openAsk(playerA.page);
+      await panel.getByRole("button", { name: "Stop" }).click();
       await gm.page.waitForFunction(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
       assert.equal(await openRequests(), 0);
       assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
 
-      panel = await openAsk(playerA.page);
       await ask(panel);
       await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
       await gm.context.close();

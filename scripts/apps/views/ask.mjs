@@ -22,10 +22,6 @@ import { endRavenWork, startRavenWork } from "../raven-panel.mjs";
 const runs = new WeakMap();
 /** The finished answer of each results element, for "Post to chat". */
 const finished = new WeakMap();
-/** Asks this view started (not the relay's), so closing the panel stops exactly these; and a player's questions to
- * the GM by request id. */
-const viewAsks = new Set();
-const relayedAsks = new Set();
 const boundResults = new WeakSet();
 let panelHooked = false;
 /** The run still going, whose answer the Ask view shows (on screen or, behind another tab, not). */
@@ -34,11 +30,9 @@ let live = null;
 function listenToPanel() {
   if (panelHooked) return;
   panelHooked = true;
-  // Closing the panel stops what the view was streaming (the class is named the same on every core version).
-  Hooks.on("closeFamiliarRavenPanel", () => {
-    for (const askId of viewAsks) cancelAnswer(askId);
-    for (const requestId of relayedAsks) cancelGm(requestId);
-  });
+  // Closing the panel does not stop the answer: it streams on, and when it ends behind the closed panel the raven
+  // shows its notification dot (the machine's answer-ready state). The Ask view drawn next takes the run over
+  // while it lasts (the class is named the same on every core version, and so is the render hook).
   Hooks.on("renderFamiliarRavenPanel", () => {
     const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
     if (results) takeOver(results).catch((error) => console.error("Familiar |", error));
@@ -139,7 +133,6 @@ async function streamAnswer(question, hits, results, workId) {
   const onEvent = (event) => {
     if (event.type === "started") {
       run.askId = event.askId;
-      viewAsks.add(event.askId);
       if (run.stopped) cancelAnswer(event.askId);
     }
     if (superseded(run)) {
@@ -167,8 +160,6 @@ async function streamAnswer(question, hits, results, workId) {
     endRavenWork({ type: "providerError", id: workId, kind: "unknown" });
     if (current) await showOffline(run.results, hits, { question, reason: t("Ask.Offline.config", { error: error?.message ?? String(error) }) });
     return;
-  } finally {
-    viewAsks.delete(run.askId);
   }
   if (superseded(run)) return void endRavenWork({ type: "cancelWork", id: workId });
   endRun(run);
@@ -214,8 +205,7 @@ async function streamRelayed(question, results, start, workId = null) {
   listenToPanel();
   const asked = start(onEvent);
   run.requestId = asked.requestId;
-  relayedAsks.add(asked.requestId);
-  const last = await asked.done.finally(() => relayedAsks.delete(asked.requestId));
+  const last = await asked.done;
   if (superseded(run)) {
     cancelGm(run.requestId);
     endRavenWork({ type: "cancelWork", id: workId });

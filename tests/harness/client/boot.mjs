@@ -13,7 +13,8 @@ import { Notifications } from "./notifications.mjs";
 import { getTemplate, loadTemplates, renderTemplate, registerHelpers } from "./templates.mjs";
 import { Application, FormApplication, windows } from "./app-v1.mjs";
 import { ApplicationV2, HandlebarsApplicationMixin, instances } from "./app-v2.mjs";
-import { ClientDocument, Actor, ChatMessage, JournalEntry, JournalEntryPage, Item, TokenDocument } from "./documents.mjs";
+import { ClientDocument, Actor, Actors, ChatMessage, JournalEntry, JournalEntryPage, Item } from "./documents.mjs";
+import { Scene, Scenes, TokenDocument, Combat, Combatant, CombatEncounters, listenToEncounters } from "./encounters.mjs";
 import { Dialog, DialogV2 } from "./dialog.mjs";
 import { User, Users, defineQuery, answerQuery } from "./users.mjs";
 import { buildPacks, fromUuid, CompendiumCollection } from "./packs.mjs";
@@ -26,7 +27,7 @@ import { fetchManifests, buildModules, loadModuleCode } from "./modules.mjs";
 import { makeRequester } from "./net.mjs";
 import { installColorSchemes } from "./theme.mjs";
 import { installFontSize } from "./ui-scale.mjs";
-import { Canvas, HARNESS_SCENE } from "./canvas.mjs";
+import { Canvas, HARNESS_SCENE_ID } from "./canvas.mjs";
 
 const prefix = document.querySelector('meta[name="harness-prefix"]').content;
 const profile = resolveProfile(location.search);
@@ -102,7 +103,7 @@ async function main() {
   const FilePicker = makeFilePicker(prefix);
   globalThis.foundry = {
     utils,
-    documents: { Actor, ChatMessage, Item, JournalEntry, JournalEntryPage, TokenDocument, User, collections: { CompendiumCollection } },
+    documents: { Actor, ChatMessage, Item, JournalEntry, JournalEntryPage, User, Scene, TokenDocument, Combat, Combatant, collections: { CompendiumCollection } },
     ...(F.applicationV2 ? { applications: { api: { ApplicationV2, HandlebarsApplicationMixin, Application: ApplicationV2, DialogV2 }, instances } } : {}),
   };
   if (F.templatesNamespace) foundry.applications.handlebars = handlebarsNs;
@@ -112,9 +113,21 @@ async function main() {
   }
   globalThis.Hooks = Hooks;
   globalThis.CONST = buildConst(F, profile.generation);
-  globalThis.CONFIG = { Actor: { documentClass: Actor }, Item: { documentClass: Item }, ChatMessage: { documentClass: ChatMessage }, JournalEntry: { documentClass: JournalEntry }, User: { documentClass: User }, debug: { hooks: false }, ui: {} };
+  globalThis.CONFIG = {
+    Actor: { documentClass: Actor },
+    Item: { documentClass: Item },
+    ChatMessage: { documentClass: ChatMessage },
+    JournalEntry: { documentClass: JournalEntry },
+    User: { documentClass: User },
+    Scene: { documentClass: Scene },
+    Token: { documentClass: TokenDocument },
+    Combat: { documentClass: Combat },
+    Combatant: { documentClass: Combatant },
+    debug: { hooks: false },
+    ui: {},
+  };
   if (F.queries) CONFIG.queries = {};
-  Object.assign(globalThis, { Application, FormApplication, Dialog, Actor, ChatMessage, Item, JournalEntry, User, CompendiumCollection, fromUuid });
+  Object.assign(globalThis, { Application, FormApplication, Dialog, Actor, ChatMessage, Item, JournalEntry, User, Scene, TokenDocument, Combat, Combatant, CompendiumCollection, fromUuid });
   for (const [name, fn] of Object.entries(handlebarsNs)) {
     if (F.templateGlobalsDeprecated) deprecatedGlobal(name, fn, "foundry.applications.handlebars");
     else globalThis[name] = fn;
@@ -142,6 +155,10 @@ async function main() {
     get users() {
       return users ?? undefined;
     },
+    /** The viewed encounter (foundryvtt.com/api/v10/classes/client.Game.html#combat). */
+    get combat() {
+      return this.combats?.viewed ?? null;
+    },
     i18n,
     socket,
     settings: new ClientSettings({ request, features: F, storedSettings: world.settings, getUser: () => game.user, isReady: () => settingsReady }),
@@ -154,7 +171,9 @@ async function main() {
 
   function initializeDocuments() {
     users = new Users(world.users.map((u) => [u._id, new User(u)]));
-    game.actors = new Collection(world.actors.map((a) => [a._id, new Actor(a)]));
+    game.actors = new Actors(world.actors.map((a) => [a._id, new Actor(a)]));
+    game.scenes = new Scenes(world.scenes.map((scene) => [scene._id, new Scene(scene)]));
+    game.combats = new CombatEncounters(world.combats.map((combat) => [combat._id, new Combat(combat)]), { unlinkedCombats: F.unlinkedCombats });
     game.journal = new Collection(world.journal.map((j) => [j._id, new JournalEntry(j)]));
     game.items = new Collection();
     game.messages = new Collection(world.messages.map((m) => [m._id, new ChatMessage(m)]));
@@ -184,9 +203,9 @@ async function main() {
   ui.chat.renderAll();
   ui.controls.render(true);
   // The viewed scene is drawn before `ready`, as Foundry's Game#setupGame does.
-  await canvas.draw(HARNESS_SCENE);
-  // For tests: a scene change, or no scene at all (`changeScene(null)`).
-  window.__harness.changeScene = (scene = HARNESS_SCENE) => canvas.draw(scene);
+  await canvas.draw(game.scenes.get(HARNESS_SCENE_ID));
+  // For tests: a scene change (a Scene document or plain {id, name}), or no scene at all (`changeScene(null)`).
+  window.__harness.changeScene = (scene = game.scenes.get(HARNESS_SCENE_ID)) => canvas.draw(scene);
 
   game.ready = true;
   step("ready");
@@ -204,6 +223,7 @@ function listenToServer(socket, game) {
   socket.on("harness.actor.created", ({ actor, userId }) => Actor._onRemoteCreate(actor, userId));
   socket.on("harness.actor.updated", ({ id, changes, userId }) => game.actors.get(id)?._applyUpdate(changes, {}, userId));
   socket.on("harness.actor.deleted", ({ id, userId }) => game.actors.get(id)?._applyDelete({}, userId));
+  listenToEncounters(socket);
   socket.on("harness.query", (req, ack) => {
     answerQuery(req).then((result) => ack({ result }), (err) => ack({ error: err.message }));
   });

@@ -4,7 +4,8 @@
 // hooks with (document, data|changes, options, userId), as foundryvtt.com/api/modules/hookEvents.html
 // describes for the generic document hooks. Cancellable pre-hooks run on the writing client.
 import { Hooks } from "./hooks.mjs";
-import { deepClone, getProperty, mergeObject, logCompatibilityWarning } from "./utils.mjs";
+import { deepClone, getProperty, mergeObject, setProperty, logCompatibilityWarning } from "./utils.mjs";
+import { Collection } from "./collection.mjs";
 
 export class ClientDocument {
   static documentName = "Document";
@@ -104,40 +105,56 @@ function worldDocumentClass(name, collectionName, { updatable = true } = {}) {
   };
 }
 
+/**
+ * Actors with their prototype token (v10+ `prototypeToken`): `getTokenDocument(data)` builds an unsaved token from
+ * it (foundryvtt.com/api/v10/classes/client.Actor.html#getTokenDocument) and `getActiveTokens(linked, document)`
+ * finds this actor's tokens in the viewed scene (foundryvtt.com/api/v11/classes/client.Actor.html#getActiveTokens).
+ */
 export class Actor extends worldDocumentClass("Actor", "actors") {
-  /** The tokens of this actor on the viewed scene: Token placeables, or with `document` their TokenDocuments; with
-   * `linked` only linked ones (foundryvtt.com/api/classes/foundry.documents.Actor.html#getActiveTokens). None without
-   * a drawn scene. */
+  constructor(data = {}, options) {
+    super(data, options);
+    this.prototypeToken = { name: this.name, width: 1, height: 1, actorLink: false, disposition: -1, texture: { src: this.img ?? null }, ...(this.prototypeToken ?? {}) };
+  }
+
+  async getTokenDocument(data = {}) {
+    const TokenDocument = CONFIG.Token.documentClass;
+    return new TokenDocument({ ...deepClone(this.prototypeToken), actorId: this.id, ...data });
+  }
+
   getActiveTokens(linked = false, document = false) {
-    if (!globalThis.canvas?.ready) return [];
-    return canvas.tokens.placeables
-      .filter((token) => token.document?.actorId === this.id && (!linked || token.document.actorLink))
-      .map((token) => (document ? token.document : token));
+    const scene = globalThis.canvas?.scene;
+    if (!scene?.tokens) return [];
+    const tokens = scene.tokens.filter((token) => token.actorId === this.id && (!linked || token.actorLink));
+    return document ? tokens : tokens.map((token) => globalThis.canvas.tokens.get(token.id)).filter(Boolean);
   }
 }
 
 /**
- * A token on the harness's scene: `{actorId, actorLink, name, texture: {src}}`. The harness world has no Scene
- * documents, so an update changes this client's copy and fires `updateToken`
- * (foundryvtt.com/api/functions/hookEvents.updateDocument.html) without reaching the server.
+ * game.actors, a WorldCollection: `fromCompendium(document)` turns a compendium document into world data (no _id,
+ * folder or sort; the creating user owns it; its source uuid recorded) and `importFromCompendium(pack, id,
+ * updateData, options)` creates it (foundryvtt.com/api/v10/classes/client.WorldCollection.html#importFromCompendium,
+ * foundryvtt.com/api/classes/foundry.documents.abstract.WorldCollection.html). Where the source uuid goes differs:
+ * `flags.core.sourceId` before v12, `_stats.compendiumSource` from v12 (versions.mjs `compendiumSourceField`).
  */
-export class TokenDocument {
-  constructor(data = {}, { parent = null } = {}) {
-    Object.assign(this, { id: data._id ?? data.id ?? `Token${Math.random().toString(36).slice(2, 12)}`, actorLink: false, texture: { src: "" }, ...data });
-    this.parent = parent;
+export class Actors extends Collection {
+  get documentClass() {
+    return CONFIG.Actor.documentClass;
   }
 
-  get object() {
-    return globalThis.canvas?.tokens?.placeables.find((token) => token.document === this) ?? null;
+  fromCompendium(document, { keepId = false } = {}) {
+    const data = document.toObject();
+    if (!keepId) delete data._id;
+    delete data.folder;
+    delete data.sort;
+    data.ownership = { default: 0, [game.userId]: 3 };
+    setProperty(data, ClientDocument._ctx.features.compendiumSourceField, document.uuid);
+    return data;
   }
 
-  async update(changes = {}, options = {}) {
-    for (const [key, value] of Object.entries(changes)) {
-      if (value && typeof value === "object" && !Array.isArray(value) && this[key] && typeof this[key] === "object") Object.assign(this[key], value);
-      else this[key] = value;
-    }
-    Hooks.callAll("updateToken", this, changes, options, game.userId);
-    return this;
+  async importFromCompendium(pack, id, updateData = {}, options = {}) {
+    const document = await pack.getDocument(id);
+    if (!document) throw new Error(`The ${pack.collection} compendium has no document with id ${id}`);
+    return this.documentClass.create(mergeObject(this.fromCompendium(document, options), updateData), options);
   }
 }
 

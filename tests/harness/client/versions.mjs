@@ -23,6 +23,8 @@
 //              "themed theme-<interface>" (foundryvtt.wiki/en/development/api/applicationv2, "Debugging CSS";
 //              the class placement is a guess from public modules' CSS, no API page settles it). Before v13
 //              application windows are light (parchment) and no theme class exists.
+//  encounters  Combat / Combatant / Scene / Token: client/encounters.mjs (same API v10–v13 apart from the lines
+//              marked in features())
 //  uiScale     v10–v12: client setting core.fontSize (1–10), Game#scaleFonts sets the root font-size
 //              (foundryvtt.com/api/v12/classes/client.Game.html#scaleFonts); v13: core.uiConfig {uiScale, fontScale},
 //              Game#configureUI sets --ui-scale on <body> (foundryvtt.com/api/classes/foundry.Game.html#configureUI);
@@ -67,6 +69,12 @@ export function features(generation) {
     packOwnership: g >= 11, // v11+: metadata.ownership; v10: metadata.private
     indexHasUuid: g >= 11, // guess: index entries carry `uuid` from v11
     typedCompendiumUuid: g >= 11, // Compendium.<pack>.<Type>.<id> from v11, Compendium.<pack>.<id> in v10
+    // where an imported document records its compendium source: flags.core.sourceId (v10–v11), _stats.compendiumSource
+    // from v12 (foundryvtt.com/api/v12/interfaces/foundry.types.DocumentStats.html compendiumSource)
+    compendiumSourceField: g >= 12 ? "_stats.compendiumSource" : "flags.core.sourceId",
+    // combats linked to no scene show in every scene's tracker (guess: Combat#toggleSceneLink from v12,
+    // foundryvtt.com/api/classes/foundry.documents.Combat.html)
+    unlinkedCombats: g >= 12,
     // themes
     colorSchemes: g >= 13, // core.uiConfig colorScheme, theme-dark / theme-light classes
     // interface scale

@@ -5,6 +5,8 @@ import { ROLES } from "./world.mjs";
 import { randomID } from "./ids.mjs";
 
 const OWNER = 3;
+// Where each embedded document type lives in its parent's stored data.
+const EMBEDDED_FIELDS = { "Scene.Token": "tokens", "Combat.Combatant": "combatants" };
 
 export function attachSockets(io, { world, packs, modules }) {
   const socketChannels = new Set(modules.filter((m) => m.manifest.socket === true).map((m) => `module.${m.manifest.id}`));
@@ -44,6 +46,8 @@ export function attachSockets(io, { world, packs, modules }) {
         actors: world.actors,
         journal: world.journal,
         messages: world.messages,
+        scenes: world.scenes,
+        combats: world.combats,
         packs: packs.list(),
         modules: modules.map((m) => ({ id: m.manifest.id, url: m.url })),
       };
@@ -116,6 +120,62 @@ export function attachSockets(io, { world, packs, modules }) {
       world.actors.splice(i, 1);
       socket.broadcast.emit("harness.actor.deleted", { id, userId: user._id });
       return id;
+    });
+
+    // Combat encounters: only a GM or assistant creates, changes or deletes one (guess from CONST.USER_PERMISSIONS,
+    // which gives players no Combat permission; players take part through their tokens' combatants).
+    const requireAssistant = (what) => {
+      if (user.role < ROLES.ASSISTANT) throw new Error(`User ${user.name} lacks permission to ${what}`);
+    };
+    handle("harness.combat.create", ({ data }) => {
+      requireAssistant("create Combat");
+      const combat = { _id: randomID(), scene: null, active: false, round: 0, turn: null, sort: 0, flags: {}, ...data, combatants: [] };
+      world.combats.push(combat);
+      socket.broadcast.emit("harness.combat.created", { combat, userId: user._id });
+      return combat;
+    });
+    handle("harness.combat.update", ({ id, changes }) => {
+      requireAssistant(`update Combat ${id}`);
+      deepMerge(world.parentOf("Combat", id), changes);
+      socket.broadcast.emit("harness.combat.updated", { id, changes, userId: user._id });
+      return { id, changes };
+    });
+    handle("harness.combat.delete", ({ id }) => {
+      requireAssistant(`delete Combat ${id}`);
+      world.combats.splice(world.combats.indexOf(world.parentOf("Combat", id)), 1);
+      socket.broadcast.emit("harness.combat.deleted", { id, userId: user._id });
+      return id;
+    });
+
+    // Embedded documents: a Scene's Tokens (TOKEN_CREATE; guess: assistants and GMs, as the harness's other
+    // creation permissions) and a Combat's Combatants, created in one batch as createEmbeddedDocuments does.
+    handle("harness.embedded.create", ({ parentName, parentId, embeddedName, data }) => {
+      requireAssistant(`create ${embeddedName}`);
+      const field = EMBEDDED_FIELDS[`${parentName}.${embeddedName}`];
+      if (!field) throw new Error(`${embeddedName} is not embedded in ${parentName}`);
+      const parent = world.parentOf(parentName, parentId);
+      const created = (Array.isArray(data) ? data : [data]).map((entry) => ({ flags: {}, ...entry, _id: randomID() }));
+      parent[field].push(...created);
+      socket.broadcast.emit("harness.embedded.created", { parentName, parentId, embeddedName, created, userId: user._id });
+      return created;
+    });
+    handle("harness.embedded.update", ({ parentName, parentId, embeddedName, id, changes }) => {
+      requireAssistant(`update ${embeddedName}`);
+      const field = EMBEDDED_FIELDS[`${parentName}.${embeddedName}`];
+      const entry = field && world.parentOf(parentName, parentId)[field].find((candidate) => candidate._id === id);
+      if (!entry) throw new Error(`${embeddedName} ${id} does not exist in ${parentName} ${parentId}`);
+      deepMerge(entry, changes);
+      socket.broadcast.emit("harness.embedded.updated", { parentName, parentId, embeddedName, id, changes, userId: user._id });
+      return { id, changes };
+    });
+    handle("harness.embedded.delete", ({ parentName, parentId, embeddedName, ids }) => {
+      requireAssistant(`delete ${embeddedName}`);
+      const field = EMBEDDED_FIELDS[`${parentName}.${embeddedName}`];
+      if (!field) throw new Error(`${embeddedName} is not embedded in ${parentName}`);
+      const parent = world.parentOf(parentName, parentId);
+      parent[field] = parent[field].filter((entry) => !ids.includes(entry._id));
+      socket.broadcast.emit("harness.embedded.deleted", { parentName, parentId, embeddedName, ids, userId: user._id });
+      return ids;
     });
 
     // A user may update their own User (flags, colour, character...), never its role or permissions; a GM may

@@ -29,6 +29,10 @@ export class World {
     this.actors = readJson(path.join(DEMO_WORLD_DIR, "actors.json"), []);
     this.journal = readJson(path.join(DEMO_WORLD_DIR, "journal.json"), []);
     this.messages = [];
+    // The one scene the page views (tokens embedded, as Foundry stores them) and the world's Combat encounters
+    // (combatants embedded): foundryvtt.com/api/v14/interfaces/foundry.documents.types.CombatData.html.
+    this.scenes = [{ _id: "HarnessScene0001", name: "The Vale Road", active: true, grid: { size: 100 }, width: 4000, height: 3000, tokens: [] }];
+    this.combats = [];
     // Settings are stored as Foundry stores them: {key: "namespace.name", value: JSON string,
     // user: null | userId}. World scope has user null; v13 user scope carries the user id.
     this.settings = [];
@@ -84,6 +88,14 @@ export class World {
     const message = { _id: randomID(), content: "", whisper: [], speaker: {}, flags: {}, ...rest, author: userId, timestamp: Date.now() };
     this.messages.push(message);
     return message;
+  }
+
+  /** A primary document holding embedded ones: a Scene (tokens) or a Combat (combatants). */
+  parentOf(parentName, parentId) {
+    const list = { Scene: this.scenes, Combat: this.combats }[parentName];
+    const parent = list?.find((doc) => doc._id === parentId);
+    if (!parent) throw new Error(`${parentName} ${parentId} does not exist`);
+    return parent;
   }
 
   canModifyActor(actor, user) {
