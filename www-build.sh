@@ -60,6 +60,8 @@ log "minifying the scripts"
 node tests/tools/minify-scripts.mjs "$stage"
 log "vendoring the image classifier (TensorFlow.js + nsfwjs, loaded on first use)"
 node tests/tools/vendor-classifier.mjs --stage "$stage"
+log "listing the third-party licences (Rust crates in the wasm, npm packages in the classifier)"
+node tests/tools/third-party-licenses.mjs --stage "$stage" --classifier dist/classifier-packages.json
 node tests/tools/package-module.mjs --stage "$stage" --version "$version" --out dist
 node tests/tools/sizes.mjs "$stage"
 

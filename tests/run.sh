@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Familiar on a fresh Debian machine, installing what it lacks, and ends with one line
 # "N passed, N failed". Exit status is non-zero when anything failed.
-#   format and lint, native Rust tests, the release build (zip + manifest), wasm tests in headless Chromium
-#   (and Firefox ESR when it can be had), the harness self-tests, the end-to-end tests per Foundry version, and the
-#   raven's end-to-end suite again in Firefox ESR and WebKitGTK when they can be had.
+#   format and lint, native Rust tests, the supply-chain checks, a short fuzzing run, the release build (zip +
+#   manifest), wasm tests in headless Chromium (and Firefox ESR when it can be had), the harness self-tests, the
+#   end-to-end tests per Foundry version, and the raven's end-to-end suite again in Firefox ESR and WebKitGTK when
+#   they can be had.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tests/tools/ensure.sh
@@ -43,6 +44,21 @@ step() {
   count "$name" $? "$log"
 }
 
+# A step whose data source cannot be reached from here exits 77: logged as skipped with its reason, counted neither way.
+step_may_skip() {
+  local name=$1
+  shift
+  local log="$artifacts/${name// /-}.log" status
+  log "running: $name"
+  "$@" >"$log" 2>&1
+  status=$?
+  if [ $status -eq 77 ]; then
+    log "$(tail -n 1 "$log")"
+  else
+    count "$name" $status "$log"
+  fi
+}
+
 ensure_wasm_toolchain
 ensure_node_packages
 ensure_chromium
@@ -55,6 +71,12 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
+# Supply chain: deny.toml's licences, bans and sources always; advisories and npm audit where their sources answer.
+step "cargo deny" tests/tools/supply-chain.sh deny
+step_may_skip "cargo deny advisories" tests/tools/supply-chain.sh advisories
+step_may_skip "npm audit" tests/tools/supply-chain.sh npm-audit
+# Every parser of untrusted input under libFuzzer for 20 s each (fuzz/; the long run's figures are in BENCHMARKS.md).
+step "fuzz" tests/tools/fuzz.sh 20
 step "release build" ./www-build.sh
 # The chat tests stream from our fake provider server; with-fake-provider.sh starts and stops it.
 step "wasm tests chromium" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \

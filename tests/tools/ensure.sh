@@ -85,3 +85,19 @@ cargo_target_dir() {
   cargo metadata --format-version 1 --no-deps --manifest-path "$FAMILIAR_ROOT/Cargo.toml" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
 }
+
+# A cargo subcommand from crates.io at exactly this version, into ~/.cargo/bin (skipped when that version is there).
+ensure_cargo_tool() {
+  local crate=$1 version=$2 minutes=$3 have=""
+  command -v "$crate" >/dev/null 2>&1 && have=$("$crate" "${crate#cargo-}" --version 2>/dev/null | awk '{print $2}')
+  if [ "$have" != "$version" ]; then
+    log "installing $crate $version (was: ${have:-none}); about $minutes minutes"
+    cargo install "$crate" --version "$version" --locked --quiet
+  fi
+}
+
+# cargo deny (licences, bans, sources, advisories) for deny.toml.
+ensure_cargo_deny() { ensure_cargo_tool cargo-deny 0.20.2 4; }
+
+# cargo fuzz (libFuzzer through libfuzzer-sys) for fuzz/; runs on the stable toolchain with --sanitizer none.
+ensure_cargo_fuzz() { ensure_cargo_tool cargo-fuzz 0.13.2 2; }

@@ -54,6 +54,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
     name: manifest.name,
     version: manifest.version,
     licence: manifest.license,
+    repository: typeof manifest.repository === "string" ? manifest.repository : manifest.repository?.url,
     text: licenceFile ? readFileSync(join(directory, licenceFile), "utf8").trim() : null,
   });
 }
@@ -95,4 +96,6 @@ const lines = [
   "",
 ];
 writeFileSync(join(vendor, "LICENSES.md"), lines.join("\n"));
+// The package list for tests/tools/third-party-licenses.mjs, beside the stage (not shipped).
+writeFileSync(join(dirname(resolve(values.stage)), "classifier-packages.json"), `${JSON.stringify(sorted, null, 2)}\n`);
 console.log(`vendored ${relative(process.cwd(), join(vendor, "classifier.mjs"))} from ${sorted.length} packages: ${sorted.map((p) => p.name).join(", ")}`);
