@@ -66,7 +66,7 @@ async function chat(req, res, path, anthropic, body) {
   let fault = match[1];
   if (match[2] !== undefined && count > Number(match[2])) fault = "ok";
   const key = anthropic ? req.headers["x-api-key"] : (req.headers.authorization ?? "").replace(/^Bearer /, "");
-  log.push({
+  const entry = {
     path,
     model,
     stream: body.stream === true,
@@ -76,7 +76,12 @@ async function chat(req, res, path, anthropic, body) {
     browserAccess: req.headers["anthropic-dangerous-direct-browser-access"] ?? null,
     // The conversation as sent, one "role: text" line a message (the system prompt is not among them).
     messages: (body.messages ?? []).filter((m) => m.role !== "system").map((m) => `${m.role}: ${typeof m.content === "string" ? m.content : JSON.stringify(m.content)}`),
-  });
+    // The provider's own time, from the request's last byte to the response's last (for the relay's overhead).
+    ms: null,
+  };
+  log.push(entry);
+  const started = performance.now();
+  res.on("close", () => (entry.ms = performance.now() - started));
   if (!key) return json(res, 401, errorBody(anthropic, "authentication_error", "missing API key"));
   const events = (anthropic ? anthropicEvents : openaiEvents)(answerText(model, path));
   const sse = () => res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
@@ -153,6 +158,7 @@ const server = http.createServer((req, res) => {
   req.on("data", (chunk) => (raw += chunk));
   req.on("end", () => {
     if (req.method === "GET" && path === "/_log") return json(res, 200, log);
+    if (req.method === "POST" && path === "/_log/clear") return json(res, 200, { cleared: log.splice(0).length });
     if (req.method === "GET" && path.endsWith("/models")) {
       const data = ["ok", "500", "429", "529", "401", "404", "timeout", "trickle", "drop", "malformed", "stall"].map(
         (id) => ({ id, object: "model", type: "model", display_name: `Fake ${id}` }),

@@ -4,7 +4,7 @@
 // asynchronous steps between them (translations, documents), as Foundry's Game does.
 import { resolveProfile } from "./versions.mjs";
 import { log } from "./log.mjs";
-import { Hooks } from "./hooks.mjs";
+import { Hooks, hooksCalled } from "./hooks.mjs";
 import { buildUtils, logCompatibilityWarning } from "./utils.mjs";
 import { Collection } from "./collection.mjs";
 import { Localization } from "./i18n.mjs";
@@ -61,6 +61,7 @@ window.__harness = {
   lifecycle: log.lifecycle,
   moduleLoad: log.moduleLoad,
   footprint: {},
+  hooksCalled,
   snapshotFootprint,
   diffFootprint,
 };

@@ -3,6 +3,11 @@
 // off takes the id or the function, call stops at the first `false`, callAll never stops.
 // Hooks are never awaited (foundryvtt.com/api/modules/hookEvents.html). A throwing callback
 // is logged with console.error and the next callback still runs.
+
+/** For tests: how often each hook was called (call or callAll), so a footprint test sees a module's own hooks. */
+export const hooksCalled = new Map();
+const counted = (hook) => hooksCalled.set(hook, (hooksCalled.get(hook) ?? 0) + 1);
+
 export class Hooks {
   static #events = {};
   static #ids = new Map();
@@ -40,11 +45,13 @@ export class Hooks {
   }
 
   static callAll(hook, ...args) {
+    counted(hook);
     for (const entry of [...(Hooks.#events[hook] ?? [])]) Hooks.#run(entry, args);
     return true;
   }
 
   static call(hook, ...args) {
+    counted(hook);
     for (const entry of [...(Hooks.#events[hook] ?? [])]) {
       if (Hooks.#run(entry, args) === false) return false;
     }
