@@ -40,13 +40,18 @@ function measure(paths) {
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const all = walk(stage);
+// Files of the zip that no page ever fetches: Foundry's installer and the GM read them, the browser does not.
+const DOCUMENTS = new Set(["README.md", "LICENSE", "THIRD-PARTY-LICENSES.md"].map((name) => join(stage, name)));
+const classifier = (path) => path.includes("/vendor/");
 const rows = [
-  ["wasm bundle", all.filter((path) => path.endsWith(".wasm") && !path.includes("/vendor/"))],
+  ["wasm bundle", all.filter((path) => path.endsWith(".wasm") && !classifier(path))],
   ["wasm glue", all.filter((path) => path.endsWith("familiar_wasm.js"))],
   ["whole module", all],
-  // The image classifier's bundle is imported only when art is first classified: not part of start-up.
-  ["start-up", all.filter((path) => !path.includes("/vendor/"))],
-  ["classifier", all.filter((path) => path.includes("/vendor/") && !path.endsWith(".md"))],
+  // What a page may load when Familiar starts: everything but the documents and the classifier, whose bundle is
+  // imported only when art is first classified. (Foundry fetches only the language files in use; all four count.)
+  ["start-up", all.filter((path) => !classifier(path) && !DOCUMENTS.has(path))],
+  ["documents", all.filter((path) => DOCUMENTS.has(path))],
+  ["classifier", all.filter((path) => classifier(path) && !path.endsWith(".md"))],
 ];
 console.log("size           raw          gzip         brotli");
 for (const [label, paths] of rows) {
