@@ -25,12 +25,15 @@ for target in "${targets[@]}"; do
   corpus="$work/corpus/$target"
   artifacts="$work/artifacts/$target"
   output="$work/$target.log"
+  # Crash inputs of an earlier run are this run's to find again: fixed ones belong in fuzz/seeds/ as regressions.
+  rm -rf "$artifacts"
   mkdir -p "$corpus" "$artifacts"
   cargo fuzz run "${fuzz_flags[@]}" "$target" "$corpus" "fuzz/seeds/$target" -- \
     -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="$artifacts/" >"$output" 2>&1
   status=$?
-  runs=$(awk -F': *' '/^stat::number_of_executed_units/ { print $2 }' "$output" | tail -n1)
+  # libFuzzer's "stat::number_of_executed_units: N" (the name holds colons: take the last field).
+  runs=$(awk '/^stat::number_of_executed_units/ { print $NF }' "$output" | tail -n1)
   done_line=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$output" | tail -n1)
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$done_line")
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$done_line")

@@ -160,10 +160,11 @@ impl Exchange {
     }
 }
 
-/// The first `max` characters of `text`.
+/// The first `max` characters of `text`, without the spaces the cut may leave at its end (so a record read back
+/// is cut to itself: the fuzzer found "… while " read as "… while" the second time).
 fn cut(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
-        Some((end, _)) => text[..end].to_string(),
+        Some((end, _)) => text[..end].trim_end().to_string(),
         None => text.to_string(),
     }
 }
@@ -433,6 +434,36 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_cut_at_a_space_reads_back_as_itself() {
+        // Found by fuzz/imported_json: a question cut just after a space kept it, and the second read trimmed it.
+        let bounds = TranscriptBounds {
+            max_question_chars: 6,
+            max_label_chars: 3,
+            ..TranscriptBounds::default()
+        };
+        let record = || -> Result<Exchange, RecordError> {
+            Ok(Exchange {
+                v: RECORD_VERSION,
+                question: "Can I step".into(),
+                answer: String::new(),
+                citations: Vec::new(),
+                provider: Some("Or x".into()),
+                offline: None,
+                at: 1,
+            })
+        };
+        let (first, _) = Transcript::restore(bounds, [record()]);
+        let kept = first.iter().next().unwrap().clone();
+        assert_eq!(
+            (kept.question.as_str(), kept.provider.as_deref()),
+            ("Can I", Some("Or"))
+        );
+        let (second, skipped) = Transcript::restore(bounds, [Ok::<_, RecordError>(kept.clone())]);
+        assert_eq!(skipped, 0);
+        assert_eq!(second.iter().next(), Some(&kept));
+    }
 
     #[test]
     fn dates_are_utc_calendar_days() {
