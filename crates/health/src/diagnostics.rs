@@ -108,9 +108,16 @@ fn redact(value: &Value, under_secret_key: bool) -> Value {
         }
         Value::String(text) => {
             // A settings value that is itself JSON (Foundry stores objects as strings) is redacted inside.
+            // It is written out again only when something in it was redacted: re-serialising changes its numbers'
+            // spelling, so a report redacted twice would differ (found by fuzz/imported_json).
             match serde_json::from_str::<Value>(text) {
                 Ok(inner @ (Value::Object(_) | Value::Array(_))) => {
-                    Value::String(redact(&inner, under_secret_key).to_string())
+                    let redacted = redact(&inner, under_secret_key);
+                    if redacted == inner {
+                        Value::String(text.clone())
+                    } else {
+                        Value::String(redacted.to_string())
+                    }
                 }
                 _ => Value::String(text.clone()),
             }
@@ -125,6 +132,20 @@ fn redact(value: &Value, under_secret_key: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_setting_with_nothing_to_redact_is_kept_as_written() {
+        // Found by fuzz/imported_json: a 42-digit number re-spelled on each pass made redaction not idempotent.
+        let setting =
+            serde_json::json!({ "chain": " [ 111117111111111111111111111111111111111111  ]" });
+        let once = redact_settings(&setting);
+        assert_eq!(once, setting);
+        assert_eq!(redact_settings(&once), once);
+        let secret = serde_json::json!({ "chain": r#"[{"apiKey": "sk-abc", "n": 111117111111111111111111111111111111111111}]"# });
+        let redacted = redact_settings(&secret);
+        assert!(!redacted.to_string().contains("sk-abc"));
+        assert_eq!(redact_settings(&redacted), redacted);
+    }
 
     #[test]
     fn keys_are_read_word_by_word() {
