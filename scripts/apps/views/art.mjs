@@ -324,7 +324,7 @@ async function requestFromGm(form, results) {
   els.generate.disabled = true;
   els.cancel.disabled = false;
   els.status.textContent = t("Art.Relay.Sent");
-  results.innerHTML = "";
+  results.replaceChildren();
   const request = requestArt({ prompt, presets, variants }, () => (els.status.textContent = t("Art.Relay.Accepted")));
   state.requestId = request.requestId;
   let reply;
