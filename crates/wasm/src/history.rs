@@ -68,12 +68,7 @@ impl AskHistoryJs {
     #[wasm_bindgen(js_name = purgeBefore)]
     pub fn purge_before(&mut self, cutoff_ms: f64) -> usize {
         // A cutoff before 1970 or not a number purges nothing.
-        let cutoff = if cutoff_ms.is_finite() && cutoff_ms > 0.0 {
-            cutoff_ms as u64
-        } else {
-            0
-        };
-        self.transcript.purge_before(cutoff)
+        self.transcript.purge_before(interop::ms(cutoff_ms))
     }
 
     /// Up to `count` records ending before position `end`, oldest first: a page of a long history, or with

@@ -24,6 +24,32 @@ pub fn from_js_strict<T: DeserializeOwned>(value: &JsValue, what: &str) -> Resul
     serde_json::from_str(&String::from(json)).map_err(|error| js_error(&format!("{what}: {error}")))
 }
 
+/// A JS time in float milliseconds as the relays and stores count it: a negative or non-finite time is 0 (the
+/// epoch; nothing goes back before it).
+pub fn ms(now_ms: f64) -> u64 {
+    if now_ms.is_finite() && now_ms > 0.0 {
+        now_ms as u64
+    } else {
+        0
+    }
+}
+
+/// A call number the bundle handed out: a whole number from 1 to `Number.MAX_SAFE_INTEGER`, else `None`.
+pub fn call_id(value: f64) -> Option<u64> {
+    (value.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&value))
+        .then_some(value as u64)
+}
+
+/// A daily budget from JS: `null` is none of its own, else 0 or more; `what` names the method and unit in the
+/// error ("setUserBudget: tokens").
+pub fn budget(value: Option<f64>, what: &str) -> Result<Option<u64>, JsValue> {
+    match value {
+        Some(amount) if amount.is_finite() && amount >= 0.0 => Ok(Some(amount as u64)),
+        Some(_) => Err(js_error(&format!("{what} must be 0 or more"))),
+        None => Ok(None),
+    }
+}
+
 /// A JS `Error` with the given message, so the adapter can show `error.message` to the user.
 pub fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()

@@ -99,14 +99,18 @@ impl RelayJs {
                 None => b"null".to_vec(),
             },
         };
-        actions_js(&self.inner.receive(sender_user_id, &bytes, ms(now_ms)))
+        actions_js(
+            &self
+                .inner
+                .receive(sender_user_id, &bytes, interop::ms(now_ms)),
+        )
     }
 
     /// `onDelta(call, text, nowMs)`: the session's `delta` event for a started call.
     #[wasm_bindgen(js_name = onDelta)]
     pub fn on_delta(&mut self, call: f64, text: &str, now_ms: f64) -> Result<JsValue, JsValue> {
-        let actions = match call_id(call) {
-            Some(call) => self.inner.on_delta(call, text, ms(now_ms)),
+        let actions = match interop::call_id(call) {
+            Some(call) => self.inner.on_delta(call, text, interop::ms(now_ms)),
             None => Vec::new(),
         };
         actions_js(&actions)
@@ -115,8 +119,8 @@ impl RelayJs {
     /// `onReset(call, reason, nowMs)`: the session's `reset` event (a failover mid-answer).
     #[wasm_bindgen(js_name = onReset)]
     pub fn on_reset(&mut self, call: f64, reason: &str, now_ms: f64) -> Result<JsValue, JsValue> {
-        let actions = match call_id(call) {
-            Some(call) => self.inner.on_reset(call, reason, ms(now_ms)),
+        let actions = match interop::call_id(call) {
+            Some(call) => self.inner.on_reset(call, reason, interop::ms(now_ms)),
             None => Vec::new(),
         };
         actions_js(&actions)
@@ -143,8 +147,8 @@ impl RelayJs {
                 output_tokens: usage.output_tokens,
             }),
         };
-        let actions = match call_id(call) {
-            Some(call) => self.inner.on_final(call, answer, ms(now_ms)),
+        let actions = match interop::call_id(call) {
+            Some(call) => self.inner.on_final(call, answer, interop::ms(now_ms)),
             None => Vec::new(),
         };
         actions_js(&actions)
@@ -154,8 +158,8 @@ impl RelayJs {
     /// the asker gets a `failed` error.
     #[wasm_bindgen(js_name = onFailed)]
     pub fn on_failed(&mut self, call: f64, message: &str, now_ms: f64) -> Result<JsValue, JsValue> {
-        let actions = match call_id(call) {
-            Some(call) => self.inner.on_failed(call, message, ms(now_ms)),
+        let actions = match interop::call_id(call) {
+            Some(call) => self.inner.on_failed(call, message, interop::ms(now_ms)),
             None => Vec::new(),
         };
         actions_js(&actions)
@@ -163,7 +167,7 @@ impl RelayJs {
 
     /// `tick(nowMs)`: timeouts and clean-up; call it at `nextDeadline()` (or every few seconds).
     pub fn tick(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
-        actions_js(&self.inner.tick(ms(now_ms)))
+        actions_js(&self.inner.tick(interop::ms(now_ms)))
     }
 
     /// When `tick` next has work, in ms since the epoch; `undefined` when nothing waits.
@@ -175,14 +179,14 @@ impl RelayJs {
     /// `userLeft(userId, nowMs)`: the user disconnected; their waiting questions go, their calls are cancelled.
     #[wasm_bindgen(js_name = userLeft)]
     pub fn user_left(&mut self, user_id: &str, now_ms: f64) -> Result<JsValue, JsValue> {
-        actions_js(&self.inner.user_left(user_id, ms(now_ms)))
+        actions_js(&self.inner.user_left(user_id, interop::ms(now_ms)))
     }
 
     /// `forgetUser(userId, nowMs)` → `{actions, keptAnswers, usageRecord}`: "Forget me" — the user's questions stop
     /// and the relay keeps nothing of theirs (answers kept for a resume, today's usage); save `savedUsage` after.
     #[wasm_bindgen(js_name = forgetUser)]
     pub fn forget_user(&mut self, user_id: &str, now_ms: f64) -> Result<JsValue, JsValue> {
-        let (actions, forgotten) = self.inner.forget_user(user_id, ms(now_ms));
+        let (actions, forgotten) = self.inner.forget_user(user_id, interop::ms(now_ms));
         let result = js_sys::Object::new();
         js_sys::Reflect::set(&result, &"actions".into(), &actions_js(&actions)?)?;
         js_sys::Reflect::set(
@@ -202,7 +206,7 @@ impl RelayJs {
     /// defaults). Questions a higher limit now allows start at once.
     pub fn configure(&mut self, config: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
         let config = read_config(config)?;
-        actions_js(&self.inner.set_config(config, ms(now_ms)))
+        actions_js(&self.inner.set_config(config, interop::ms(now_ms)))
     }
 
     /// The settings in force, with every key.
@@ -213,18 +217,14 @@ impl RelayJs {
     /// `setUserBudget(userId, tokens | null)`: a daily budget for one user; `null` returns them to the world's.
     #[wasm_bindgen(js_name = setUserBudget)]
     pub fn set_user_budget(&mut self, user_id: &str, tokens: Option<f64>) -> Result<(), JsValue> {
-        let tokens = match tokens {
-            Some(tokens) if tokens.is_finite() && tokens >= 0.0 => Some(tokens as u64),
-            Some(_) => return Err(interop::js_error("setUserBudget: tokens must be 0 or more")),
-            None => None,
-        };
+        let tokens = interop::budget(tokens, "setUserBudget: tokens")?;
         self.inner.set_user_budget(user_id, tokens);
         Ok(())
     }
 
     /// `usage(nowMs)` → `[{userId, tokensToday, budgetTokens, requestsLastMinute, queued, inFlight}]`.
     pub fn usage(&self, now_ms: f64) -> Result<JsValue, JsValue> {
-        interop::to_js(&self.inner.usage(ms(now_ms)))
+        interop::to_js(&self.inner.usage(interop::ms(now_ms)))
     }
 
     /// Today's spend as JSON text, to keep in the GM's client storage across a reload.
@@ -239,7 +239,7 @@ impl RelayJs {
     pub fn restore_usage(&mut self, json: &str, now_ms: f64) -> Result<usize, JsValue> {
         let saved: Vec<SavedUsage> = serde_json::from_str(json)
             .map_err(|error| interop::js_error(&format!("restoreUsage: {error}")))?;
-        Ok(self.inner.restore_usage(&saved, ms(now_ms)))
+        Ok(self.inner.restore_usage(&saved, interop::ms(now_ms)))
     }
 
     /// `{users, queued, inFlight, storedAnswers, storedBytes, approxBytes, accepted, answered, rejected,
@@ -260,18 +260,4 @@ fn read_config(config: JsValue) -> Result<RelayConfig, JsValue> {
         ))),
         None => Ok(config),
     }
-}
-
-/// JS times are float milliseconds; a negative or non-finite time counts as 0 (the relay never goes back).
-fn ms(now_ms: f64) -> u64 {
-    if now_ms.is_finite() && now_ms > 0.0 {
-        now_ms as u64
-    } else {
-        0
-    }
-}
-
-fn call_id(value: f64) -> Option<u64> {
-    (value.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&value))
-        .then_some(value as u64)
 }

@@ -59,15 +59,6 @@ fn read_config(config: &JsValue) -> Result<ArtRelayConfig, JsValue> {
     }
 }
 
-/// JS times are float milliseconds; a negative or non-finite time counts as 0.
-fn ms(now_ms: f64) -> u64 {
-    if now_ms.is_finite() && now_ms > 0.0 {
-        now_ms as u64
-    } else {
-        0
-    }
-}
-
 #[wasm_bindgen(js_class = ArtRelay)]
 impl ArtRelayJs {
     #[wasm_bindgen(constructor)]
@@ -87,7 +78,7 @@ impl ArtRelayJs {
         actions_js(
             &self
                 .inner
-                .receive(sender_user_id, text.as_bytes(), ms(now_ms)),
+                .receive(sender_user_id, text.as_bytes(), interop::ms(now_ms)),
         )
     }
 
@@ -102,8 +93,8 @@ impl ArtRelayJs {
         now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let outcome: ArtOutcome = interop::from_js_strict(&outcome, "art outcome")?;
-        let actions = match call_id(call) {
-            Some(call) => self.inner.on_outcome(call, outcome, ms(now_ms)),
+        let actions = match interop::call_id(call) {
+            Some(call) => self.inner.on_outcome(call, outcome, interop::ms(now_ms)),
             None => Vec::new(),
         };
         actions_js(&actions)
@@ -111,7 +102,7 @@ impl ArtRelayJs {
 
     /// `tick(nowMs)`: timeouts; call it at `nextDeadline()`.
     pub fn tick(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
-        actions_js(&self.inner.tick(ms(now_ms)))
+        actions_js(&self.inner.tick(interop::ms(now_ms)))
     }
 
     /// When `tick` next has work, in ms since the epoch; `undefined` when no job runs.
@@ -141,18 +132,14 @@ impl ArtRelayJs {
     /// world's.
     #[wasm_bindgen(js_name = setUserBudget)]
     pub fn set_user_budget(&mut self, user_id: &str, images: Option<f64>) -> Result<(), JsValue> {
-        let images = match images {
-            Some(images) if images.is_finite() && images >= 0.0 => Some(images as u64),
-            Some(_) => return Err(interop::js_error("setUserBudget: images must be 0 or more")),
-            None => None,
-        };
+        let images = interop::budget(images, "setUserBudget: images")?;
         self.inner.set_user_budget(user_id, images);
         Ok(())
     }
 
     /// `usage(nowMs)` → `[{userId, imagesToday, budgetImages, running}]`.
     pub fn usage(&self, now_ms: f64) -> Result<JsValue, JsValue> {
-        interop::to_js(&self.inner.usage(ms(now_ms)))
+        interop::to_js(&self.inner.usage(interop::ms(now_ms)))
     }
 
     /// Today's images as JSON text, for the world setting that keeps them across a GM's reload.
@@ -167,13 +154,8 @@ impl ArtRelayJs {
     pub fn restore_usage(&mut self, json: &str, now_ms: f64) -> Result<usize, JsValue> {
         let saved: Vec<SavedArtUsage> = serde_json::from_str(json)
             .map_err(|error| interop::js_error(&format!("restoreUsage: {error}")))?;
-        Ok(self.inner.restore_usage(&saved, ms(now_ms)))
+        Ok(self.inner.restore_usage(&saved, interop::ms(now_ms)))
     }
-}
-
-fn call_id(value: f64) -> Option<u64> {
-    (value.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&value))
-        .then_some(value as u64)
 }
 
 #[derive(Deserialize)]
