@@ -74,6 +74,43 @@ async function loadSaved(wasm, fingerprint) {
   }
 }
 
+/** A task longer than 50 ms delays the page's answer to input, so the build hands the main thread back after
+ * each slice of this many milliseconds (a pack of 1,600 creatures is seconds of work). */
+const SLICE_MS = 30;
+
+function yieldToPage() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Adds one pack's documents in slices of about SLICE_MS, sizing each batch from the last one's time per document. */
+async function addInSlices(index, pack, documents) {
+  const skipped = [];
+  let batch = 8;
+  for (let start = 0; start < documents.length; ) {
+    const began = performance.now();
+    const slice = documents.slice(start, start + batch);
+    const report = index.addDocuments(slice.map((document) => sourceOf(document, pack)), localize, start);
+    skipped.push(...report.skipped);
+    start += slice.length;
+    const perDocument = Math.max((performance.now() - began) / slice.length, 0.01);
+    batch = Math.max(1, Math.min(500, Math.floor(SLICE_MS / perDocument)));
+    await yieldToPage();
+  }
+  return skipped;
+}
+
+/** Builds the index's segment in slices of about SLICE_MS (its last call, which writes the segment, is one task). */
+async function commitInSlices(index) {
+  let units = 50;
+  for (;;) {
+    const began = performance.now();
+    if (index.commitStep(units)) return;
+    const perUnit = Math.max((performance.now() - began) / units, 0.001);
+    units = Math.max(1, Math.min(5000, Math.floor(SLICE_MS / perUnit)));
+    await yieldToPage();
+  }
+}
+
 async function build(wasm, packs) {
   const fresh = new wasm.RulesIndex();
   const notice = progressNotice(t("Rules.Building"));
@@ -81,11 +118,11 @@ async function build(wasm, packs) {
   for (const [position, pack] of packs.entries()) {
     notice.update(position / packs.length, t("Rules.BuildingPack", { pack: pack.metadata?.label ?? pack.collection }));
     const documents = await pack.getDocuments();
-    const report = fresh.addDocuments(documents.map((document) => sourceOf(document, pack)), localize);
-    skipped += report.skipped.length;
-    if (report.skipped.length) console.warn(`Familiar | skipped ${report.skipped.length} documents of ${pack.collection}`, report.skipped);
+    const packSkipped = await addInSlices(fresh, pack, documents);
+    skipped += packSkipped.length;
+    if (packSkipped.length) console.warn(`Familiar | skipped ${packSkipped.length} documents of ${pack.collection}`, packSkipped);
   }
-  fresh.commit();
+  await commitInSlices(fresh);
   notice.done(t("Rules.Built", { documents: fresh.stats().documents }));
   return { index: fresh, skipped };
 }

@@ -11,7 +11,10 @@ use tantivy::schema::{
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
 };
-use tantivy::{DocAddress, Index, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::{
+    DocAddress, Index, IndexSettings, ReloadPolicy, Searcher, SingleSegmentIndexWriter,
+    TantivyDocument,
+};
 
 use crate::analysis::stem_words;
 use crate::passages::RulesDocument;
@@ -124,6 +127,55 @@ impl DocMeta {
     }
 }
 
+/// A layer being built a document at a time, so a caller can spread the work over several calls (a browser
+/// page hands its main thread back between them) and finish it with the one call that writes the segment.
+pub struct LayerBuilder {
+    writer: SingleSegmentIndexWriter,
+    fields: Fields,
+    metas: Vec<DocMeta>,
+}
+
+impl LayerBuilder {
+    pub fn new() -> Result<LayerBuilder, RulesError> {
+        let (schema, fields) = schema();
+        let settings = IndexSettings {
+            docstore_compress_dedicated_thread: false,
+            ..Default::default()
+        };
+        let writer = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .tokenizers(tokenizers())
+            .single_segment_index_writer(RamDirectory::default(), WRITER_BUDGET_BYTES)?;
+        Ok(LayerBuilder {
+            writer,
+            fields,
+            metas: Vec::new(),
+        })
+    }
+
+    pub fn add(&mut self, document: &RulesDocument) -> Result<(), RulesError> {
+        let fields = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.key, document.key());
+        doc.add_text(fields.pack, &document.pack);
+        doc.add_text(fields.name, &document.name);
+        for tag in &document.traits {
+            doc.add_text(fields.traits, tag);
+        }
+        doc.add_text(fields.body, &document.body);
+        self.writer.add_document(doc)?;
+        self.metas.push(DocMeta::of(document));
+        Ok(())
+    }
+
+    /// Writes the segment and opens it.
+    pub fn finish(self) -> Result<Layer, RulesError> {
+        let index = self.writer.finalize()?;
+        Layer::open(index, self.metas)
+    }
+}
+
 /// One immutable tantivy index and the table of its documents, in doc-id order.
 pub struct Layer {
     pub index: Index,
@@ -134,30 +186,11 @@ pub struct Layer {
 
 impl Layer {
     pub fn build(documents: &[RulesDocument]) -> Result<Layer, RulesError> {
-        let (schema, fields) = schema();
-        let settings = IndexSettings {
-            docstore_compress_dedicated_thread: false,
-            ..Default::default()
-        };
-        let mut writer = Index::builder()
-            .schema(schema)
-            .settings(settings)
-            .tokenizers(tokenizers())
-            .single_segment_index_writer(RamDirectory::default(), WRITER_BUDGET_BYTES)?;
+        let mut builder = LayerBuilder::new()?;
         for document in documents {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.key, document.key());
-            doc.add_text(fields.pack, &document.pack);
-            doc.add_text(fields.name, &document.name);
-            for tag in &document.traits {
-                doc.add_text(fields.traits, tag);
-            }
-            doc.add_text(fields.body, &document.body);
-            writer.add_document(doc)?;
+            builder.add(document)?;
         }
-        let index = writer.finalize()?;
-        let metas = documents.iter().map(DocMeta::of).collect();
-        Layer::open(index, metas)
+        builder.finish()
     }
 
     /// Wraps an index whose documents are described by `metas` (in doc-id order).

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::document::{read_document, IngestReport};
 use crate::enrichers::Resolver;
-use crate::index::Layer;
+use crate::index::{Layer, LayerBuilder};
 use crate::passages::{to_units, RulesDocument};
 use crate::persist::Manifest;
 use crate::search::{search, SearchHit, SearchOptions, Source};
@@ -43,6 +43,16 @@ pub struct RulesIndex {
     /// Loaded sources that have no units (the table keeps them for the manifest), until `sources` is built.
     empty_sources: Vec<EmptySource>,
     dirty: bool,
+    /// A base rebuild that `commit_step` has begun and not finished.
+    pending: Option<Compaction>,
+}
+
+/// A base rebuild in progress: copies of the live base units it started from, then the delta's units (read from
+/// `delta_docs` as they are, so abandoning it loses nothing), and the layer they go into.
+struct Compaction {
+    base_units: Vec<RulesDocument>,
+    next: usize,
+    builder: LayerBuilder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +77,7 @@ impl RulesIndex {
             sources: Some(HashMap::new()),
             empty_sources: Vec::new(),
             dirty: false,
+            pending: None,
         })
     }
 
@@ -83,6 +94,7 @@ impl RulesIndex {
             sources: None,
             empty_sources,
             dirty: false,
+            pending: None,
         })
     }
 
@@ -189,6 +201,7 @@ impl RulesIndex {
             },
         );
         self.dirty = true;
+        self.pending = None;
     }
 
     /// Removes documents by uuid (a journal entry's uuid removes all its pages). Returns how many were known.
@@ -203,6 +216,7 @@ impl RulesIndex {
         let Some(entry) = self.sources_mut().remove(uuid) else {
             return false;
         };
+        self.pending = None;
         let keys: HashSet<&String> = entry.keys.iter().collect();
         let before = self.delta_docs.len();
         self.delta_docs.retain(|doc| !keys.contains(&doc.key()));
@@ -218,34 +232,77 @@ impl RulesIndex {
 
     /// Applies pending edits: a new delta layer, or a new base when the delta is large or the base empty.
     pub fn commit(&mut self) -> Result<(), RulesError> {
-        if !self.dirty {
-            return Ok(());
-        }
-        if self.base.is_empty() || self.delta_docs.len() > DELTA_LIMIT {
-            self.compact()?;
-        } else {
-            self.delta = Layer::build(&self.delta_docs)?;
-        }
-        self.dirty = false;
+        while !self.commit_step(usize::MAX)? {}
         Ok(())
+    }
+
+    /// Applies pending edits a slice at a time: a base rebuild adds at most `units` units per call and writes its
+    /// segment in a call of its own. Returns whether the edits are applied. Lets a browser page build a large
+    /// index without one long task; an edit between calls starts the rebuild again (it would be stale).
+    pub fn commit_step(&mut self, units: usize) -> Result<bool, RulesError> {
+        if !self.dirty {
+            return Ok(true);
+        }
+        if self.pending.is_none() {
+            if !self.base.is_empty() && self.delta_docs.len() <= DELTA_LIMIT {
+                self.delta = Layer::build(&self.delta_docs)?;
+                self.dirty = false;
+                return Ok(true);
+            }
+            self.pending = Some(self.start_compaction()?);
+        }
+        self.advance_compaction(units)
     }
 
     /// Rebuilds the base from every live document, leaving the delta empty.
     pub fn compact(&mut self) -> Result<(), RulesError> {
+        self.pending = Some(self.start_compaction()?);
+        while !self.advance_compaction(usize::MAX)? {}
+        Ok(())
+    }
+
+    fn start_compaction(&self) -> Result<Compaction, RulesError> {
         let delta_keys: HashSet<String> = self.delta_docs.iter().map(RulesDocument::key).collect();
-        let mut documents = Vec::with_capacity(self.base.len() + self.delta_docs.len());
+        let mut base_units = Vec::with_capacity(self.base.len());
         for (doc_id, meta) in self.base.metas.iter().enumerate() {
             let key = meta.key();
             if !self.removed.contains(&key) && !delta_keys.contains(&key) {
-                documents.push(self.base.document(doc_id as u32)?);
+                base_units.push(self.base.document(doc_id as u32)?);
             }
         }
-        documents.append(&mut self.delta_docs);
-        self.base = Layer::build(&documents)?;
-        self.delta = Layer::empty()?;
-        self.removed.clear();
-        self.dirty = false;
-        Ok(())
+        Ok(Compaction {
+            base_units,
+            next: 0,
+            builder: LayerBuilder::new()?,
+        })
+    }
+
+    /// Adds up to `units` more units to the pending rebuild, or, when all are in, writes it as the new base.
+    fn advance_compaction(&mut self, units: usize) -> Result<bool, RulesError> {
+        // Taken out while it works: an error drops the rebuild and leaves the index as it was.
+        let Some(mut compaction) = self.pending.take() else {
+            return Ok(!self.dirty);
+        };
+        let total = compaction.base_units.len() + self.delta_docs.len();
+        if compaction.next == total {
+            self.base = compaction.builder.finish()?;
+            self.delta = Layer::empty()?;
+            self.delta_docs.clear();
+            self.removed.clear();
+            self.dirty = false;
+            return Ok(true);
+        }
+        let end = compaction.next.saturating_add(units.max(1)).min(total);
+        for position in compaction.next..end {
+            let unit = match compaction.base_units.get(position) {
+                Some(unit) => unit,
+                None => &self.delta_docs[position - compaction.base_units.len()],
+            };
+            compaction.builder.add(unit)?;
+        }
+        compaction.next = end;
+        self.pending = Some(compaction);
+        Ok(false)
     }
 
     pub fn search(

@@ -209,3 +209,74 @@ fn a_loaded_index_keeps_empty_pages_in_its_manifest_and_takes_edits() {
     assert!(!names(&mut loaded, "stand up", &SearchOptions::default()).contains(&"Stand".into()));
     assert_eq!(loaded.stats().documents, index.stats().documents - 1);
 }
+
+/// Every hit of `query` as (name, uuid, score), to compare two indexes of the same documents exactly.
+fn hits(index: &mut RulesIndex, query: &str) -> Vec<(String, String, String)> {
+    index
+        .search(query, &SearchOptions::default())
+        .expect("search")
+        .into_iter()
+        .map(|hit| (hit.name, hit.uuid, format!("{:.4}", hit.score)))
+        .collect()
+}
+
+/// Steps until the commit is applied; returns how many calls it took.
+fn commit_in_steps(index: &mut RulesIndex, units: usize) -> usize {
+    let mut calls = 1;
+    while !index.commit_step(units).expect("commit step") {
+        calls += 1;
+    }
+    calls
+}
+
+#[test]
+fn a_commit_in_small_steps_builds_the_same_index_as_one_commit() {
+    let mut whole = index();
+    whole.commit().expect("commit");
+    let mut stepped = index();
+    let units = stepped.stats().delta_units;
+    assert!(units > 3, "the corpus has {units} units");
+    // Two units a call, then one call that writes the segment.
+    assert_eq!(commit_in_steps(&mut stepped, 2), units.div_ceil(2) + 1);
+    assert_eq!(stepped.stats(), whole.stats());
+    for query in ["shield", "ember shield", "shove", "grab a foe"] {
+        assert_eq!(
+            hits(&mut stepped, query),
+            hits(&mut whole, query),
+            "{query}"
+        );
+    }
+    // Nothing left to do.
+    assert!(stepped.commit_step(1).expect("commit step"));
+}
+
+#[test]
+fn an_edit_during_a_stepped_commit_restarts_it_and_loses_nothing() {
+    let mut index = index();
+    assert!(!index.commit_step(1).expect("first step"));
+    let late = common::item(
+        "home.actions",
+        "a8",
+        "action",
+        "Tumble Through",
+        "<p>You roll past a foe.</p>",
+        &["move"],
+    );
+    index.add_documents(&[late], &NoResolver);
+    index.remove(&["Compendium.home.actions.Item.a3".to_string()]);
+    commit_in_steps(&mut index, 3);
+    let found = names(&mut index, "tumble through", &SearchOptions::default());
+    assert_eq!(found.first().map(String::as_str), Some("Tumble Through"));
+    assert!(!names(&mut index, "shove", &SearchOptions::default()).contains(&"Shove".to_string()));
+    assert!(names(&mut index, "ember shield", &SearchOptions::default())
+        .contains(&"Ember Shield".to_string()));
+}
+
+#[test]
+fn a_search_during_a_stepped_commit_finishes_it() {
+    let mut index = index();
+    assert!(!index.commit_step(1).expect("first step"));
+    assert!(names(&mut index, "ember shield", &SearchOptions::default())
+        .contains(&"Ember Shield".to_string()));
+    assert!(index.commit_step(1).expect("already applied"));
+}

@@ -58,12 +58,16 @@ impl RulesIndexJs {
 
     /// Adds or replaces documents (`doc.toObject()` plus `pack` and `uuid`); returns the ingestion report
     /// `{documents, indexed, skipped: [{what, reason}], truncated: [uuid]}`. Indexing happens on the next search.
+    /// `firstPosition`: where this batch starts in the caller's whole input, so a skipped document without a uuid
+    /// is reported by its place in the pack when the caller adds a pack in slices.
     #[wasm_bindgen(js_name = addDocuments)]
     pub fn add_documents(
         &mut self,
         documents: JsValue,
         localize: Option<js_sys::Function>,
+        first_position: Option<usize>,
     ) -> Result<JsValue, JsValue> {
+        let first_position = first_position.unwrap_or(0);
         let resolver = JsResolver { localize };
         let mut report = familiar_rules::IngestReport::default();
         match documents.dyn_into::<js_sys::Array>() {
@@ -72,8 +76,12 @@ impl RulesIndexJs {
             Ok(array) => {
                 for (position, document) in array.iter().enumerate() {
                     let value: Value = interop::from_js(document).unwrap_or(Value::Null);
-                    self.inner
-                        .add_document(&value, position, &resolver, &mut report);
+                    self.inner.add_document(
+                        &value,
+                        first_position + position,
+                        &resolver,
+                        &mut report,
+                    );
                 }
             }
             Err(other) => {
@@ -93,6 +101,13 @@ impl RulesIndexJs {
     /// Builds what `addDocuments`/`remove` left pending (search does this itself; call it to control when).
     pub fn commit(&mut self) -> Result<(), JsValue> {
         self.inner.commit().map_err(refuse)
+    }
+
+    /// `commitStep(units)`: `commit` a slice at a time (at most `units` units a call, the segment written in a
+    /// call of its own); true once applied. A page yields between calls so a large build is no long task.
+    #[wasm_bindgen(js_name = commitStep)]
+    pub fn commit_step(&mut self, units: u32) -> Result<bool, JsValue> {
+        self.inner.commit_step(units as usize).map_err(refuse)
     }
 
     /// `[{uuid, anchor?, pack, name, type, score, snippet, link, text?, also?}]`, best first. `options`: `{top = 10,
