@@ -12,6 +12,12 @@ export const MARKS = {
   foundryReady: "familiar:foundry-ready",
   wasmReady: "familiar:wasm-ready",
   ravenInteractive: "familiar:raven-interactive",
+  // The GM's art path, for the click → saved benchmark: Generate pressed and its job over; a gallery button
+  // pressed and its file saved (the time between is the GM choosing).
+  artGenerate: "familiar:art-generate",
+  artGenerated: "familiar:art-generated",
+  artSave: "familiar:art-save",
+  artSaved: "familiar:art-saved",
 };
 
 /** Foundry data path of one of the module's templates. Foundry's own loader resolves it under a route prefix and

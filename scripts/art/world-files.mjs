@@ -67,6 +67,10 @@ async function existingNames(folder) {
   }
 }
 
+/** Folders this page has made sure of: each check is a server round trip per level, and a save is a click away
+ * from the GM. Forgotten when an upload fails (the folder may have been removed since). */
+const ensuredFolders = new Set();
+
 /**
  * Saves `bytes` (a Uint8Array of `mime`) as `{slug of subject}{suffix}.{ext}` in the art folder without overwriting
  * anything there. Resolves with the saved file's path in the world's data, which Foundry documents reference.
@@ -75,12 +79,20 @@ export async function saveArt({ bytes, mime = "image/webp", subject, suffix = ""
   const extension = EXTENSIONS[mime];
   if (!extension) throw new ArtFileError(t("Art.Errors.Type", { mime }));
   const folder = artFolder();
-  await ensureFolder(folder);
+  if (!ensuredFolders.has(folder)) {
+    await ensureFolder(folder);
+    ensuredFolders.add(folder);
+  }
   const { artFileName } = await wasmReady;
   const name = artFileName(subject ?? "", suffix, extension, await existingNames(folder));
   const file = new File([bytes], name, { type: mime });
-  const result = await filePicker().upload(SOURCE, folder, file, {}, { notify: false });
-  if (!result || result.status === "error") throw new ArtFileError(t("Art.Errors.Upload", { name, reason: result?.message ?? "" }));
+  const result = await filePicker()
+    .upload(SOURCE, folder, file, {}, { notify: false })
+    .catch((error) => ({ status: "error", message: error?.message ?? String(error) }));
+  if (!result || result.status === "error") {
+    ensuredFolders.delete(folder);
+    throw new ArtFileError(t("Art.Errors.Upload", { name, reason: result?.message ?? "" }));
+  }
   return result.path ?? `${folder}/${name}`;
 }
 

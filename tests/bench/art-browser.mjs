@@ -113,6 +113,8 @@ async function main() {
     const before = await sample();
     const wall = [];
     const ours = [];
+    const inPage = [];
+    const savePart = [];
     let saved = 0;
     const started = Date.now();
     for (let i = 0; i < IMAGES; i++) {
@@ -126,9 +128,19 @@ async function main() {
       await panel.locator(".familiar-art__saved").first().waitFor({ timeout: 10_000 });
       const t1 = await page.evaluate(() => performance.now());
       const provider = await page.evaluate(({ t0, t1 }) => window.__artBench.providerMs(t0, t1), { t0, t1 });
+      // The module's own spans (scripts/constants.mjs MARKS): Generate → job over, Save only → file saved. The
+      // time between is the driver finding the button, as it would be the GM choosing a picture.
+      const spans = await page.evaluate(() => {
+        const last = (name) => performance.getEntriesByName(name, "mark").at(-1)?.startTime;
+        const marks = { generate: last("familiar:art-generate"), generated: last("familiar:art-generated"), save: last("familiar:art-save"), saved: last("familiar:art-saved") };
+        performance.clearMarks();
+        return { ...marks, provider: window.__artBench.providerMs(marks.generate, marks.generated) };
+      });
       saved += 1;
       wall.push(t1 - t0);
       ours.push(t1 - t0 - provider);
+      inPage.push(spans.generated - spans.generate - spans.provider + (spans.saved - spans.save));
+      savePart.push(spans.saved - spans.save);
     }
     const seconds = (Date.now() - started) / 1000;
     const after = await sample();
@@ -138,6 +150,7 @@ async function main() {
     console.log(`| requests | saved images | click → saved p50 / p95 / max | minus provider time p50 / p95 / max | JS heap before → after | wasm memory before → after | goal |`);
     console.log(`|---|---|---|---|---|---|---|`);
     console.log(`| ${IMAGES} | ${saved} (${((100 * saved) / IMAGES).toFixed(0)} %; ${files} files) | ${ms(quantile(wall, 0.5))} / ${ms(quantile(wall, 0.95))} / ${ms(Math.max(...wall))} ms | ${ms(quantile(ours, 0.5))} / ${ms(quantile(ours, 0.95))} / ${ms(Math.max(...ours))} ms | ${mib(before.js)} → ${mib(after.js)} MiB | ${mib(before.wasm)} → ${mib(after.wasm)} MiB | ≥ 90 % saved, ≤ 1 s |`);
+    console.log(`In the page (the module's marks; the driver's time between the two clicks left out): ours p50 / p95 / max ${ms(quantile(inPage, 0.5))} / ${ms(quantile(inPage, 0.95))} / ${ms(Math.max(...inPage))} ms, of which Save only → saved p50 ${ms(quantile(savePart, 0.5))} ms.`);
     console.log(`Fake server: faults ${JSON.stringify(stats.faults)}, requests by API ${JSON.stringify(stats.byApi)}.`);
   } finally {
     await closeBrowser(browser);

@@ -7,7 +7,7 @@
  * failover, checks and thresholds are the art core's (`ArtStudio`); this file moves pixels and documents. A
  * player's view sends the prompt to the GM's client (scripts/art/relay.mjs) and shows the saved pictures or why not.
  */
-import { t, templatePath } from "../../constants.mjs";
+import { MARKS, t, templatePath } from "../../constants.mjs";
 import { progressNotice, renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { artStrictness, getSetting, SETTINGS } from "../../settings.mjs";
@@ -166,6 +166,7 @@ function setProgress(form, pct, message) {
 /** Generate: the prompt filter first (nothing is sent when it blocks), then the studio's job with progress. */
 export async function generate(form, results) {
   if (!game.user.isGM) return requestFromGm(form, results);
+  performance.mark(MARKS.artGenerate);
   const els = elements(form);
   const data = new FormData(form);
   const text = String(data.get("prompt") ?? "").trim();
@@ -210,6 +211,7 @@ export async function generate(form, results) {
   }
   finish(form, report);
   await drawGallery(results);
+  performance.mark(MARKS.artGenerated);
   return report;
 }
 
@@ -274,9 +276,11 @@ function targetActor() {
 async function withImage(button, results, act) {
   const image = state.images[Number(button.dataset.index)];
   if (!image) return;
+  performance.mark(MARKS.artSave);
   const path = await savedPath(image);
   const message = await act(image, path);
   await drawGallery(results);
+  performance.mark(MARKS.artSaved);
   if (message) ui.notifications.info(message);
 }
 
