@@ -42,9 +42,14 @@ export async function imagesToday(gmPage, userId) {
   return usage.find((entry) => entry.userId === userId)?.imagesToday ?? 0;
 }
 
+/** The raven's panel on its Art view, opened (or switched to) as a user would: after a reload the panel may still be
+ * open, and on the Art view. */
 export async function openArtTab(page) {
-  const panel = await openPanel(page);
-  await panel.getByRole("tab", { name: "Art" }).click();
+  await ravenInteractive(page);
+  const panel = page.locator("#familiar-panel");
+  if (!(await panel.isVisible())) await openPanel(page);
+  await panel.getByRole("tab").first().waitFor();
+  if (!(await panel.locator('[data-familiar-form="art"]').count())) await panel.getByRole("tab", { name: "Art" }).click();
   await panel.locator('[data-familiar-form="art"]').waitFor();
   return panel;
 }
