@@ -14,6 +14,7 @@ import { artFolder } from "./art/world-files.mjs";
 import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "./ask-history.mjs";
 import { forgetConversation } from "./chat-session.mjs";
 import { dropPendingQuestions, pendingRecords } from "./relay.mjs";
+import { dropPendingArt, pendingArtRecord } from "./art/relay.mjs";
 import { getSetting, historyRetentionDays, SETTINGS } from "./settings.mjs";
 import { CONSENT_FLAG } from "./consent.mjs";
 
@@ -52,6 +53,7 @@ export async function myData() {
     consent: user.getFlag(MODULE_ID, CONSENT_FLAG) ?? null,
     askHistory: await askHistoryRecords(),
     pendingQuestions: pendingRecords(),
+    pendingArtRequest: pendingArtRecord(),
     usage: myUsage(user.id),
     budget: getSetting(SETTINGS.relayBudgets)?.users?.[user.id] ?? null,
   };
@@ -69,7 +71,7 @@ export async function exportMyData() {
 export async function forgetMe() {
   const history = (await askHistoryRecords()).length;
   await clearAskHistory();
-  const pending = dropPendingQuestions();
+  const pending = dropPendingQuestions() + dropPendingArt();
   if (game.user.isGM) forgetConversation();
   else await game.user.setFlag(MODULE_ID, FORGET_FLAG, Date.now());
   return { history, pending };

@@ -1,7 +1,8 @@
 /**
  * The GM's AI provider form (a settings menu, GM only): the ordered provider chain — format, base URL, model from the
  * provider's `/models` or typed, key — with Test connection per provider; whether players may ask, their daily token
- * budgets (the world's and per player) and what each has used today. ApplicationV2
+ * budgets and the daily picture budgets of their art requests (the world's and per player) and what each has used
+ * today. Saved budgets reach the running relays through the settings' change handlers, without a reload. ApplicationV2
  * with the Handlebars mixin on v12+, the v1 Application before, both on the same template and listeners (as the
  * panel does). The form itself is the state until Save: rows are added, moved and removed in the DOM, so typed keys
  * are never written back into attributes. Base URLs are checked by the bundle (https, or http on the loopback).
@@ -14,6 +15,7 @@ import { API_FORMATS, hasKey, keyOf, loadChain, newProviderId, saveChain } from 
 import { canSealKeys } from "../key-store.mjs";
 import { dropChatSession } from "../chat-session.mjs";
 import { playerBudgets, playersUsage } from "../relay.mjs";
+import { artBudgets, artUsage } from "../art/relay.mjs";
 
 export const PROVIDER_SETTINGS_ID = `${MODULE_ID}-providers`;
 const TEMPLATE = templatePath("provider-settings.hbs");
@@ -36,8 +38,21 @@ async function settingsContext() {
     providers: loadChain().map(rowContext),
     canSeal: await canSealKeys(),
     budgets: playerBudgets(),
-    players: playersUsage(),
+    imageBudgets: artBudgets(),
+    players: playersWithImages(),
   };
+}
+
+/** Each player's questions and, beside them, their art requests' pictures today and own picture budget. */
+function playersWithImages() {
+  const images = new Map(artUsage().map((entry) => [entry.userId, entry]));
+  const own = artBudgets().users;
+  return playersUsage().map((player) => ({
+    ...player,
+    imagesToday: images.get(player.userId)?.imagesToday ?? 0,
+    imageBudget: images.get(player.userId)?.budget ?? null,
+    ownImageBudget: own[player.userId] ?? null,
+  }));
 }
 
 /** A budget field: `{ok, value}` with null for empty, or `{ok: false}` for anything but a whole number ≥ 0. */
@@ -48,21 +63,22 @@ function readTokens(input) {
   return Number.isSafeInteger(value) && value >= 0 ? { ok: true, value } : { ok: false };
 }
 
-/** The budgets as typed, each bad field marked; null when any is bad. */
-function readBudgets(form) {
-  const daily = form.querySelector('[name="dailyTokenBudget"]');
+/** One kind of budget as typed — the world's daily field `dailyName` and each player's field carrying `userAttribute`
+ * (its value the user id) — each bad field marked; `{daily, users}`, or null when any is bad. */
+function readBudgets(form, dailyName, userAttribute) {
+  const daily = form.querySelector(`[name="${dailyName}"]`);
   const dailyValue = readTokens(daily);
-  const error = form.querySelector('[data-familiar-field-error="dailyTokenBudget"]');
+  const error = form.querySelector(`[data-familiar-field-error="${dailyName}"]`);
   error.textContent = dailyValue.ok ? "" : t("Usage.BadNumber");
   error.hidden = dailyValue.ok;
   daily.setAttribute("aria-invalid", dailyValue.ok ? "false" : "true");
   let ok = dailyValue.ok;
   const users = {};
-  for (const input of form.querySelectorAll("[data-familiar-user-budget]")) {
+  for (const input of form.querySelectorAll(`[${userAttribute}]`)) {
     const value = readTokens(input);
     input.setAttribute("aria-invalid", value.ok ? "false" : "true");
     ok &&= value.ok;
-    if (value.ok && value.value !== null) users[input.dataset.familiarUserBudget] = value.value;
+    if (value.ok && value.value !== null) users[input.getAttribute(userAttribute)] = value.value;
   }
   return ok ? { daily: dailyValue.value, users } : null;
 }
@@ -200,8 +216,9 @@ async function save(form, app) {
     if (problem) continue;
     values.push({ ...value, baseUrl: url.url, name: value.name || new URL(url.url).host });
   }
-  const budgets = readBudgets(form);
-  if (!budgets) firstProblem ??= t("Usage.BadNumber");
+  const budgets = readBudgets(form, "dailyTokenBudget", "data-familiar-user-budget");
+  const imageBudgets = readBudgets(form, "dailyImageBudget", "data-familiar-user-image-budget");
+  if (!budgets || !imageBudgets) firstProblem ??= t("Usage.BadNumber");
   if (firstProblem) {
     status.textContent = firstProblem;
     ui.notifications.error(firstProblem);
@@ -211,6 +228,7 @@ async function save(form, app) {
   const playersMayUse = form.querySelector('[name="playersMayUse"]').checked;
   if (playersMayUse !== getSetting(SETTINGS.playersMayUse)) await setSetting(SETTINGS.playersMayUse, playersMayUse);
   if (JSON.stringify(budgets) !== JSON.stringify(playerBudgets())) await setSetting(SETTINGS.relayBudgets, budgets);
+  if (JSON.stringify(imageBudgets) !== JSON.stringify(artBudgets())) await setSetting(SETTINGS.artRelayBudgets, imageBudgets);
   dropChatSession();
   ui.notifications.info(t(sealed ? "Providers.Saved" : "Providers.SavedUnsealed"));
   await app.close();

@@ -5,6 +5,11 @@
  * filter) and asks for the job. This file runs that job with the GM's own Studio and chain (the classifier on the
  * GM's machine: a flagged image is discarded there), saves the images into the world's files, and hands the outcome
  * back; the reply the relay builds goes to the player. It never reads a relayed message itself.
+ *
+ * A player's page keeps the request it waits for in this browser's storage: after a reload (or a closed tab opened
+ * again) it sends a resume and the GM's relay answers with the kept outcome. The GM's client lets a departed
+ * player's job run on for a grace period so a reload does not lose it. When the GM leaves, a waiting request ends
+ * at once with `gmLeft`; one the GM never acknowledges ends with `noAnswer`.
  */
 import { t } from "../constants.mjs";
 import { requireWasm } from "../runtime.mjs";
@@ -17,6 +22,15 @@ import { saveArt } from "./world-files.mjs";
 const CHANNEL = "art";
 /** Today's images are saved this long after a job, so a burst makes one world-setting write. */
 const USAGE_SAVE_MS = 2000;
+/** The request this player waits for, kept across a reload and a closed tab (local storage, per world and user; the
+ * GM's relay runs one request per player at a time): `{requestId, prompt}`. */
+const pendingKey = () => `familiar.artRelay.pending.${game.world.id}.${game.user.id}`;
+/** A player who disconnects keeps their running job this long (a reload, a tab closed and reopened): longer than the
+ * rules chat's 20 s, as a picture costs the GM more than an answer and is saved in the world anyway. */
+const LEFT_GRACE_MS = 60000;
+/** A request the GM's client has not acknowledged by then (its page hung, or it never got the text) ends with
+ * `noAnswer` instead of waiting forever; after `accepted` the GM's relay times the job out itself. */
+const ACCEPT_WAIT_MS = 20000;
 
 let relay = null; // GM: wasm ArtRelay
 let tickTimer = null;
@@ -25,6 +39,8 @@ let usageTimer = null;
 const jobs = new Map();
 /** requestId → listener for the requests this player waits for. */
 const listeners = new Map();
+/** userId → timer cancelling a departed player's jobs once the grace period is over. */
+const leaving = new Map();
 
 const now = () => Date.now();
 const isActiveGm = () => game.user.isGM && game.users.activeGM?.id === game.user.id;
@@ -197,14 +213,18 @@ async function runJob({ call, userId, prompt, presets, variants }) {
   saveUsageSoon();
 }
 
-/** A user connected or left: a player who left has their running art jobs cancelled; a player whose last GM left
- * has their waiting requests refused. */
+/** A user connected or left. On the GM's client a player who stays away past the grace period has their running
+ * jobs cancelled (one who comes back resumes them); on a player's, the last GM leaving ends the waiting request. */
 export function artUserActivity(user, connected) {
+  if (!relay && !connected && user.isGM && !game.users.activeGM) return gmLeft();
+  if (!relay || user.isGM) return;
+  clearTimeout(leaving.get(user.id));
+  leaving.delete(user.id);
   if (connected) return;
-  if (relay && !user.isGM) apply(relay.userLeft(user.id));
-  if (!relay && user.isGM && !game.users.activeGM) {
-    for (const [requestId, listener] of [...listeners]) listener({ type: "refused", requestId, error: { code: "gmLeft" } });
-  }
+  leaving.set(user.id, setTimeout(() => {
+    leaving.delete(user.id);
+    if (!game.users.get(user.id)?.active) apply(relay.userLeft(user.id));
+  }, LEFT_GRACE_MS));
 }
 
 // ---- player side ----
@@ -217,6 +237,47 @@ export function artRelayStatus() {
   return { open: true };
 }
 
+function loadPending() {
+  try {
+    const entry = JSON.parse(localStorage.getItem(pendingKey()) ?? "null");
+    return typeof entry?.requestId === "string" && typeof entry?.prompt === "string" ? entry : null;
+  } catch {
+    return null;
+  }
+}
+
+function savePending(entry) {
+  if (entry) localStorage.setItem(pendingKey(), JSON.stringify(entry));
+  else localStorage.removeItem(pendingKey());
+}
+
+/** Waits for the GM's last reply to `requestId`: `accepted` goes to `onEvent`; the `finished` or `refused` that
+ * ends it settles the promise once (a reply that comes twice, from the first send and a resume, is dropped) and
+ * forgets the saved request. */
+function waitFor(requestId, onEvent) {
+  return new Promise((resolve) => {
+    let silence = setTimeout(() => end({ type: "refused", requestId, error: { code: "noAnswer" } }), ACCEPT_WAIT_MS);
+    const end = (reply) => {
+      clearTimeout(silence);
+      listeners.delete(requestId);
+      if (loadPending()?.requestId === requestId) savePending(null);
+      resolve(reply);
+    };
+    listeners.set(requestId, (reply) => {
+      if (reply.type !== "accepted") return end(reply);
+      clearTimeout(silence);
+      silence = null;
+      onEvent(reply);
+    });
+  });
+}
+
+/** The last GM left: the request waiting for them ends with `gmLeft` (the GM's relay and its job went with them). */
+function gmLeft() {
+  for (const [requestId, listener] of [...listeners]) listener({ type: "refused", requestId, error: { code: "gmLeft" } });
+  savePending(null);
+}
+
 /**
  * Asks the active GM for art: `{prompt, presets, variants}`. `onEvent` gets the GM's `accepted`; resolves with the
  * last reply, `finished` (`images: [{path, preset, width, height, score, provider, safety}]`, `discarded`) or
@@ -226,15 +287,31 @@ export function requestArt(order, onEvent = () => {}) {
   const gm = game.users.activeGM;
   if (!gm) return { requestId: null, done: Promise.resolve({ type: "refused", requestId: null, error: { code: "noGm" } }) };
   const { requestId, message } = requireWasm().artRelayRequest(game.user.id, order);
-  const done = new Promise((resolve) => {
-    listeners.set(requestId, (reply) => {
-      if (reply.type === "accepted") return onEvent(reply);
-      listeners.delete(requestId);
-      resolve(reply);
-    });
-  });
+  savePending({ requestId, prompt: order.prompt });
+  const done = waitFor(requestId, onEvent);
   sendTo(gm.id, message, CHANNEL);
   return { requestId, done };
+}
+
+/** After a reload: the request this tab was waiting for, as `{requestId, prompt, resume(onEvent)}`, or null. `resume`
+ * asks the GM's client for its outcome and returns what `requestArt` does; with no GM online it ends with `gmLeft`. */
+export function pendingArtRequest() {
+  if (game.user.isGM) return null;
+  const entry = loadPending();
+  if (!entry) return null;
+  return {
+    ...entry,
+    resume(onEvent = () => {}) {
+      const gm = game.users.activeGM;
+      if (!gm) {
+        savePending(null);
+        return { requestId: entry.requestId, done: Promise.resolve({ type: "refused", requestId: entry.requestId, error: { code: "gmLeft" } }) };
+      }
+      const done = waitFor(entry.requestId, onEvent);
+      sendTo(gm.id, requireWasm().artRelayResume(entry.requestId), CHANNEL);
+      return { requestId: entry.requestId, done };
+    },
+  };
 }
 
 /** Stops waiting for a request (its `done` settles as `{type: "refused", error: {code: "cancelled"}}`) and tells
@@ -245,4 +322,19 @@ export function cancelArtRequest(requestId) {
   listener({ type: "refused", requestId, error: { code: "cancelled" } });
   const gm = game.users.activeGM;
   if (gm) sendTo(gm.id, requireWasm().artRelayCancel(requestId), CHANNEL);
+}
+
+// ---- privacy (privacy.mjs) ----
+
+/** The request this player waits for, as saved (`{requestId, prompt}`), or null ("Export my data"). */
+export function pendingArtRecord() {
+  return game.user.isGM ? null : loadPending();
+}
+
+/** "Forget me" on a player's page: the waiting request is stopped and its saved copy deleted. Returns 1 or 0. */
+export function dropPendingArt() {
+  const entry = game.user.isGM ? null : loadPending();
+  for (const requestId of [...listeners.keys()]) cancelArtRequest(requestId);
+  if (entry) savePending(null);
+  return entry ? 1 : 0;
 }

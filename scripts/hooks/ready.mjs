@@ -12,6 +12,7 @@ import { ensureRulesIndex } from "../rules-index.mjs";
 import { startRelay } from "../relay.mjs";
 import { startArtRelay } from "../art/relay.mjs";
 import { resumeRelayed } from "../apps/views/ask.mjs";
+import { resumeArtRequest } from "../apps/views/art.mjs";
 import { resumeCommands } from "../raven-command.mjs";
 import { listenAskHistory } from "../apps/views/ask-history.mjs";
 import { purgeByRetention } from "../privacy.mjs";
@@ -48,9 +49,10 @@ async function start() {
     // The world's retention holds for this browser's Ask history before a resumed question adds to it.
     await purgeByRetention().catch((error) => console.warn("Familiar | the Ask history purge failed", error));
     // Questions this tab was waiting for before a reload: the Ask view's answer comes back into the view, each
-    // `/raven` answer as its whisper.
+    // `/raven` answer as its whisper, the Art view's request its pictures.
     resumeRelayed();
     resumeCommands();
+    resumeArtRequest();
     // Build or load the rules index after the raven is usable, so start-up never waits for it.
     if (environment.pf2e) ensureRulesIndex().catch((error) => {
       console.error("Familiar | rules index failed", error);

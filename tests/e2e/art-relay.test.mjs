@@ -3,18 +3,20 @@
 // chain (the key never reaches the player's page, storage or socket frames), saves the image into the world's files
 // and the player sees its path, score and verdicts; over the daily image budget → a clear refusal; a flagged image
 // is discarded on the GM's machine and never reaches the player. v12 carries the requests sealed on the module
-// socket, v13 in targeted user queries.
+// socket, v13 in targeted user queries. Then the GM's budgets form sets the players' picture budget, which the
+// running relay applies at once.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { after, before, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
-import { axeViolations, openPanel } from "./panel-states.mjs";
+import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { axeViolations } from "./panel-states.mjs";
+import { openProviderForm, saveForm } from "./ask-steps.mjs";
+import { artFiles as filesIn, configureGmChain as configureChain, imagesToday, openArtTab, requestInView, resetArtWorld, setWorld } from "./art-steps.mjs";
+import { useFakeImageServer } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
 const KEY = "sk-art-RELAY-5521-never-for-players";
@@ -22,50 +24,23 @@ const KEY = "sk-art-RELAY-5521-never-for-players";
 let browser;
 let harness;
 let worldDir;
-let fake;
 let fakeUrl;
 
+useFakeImageServer((url) => (fakeUrl = url));
 before(async () => {
   requireBuild();
   worldDir = mkdtempSync(path.join(os.tmpdir(), "familiar-art-relay-"));
-  fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/image-server.mjs"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const first = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next();
-  fakeUrl = JSON.parse(first.value).url;
   browser = await launchBrowser();
   harness = await startTestHarness({ moduleDir: STAGED_MODULE, worldDir });
 });
 after(async () => {
   await closeBrowser(browser);
   await harness?.close();
-  fake?.kill();
   rmSync(worldDir, { recursive: true, force: true });
 });
 
-const artFiles = () => {
-  try {
-    return readdirSync(path.join(worldDir, "files", "worlds", "harness-vale", "familiar-art"));
-  } catch {
-    return [];
-  }
-};
-
-/** The GM's art chain through the art provider form: one OpenAI-format provider with a key, on the fake server. */
-async function configureGmChain(page) {
-  await ravenInteractive(page);
-  await page.evaluate(() => new (game.settings.menus.get("familiar.artProviders").type)().render(true));
-  const form = page.locator("#familiar-art-providers form");
-  await form.waitFor();
-  await form.getByRole("button", { name: "Add provider" }).click();
-  const row = form.locator(".familiar-provider").last();
-  await row.getByLabel("Name").fill("gm-openai");
-  await row.getByLabel("Format").selectOption("openai");
-  await row.getByLabel("Base URL").fill(`${fakeUrl}/ok/openai/v1`);
-  await row.getByLabel("API key").fill(KEY);
-  await form.getByRole("button", { name: "Save" }).click();
-  await page.locator("#familiar-art-providers").waitFor({ state: "detached" });
-}
-
-const setWorld = (page, key, value) => page.evaluate(({ key, value }) => game.settings.set("familiar", key, value), { key, value });
+const artFiles = () => filesIn(worldDir);
+const configureGmChain = (page) => configureChain(page, { baseUrl: `${fakeUrl}/ok/openai/v1`, key: KEY });
 
 /** A player page whose received websocket frames are all recorded. */
 async function openRecordedPlayer(profile) {
@@ -74,23 +49,6 @@ async function openRecordedPlayer(profile) {
   context.on("page", (page) => page.on("websocket", (socket) => socket.on("framereceived", (frame) => frames.push(String(frame.payload)))));
   const opened = await openGame(browser, harness, { profile, user: USERS.brannoc, context });
   return { ...opened, frames };
-}
-
-async function openArtTab(page) {
-  const panel = await openPanel(page);
-  await panel.getByRole("tab", { name: "Art" }).click();
-  await panel.locator('[data-familiar-form="art"]').waitFor();
-  return panel;
-}
-
-/** Requests art in the player's Art view and waits for the GM's answer; returns the status line. */
-async function requestInView(panel, { prompt, preset = "Portrait" }) {
-  await panel.getByLabel("What to paint").fill(prompt);
-  await panel.getByLabel("Kind of picture").selectOption({ label: preset });
-  await panel.getByRole("button", { name: "Request" }).click();
-  const status = panel.locator("[data-familiar-art-status]");
-  await status.filter({ hasText: /Finished|budget|discarded|does not let|failed|blocked/ }).waitFor({ timeout: 60_000 });
-  return status.textContent();
 }
 
 for (const profile of ["v12", "v13"]) {
@@ -135,8 +93,7 @@ for (const profile of ["v12", "v13"]) {
       const over = await requestInView(panel, { prompt: "a halfling bard with a lute", preset: "Portrait and token" });
       assert.match(over, /budget is used up \(1 of 2; this request needs 2\)/);
       assert.equal(await panel.locator('[data-familiar-art-refused="overBudget"]').count(), 1);
-      const usage = await gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/art/relay.mjs`)).artUsage());
-      assert.equal(usage.find((entry) => entry.userId === "UserBrannoc00001").imagesToday, 1);
+      assert.equal(await imagesToday(gm.page, USERS.brannoc), 1);
 
       // Flagged: the GM's classifier (scripted here) calls the image porn; it is discarded on the GM's machine.
       await setWorld(gm.page, "artRelayBudgets", { daily: 10, users: {} });
@@ -159,16 +116,60 @@ for (const profile of ["v12", "v13"]) {
       assert.deepEqual(player.pageErrors, []);
       assert.deepEqual(gm.pageErrors, []);
     } finally {
-      // After the art relay's delayed usage save (2 s), so the next profile starts the day at zero.
-      await gm.page.waitForTimeout(2_500);
-      await gm.page.evaluate(async () => {
-        (await import(`${location.origin}/modules/familiar/scripts/art/host.mjs`)).useClassifier(null);
-        await game.settings.set("familiar", "playersMayRequestArt", false);
-        await game.settings.set("familiar", "artRelayBudgets", { daily: 10, users: {} });
-        await game.settings.set("familiar", "artRelayUsage", "[]");
-      }).catch(() => {});
+      await resetArtWorld(gm.page).catch(() => {});
       await player.context.close();
       await gm.context.close();
     }
   });
 }
+
+test("v13: the GM sets the players' picture budget in the budgets form; the running relay refuses over it, an own budget lifts it", async () => {
+  const gm = await openGame(browser, harness, { profile: "v13", user: USERS.gm });
+  const player = await openGame(browser, harness, { profile: "v13", user: USERS.tamsin });
+  try {
+    await configureGmChain(gm.page);
+    await setWorld(gm.page, "playersMayRequestArt", true);
+    await ravenInteractive(player.page);
+    const panel = await openArtTab(player.page);
+
+    // A malformed budget is refused with the field marked, and nothing is saved.
+    let form = await openProviderForm(gm.page);
+    const daily = form.getByLabel("Daily pictures per player");
+    assert.equal(await daily.inputValue(), "10", "the form shows the setting's daily pictures");
+    await daily.fill("1.5");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.locator('[data-familiar-field-error="dailyImageBudget"]').filter({ hasText: "Enter a whole number of 0 or more, or leave it empty." }).waitFor();
+    assert.equal(await daily.getAttribute("aria-invalid"), "true");
+    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "artRelayBudgets")), { daily: 10, users: {} });
+    await daily.fill("1");
+    await saveForm(gm.page, form);
+    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "artRelayBudgets")), { daily: 1, users: {} });
+
+    // The GM's running relay has it, no reload: two pictures are over a budget of one, one fits, the next is over.
+    assert.match(await requestInView(panel, { prompt: "a gnome alchemist", preset: "Portrait and token" }), /budget is used up \(0 of 1; this request needs 2\)/);
+    assert.match(await requestInView(panel, { prompt: "a gnome alchemist" }), /Finished: 1 pictures saved/);
+    assert.match(await requestInView(panel, { prompt: "a gnome alchemist" }), /budget is used up \(1 of 1; this request needs 1\)/);
+    assert.equal(await panel.locator('[data-familiar-art-refused="overBudget"]').count(), 1);
+
+    // The form shows the player's pictures against the budget; an own budget of 3 lets them paint again.
+    form = await openProviderForm(gm.page);
+    const row = form.locator(`[data-familiar-usage-user="${USERS.tamsin}"]`);
+    assert.equal((await row.locator("[data-familiar-usage-images]").textContent()).trim(), "1 / 1");
+    assert.deepEqual(await axeViolations(gm.page), [], "the budgets form with its picture fields");
+    const own = row.getByLabel(/Own daily picture budget for/);
+    await own.fill("-2");
+    await form.getByRole("button", { name: "Save" }).click();
+    await row.locator('[data-familiar-user-image-budget][aria-invalid="true"]').waitFor();
+    await own.fill("3");
+    await saveForm(gm.page, form);
+    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "artRelayBudgets")), { daily: 1, users: { [USERS.tamsin]: 3 } });
+    assert.match(await requestInView(panel, { prompt: "a gnome alchemist", preset: "Portrait and token" }), /Finished: 2 pictures saved/);
+    assert.equal(await imagesToday(gm.page, USERS.tamsin), 3);
+    assert.deepEqual(gm.pageErrors, []);
+    assert.deepEqual(player.pageErrors, []);
+  } finally {
+    await resetArtWorld(gm.page).catch(() => {});
+    await player.context.close();
+    await gm.context.close();
+  }
+});

@@ -3,37 +3,33 @@
 // the Art tab, the prompt filter blocking before anything is sent, a portrait + token that fails over from a broken
 // provider, applying the portrait to a harness actor (the file in the world's data is WebP), cancel, and axe.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { after, before, describe, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { REPO, requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { requireBuild, STAGED_MODULE } from "./paths.mjs";
 import { axeViolations, openPanel, showView } from "./panel-states.mjs";
+import { useFakeImageServer } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
 let browser;
 let harness;
 let worldDir;
-let fake;
 let fakeUrl;
+
+useFakeImageServer((url) => (fakeUrl = url), ["--polls", "1"]);
 
 before(async () => {
   requireBuild();
   worldDir = mkdtempSync(path.join(os.tmpdir(), "familiar-art-"));
-  fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/image-server.mjs"), "--port", "0", "--polls", "1"], { stdio: ["ignore", "pipe", "inherit"] });
-  const first = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next();
-  fakeUrl = JSON.parse(first.value).url;
   browser = await launchBrowser();
   harness = await startTestHarness({ moduleDir: STAGED_MODULE, worldDir });
 });
 after(async () => {
   await closeBrowser(browser);
   await harness?.close();
-  fake?.kill();
   rmSync(worldDir, { recursive: true, force: true });
 });
 

@@ -59,7 +59,7 @@ for (const [profile, playerId] of [["v11", USERS.brannoc], ["v13", USERS.tamsin]
       assert.equal((await usageRow(form, playerId).locator("[data-familiar-usage-tokens]").textContent()).trim(), "70 / 50");
 
       // An own budget for this player replaces the world's: the next question is answered.
-      await usageRow(form, playerId).getByRole("spinbutton").fill("1000");
+      await usageRow(form, playerId).locator("[data-familiar-user-budget]").fill("1000");
       await saveForm(gm.page, form);
       assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "relayBudgets")), { daily: 50, users: { [playerId]: 1000 } });
       await ask(panel, "what does grabbed do?");

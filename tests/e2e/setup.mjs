@@ -1,5 +1,5 @@
 // What the end-to-end files set up before their tests and tear down after: one browser and one harness serving the
-// staged module (with the fixture packs a file needs), and the fake AI provider server.
+// staged module (with the fixture packs a file needs), and the fake AI provider and image servers.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
@@ -49,6 +49,22 @@ export function useFakeProvider(onStarted) {
     fake = spawn(process.execPath, [path.join(REPO, "tests/fakes/provider-server.mjs"), "--port", "0"], { stdio: ["pipe", "pipe", "inherit"] });
     const [line] = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value]);
     onStarted(`http://127.0.0.1:${Number(line)}`);
+  });
+  after(() => {
+    fake?.stdin.end();
+    fake?.kill();
+  });
+}
+
+/** Before the file's tests: tests/fakes/image-server.mjs on a free port with `args` (e.g. `["--polls", "1"]`), its URL
+ * handed to `onStarted`; after, stopped (it also goes when its stdin closes, should this process die first). */
+export function useFakeImageServer(onStarted, args = []) {
+  let fake;
+  before(async () => {
+    const script = path.join(REPO, "tests/fakes/image-server.mjs");
+    fake = spawn(process.execPath, [script, "--port", "0", "--exit-with-stdin", "yes", ...args], { stdio: ["pipe", "pipe", "inherit"] });
+    const first = await readline.createInterface({ input: fake.stdout })[Symbol.asyncIterator]().next();
+    onStarted(JSON.parse(first.value).url);
   });
   after(() => {
     fake?.stdin.end();

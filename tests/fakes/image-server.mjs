@@ -6,7 +6,8 @@
 //
 // Base URLs carry the fault: http://127.0.0.1:N/<fault>/<api><suffix>, e.g. /ok/openai/v1, /500/stability,
 // /stall/horde/api, /black/a1111, /mix20/comfyui. Faults: ok, 500, 429, timeout, filter, black, wrongsize,
-// stall, flakyK (the first K generations on that base URL answer 500), mixP (P % of generations get a random
+// stall, slowMS (every request on that base URL is answered MS late, then as ok), flakyK (the first K generations on
+// that base URL answer 500), mixP (P % of generations get a random
 // fault of 500, 429, timeout, black, wrongsize; seeded). GET /stats reports request counts, provider time
 // and the last OpenAI/A1111 prompt (`lastPrompt`).
 import http from "node:http";
@@ -265,7 +266,11 @@ const server = http.createServer((req, res) => {
     const base = `/${fault}/${api}${suffix}`;
     const isAsync = api === "horde" || api === "comfyui";
     // Synchronous APIs decide their fault per generation request; async ones per job (at submit).
-    const chosen = isAsync ? fault : decideFault(fault, base);
+    const decided = isAsync ? fault : decideFault(fault, base);
+    // slowMS: this base URL's answers come MS late, then as ok (a job still painting when a page reloads or closes).
+    const slow = /^slow(\d+)$/.exec(decided);
+    if (slow) await new Promise((r) => setTimeout(r, Number(slow[1])));
+    const chosen = slow ? "ok" : decided;
     try {
       await APIS[api](req, res, rest, chosen, Buffer.concat(chunks), base);
     } catch (error) {

@@ -7,7 +7,9 @@
 mod driver;
 mod relay;
 
-pub use relay::{art_relay_cancel, art_relay_read, art_relay_request, ArtRelayJs};
+pub use relay::{
+    art_relay_cancel, art_relay_read, art_relay_request, art_relay_resume, ArtRelayJs,
+};
 
 use std::rc::Rc;
 

@@ -16,7 +16,7 @@ import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt,
 import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
-import { artRelayStatus, cancelArtRequest, requestArt } from "../../art/relay.mjs";
+import { artRelayStatus, cancelArtRequest, pendingArtRequest, requestArt } from "../../art/relay.mjs";
 
 /** The view's presets: what the GM picks → the core's presets in one order. */
 const PRESETS = {
@@ -301,7 +301,7 @@ function playerContext() {
 /** The refusal's localised text: the relay's code, with its figures. */
 function refusalText(reply) {
   const error = reply.error ?? {};
-  const known = ["notAllowed", "overBudget", "blocked", "discarded", "allFailed", "noProviders", "failed", "rateLimited", "busy", "timedOut", "noGm", "gmLeft", "cancelled"];
+  const known = ["notAllowed", "overBudget", "blocked", "discarded", "allFailed", "noProviders", "failed", "rateLimited", "busy", "timedOut", "noGm", "gmLeft", "noAnswer", "unknownRequest", "cancelled"];
   if (!known.includes(error.code)) return t("Art.Relay.Refused.other", { reason: reply.errorMessage ?? error.code ?? "" });
   return t(`Art.Relay.Refused.${error.code}`, {
     used: error.usedImages ?? 0,
@@ -325,18 +325,25 @@ async function requestFromGm(form, results) {
   }
   const presets = PRESETS[data.get("preset")] ?? PRESETS.portrait;
   const variants = Math.max(1, Math.min(4, Number(data.get("variants")) || 1));
+  return showRelayed(form, results, prompt, (onAccepted) => requestArt({ prompt, presets, variants }, onAccepted));
+}
+
+/** Waits for a request to the GM's client (`start(onAccepted)` sends it or resumes it, returning `requestArt`'s
+ * `{requestId, done}`) and shows its pictures or its refusal. */
+async function showRelayed(form, results, prompt, start) {
+  const els = elements(form);
   els.generate.disabled = true;
   els.cancel.disabled = false;
   els.status.textContent = t("Art.Relay.Sent");
   results.replaceChildren();
-  const request = requestArt({ prompt, presets, variants }, () => (els.status.textContent = t("Art.Relay.Accepted")));
+  const request = start(() => (els.status.textContent = t("Art.Relay.Accepted")));
   state.requestId = request.requestId;
   let reply;
   try {
     reply = await request.done;
   } finally {
     state.requestId = null;
-    els.generate.disabled = false;
+    els.generate.disabled = !game.users.activeGM;
     els.cancel.disabled = true;
   }
   const images = reply.type === "finished" ? reply.images : [];
@@ -353,6 +360,41 @@ async function requestFromGm(form, results) {
     refusedCode: reply.type === "refused" ? reply.error?.code ?? "" : null,
   });
   return reply;
+}
+
+/** The player's Art form in the open panel, with its results, or null. */
+function playerArtForm() {
+  const form = document.querySelector('#familiar-panel [data-familiar-form="art"]');
+  const results = document.querySelector('#familiar-panel [data-familiar-results="art"]');
+  return form && results && !game.user.isGM ? { form, results } : null;
+}
+
+/** After a reload: the request this tab was waiting for comes back into the Art view (its prompt, then the GM's
+ * pictures or refusal), now if the view is showing, else when the panel next shows it. */
+export function resumeArtRequest() {
+  const pending = pendingArtRequest();
+  if (!pending) return;
+  const tryResume = () => {
+    const open = playerArtForm();
+    if (!open) return false;
+    open.form.querySelector('[name="prompt"]').value = pending.prompt;
+    showRelayed(open.form, open.results, pending.prompt, (onAccepted) => pending.resume(onAccepted)).catch((error) => console.error("Familiar |", error));
+    return true;
+  };
+  if (tryResume()) return;
+  const hook = Hooks.on("renderFamiliarRavenPanel", () => {
+    if (tryResume()) Hooks.off("renderFamiliarRavenPanel", hook);
+  });
+}
+
+/** A GM came or went: the player's open Art form says whether a request can go now (a refused one can be sent
+ * again once a GM is back). */
+export function artGmPresenceChanged() {
+  const open = playerArtForm();
+  if (!open) return;
+  const noGm = !game.users.activeGM;
+  open.form.querySelector("[data-familiar-art-nogm]").hidden = !noGm;
+  if (state.requestId === null) elements(open.form).generate.disabled = noGm;
 }
 
 export const ACTIONS = {

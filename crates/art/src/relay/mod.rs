@@ -4,6 +4,10 @@
 //! the job through the GM's own Studio. The adapter hands the job's outcome back ([`ArtOutcome`]) and forwards the
 //! reply the relay builds; a flagged image never reaches the player, only the count of discarded ones.
 //!
+//! A player whose page reloads (or closes and comes back) while the GM's client paints sends a resume for the
+//! request it saved: the relay answers with the outcome it kept ([`AnswerStore`], the chat relay's), or `accepted`
+//! while the job still runs. The job is charged once, when it ends, whatever the resumes.
+//!
 //! Sans-IO like the rest of the crate: raw messages in with the sender id and the time, [`ArtAction`]s out. The
 //! envelope, the UTC-day counter and the sliding window are the chat relay's (`familiar_chat::relay`).
 
@@ -13,6 +17,7 @@ pub mod wire;
 use std::collections::HashMap;
 
 use familiar_chat::relay::limits::{DayUsage, SlidingWindow};
+use familiar_chat::relay::resume::{AnswerStore, ResumeConfig};
 use familiar_chat::relay::validate::{is_request_id, is_user_id};
 use familiar_chat::relay::wire::{decode, encode};
 use serde::{Deserialize, Serialize};
@@ -25,6 +30,13 @@ pub use controls::{ArtUsage, SavedArtUsage};
 pub use wire::{ArtRelayError, ArtToGm, ArtToPlayer, AttemptSummary, RelayedImage, RelayedSafety};
 
 const MINUTE_MS: u64 = 60_000;
+
+/// Outcomes kept for a resume: half an hour, and small (a reply names saved files, never bytes).
+const KEPT_OUTCOMES: ResumeConfig = ResumeConfig {
+    ttl_ms: 30 * MINUTE_MS,
+    max_bytes: 1024 * 1024,
+    max_entries: 512,
+};
 
 /// The GM's settings for players' art; camelCase keys for the adapter, unknown keys refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +170,8 @@ pub struct ArtRelay {
     users: HashMap<String, UserState>,
     calls: HashMap<CallId, Call>,
     next_call: CallId,
+    /// Each request's last reply by (user, request id), for a resume.
+    outcomes: AnswerStore,
 }
 
 impl ArtRelay {
@@ -167,6 +181,7 @@ impl ArtRelay {
             users: HashMap::new(),
             calls: HashMap::new(),
             next_call: 1,
+            outcomes: AnswerStore::new(KEPT_OUTCOMES),
         }
     }
 
@@ -178,6 +193,7 @@ impl ArtRelay {
                 error: ArtRelayError::BadSender,
             }];
         }
+        self.outcomes.expire(now_ms);
         let message: ArtToGm = match decode(raw, self.config.max_message_bytes) {
             Ok(message) => message,
             Err((error, request_id)) => {
@@ -202,7 +218,11 @@ impl ArtRelay {
                     Ok(reserved) => self.start(
                         sender, request_id, prompt, presets, variants, reserved, now_ms,
                     ),
-                    Err(error) => refuse(sender, Some(request_id), error),
+                    // Kept for a resume, unless it would replace the first request's outcome.
+                    Err(ArtRelayError::DuplicateRequest) => {
+                        refuse(sender, Some(request_id), ArtRelayError::DuplicateRequest)
+                    }
+                    Err(error) => self.refuse_kept(sender, request_id, error, now_ms),
                 }
             }
             ArtToGm::Cancel { request_id } => {
@@ -219,7 +239,83 @@ impl ArtRelay {
                     None => Vec::new(),
                 }
             }
+            ArtToGm::Resume { request_id } => self.resume(sender, &request_id, now_ms),
         }
+    }
+
+    /// A reloaded page asks again: the kept outcome, `accepted` while the job runs, else an unknown request.
+    /// Resumes count against the rate like requests (each makes the GM's client seal a reply).
+    fn resume(&mut self, sender: &str, request_id: &str, now_ms: u64) -> Vec<ArtAction> {
+        let Some(state) = self.users.get_mut(sender) else {
+            return refuse(
+                sender,
+                Some(request_id.to_string()),
+                ArtRelayError::UnknownRequest,
+            );
+        };
+        if let Err(retry_after_ms) = state.rate.try_hit(now_ms) {
+            let error = ArtRelayError::RateLimited { retry_after_ms };
+            return refuse(sender, Some(request_id.to_string()), error);
+        }
+        if let Some(message) = self.outcomes.get(sender, request_id, now_ms) {
+            return vec![ArtAction::Send {
+                user_id: sender.to_string(),
+                message: message.to_string(),
+            }];
+        }
+        let running = self
+            .calls
+            .values()
+            .any(|call| call.user_id == sender && call.request_id == request_id);
+        if running {
+            let accepted = ArtToPlayer::Accepted {
+                request_id: request_id.to_string(),
+            };
+            return vec![send(sender, &accepted)];
+        }
+        refuse(
+            sender,
+            Some(request_id.to_string()),
+            ArtRelayError::UnknownRequest,
+        )
+    }
+
+    /// The reply that ends `request_id`, kept for a resume, as the action that sends it.
+    fn final_reply(
+        &mut self,
+        user_id: &str,
+        request_id: &str,
+        reply: &ArtToPlayer,
+        now_ms: u64,
+    ) -> ArtAction {
+        let message = encode(reply);
+        self.outcomes
+            .insert(user_id, request_id, message.clone(), now_ms);
+        ArtAction::Send {
+            user_id: user_id.to_string(),
+            message,
+        }
+    }
+
+    /// A refusal that ends a request, kept for a resume, and its line for the GM's log.
+    fn refuse_kept(
+        &mut self,
+        user_id: &str,
+        request_id: String,
+        error: ArtRelayError,
+        now_ms: u64,
+    ) -> Vec<ArtAction> {
+        let reply = ArtToPlayer::Refused {
+            request_id: Some(request_id.clone()),
+            error: error.clone(),
+        };
+        vec![
+            self.final_reply(user_id, &request_id, &reply, now_ms),
+            ArtAction::Rejected {
+                user_id: user_id.to_string(),
+                error,
+            },
+        ]
     }
 
     /// The checks in the order a player is best told about them: the GM's switch, the order's shape, the rate,
@@ -266,6 +362,7 @@ impl ArtRelay {
             .calls
             .values()
             .any(|call| call.request_id == request_id)
+            || self.outcomes.contains(sender, request_id, now_ms)
         {
             return Err(ArtRelayError::DuplicateRequest);
         }
@@ -368,7 +465,7 @@ impl ArtRelay {
         let request_id = ended.request_id;
         let reply = if !outcome.images.is_empty() {
             ArtToPlayer::Finished {
-                request_id,
+                request_id: request_id.clone(),
                 images: outcome.images,
                 discarded: outcome.discarded,
             }
@@ -393,11 +490,11 @@ impl ArtRelay {
                 }
             };
             ArtToPlayer::Refused {
-                request_id: Some(request_id),
+                request_id: Some(request_id.clone()),
                 error,
             }
         };
-        vec![send(&ended.user_id, &reply)]
+        vec![self.final_reply(&ended.user_id, &request_id, &reply, now_ms)]
     }
 
     /// Timeouts: call at [`ArtRelay::next_deadline`].
@@ -414,10 +511,11 @@ impl ArtRelay {
         for call in late {
             if let Some(ended) = self.calls.remove(&call) {
                 out.push(ArtAction::Cancel { call });
-                out.extend(refuse(
+                out.extend(self.refuse_kept(
                     &ended.user_id,
-                    Some(ended.request_id),
+                    ended.request_id,
                     ArtRelayError::TimedOut { after_ms },
+                    now_ms,
                 ));
             }
         }
@@ -489,6 +587,13 @@ pub fn request_message(
 
 pub fn cancel_message(request_id: &str) -> String {
     encode(&ArtToGm::Cancel {
+        request_id: request_id.to_string(),
+    })
+}
+
+/// After a reload: ask the GM's client for this request's outcome again.
+pub fn resume_message(request_id: &str) -> String {
+    encode(&ArtToGm::Resume {
         request_id: request_id.to_string(),
     })
 }

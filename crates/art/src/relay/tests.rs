@@ -536,3 +536,5 @@ fn config_problems_are_named() {
     assert!(parsed.players_may_request && parsed.daily_images.is_none());
     assert!(serde_json::from_str::<ArtRelayConfig>(r#"{"admin":true}"#).is_err());
 }
+
+mod resume;

@@ -26,6 +26,9 @@ pub enum ArtToGm {
     },
     /// Stop this request; unknown or finished ids are ignored.
     Cancel { request_id: String },
+    /// The player's page reloaded while waiting: send this request's outcome again (kept for a while after it
+    /// ended), or `accepted` while it still runs.
+    Resume { request_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,6 +139,8 @@ pub enum ArtRelayError {
     TooManyUsers,
     #[error("the art took longer than {after_ms} ms and was stopped")]
     TimedOut { after_ms: u64 },
+    #[error("the GM's client knows no such request (it was never received, was stopped, or ended too long ago)")]
+    UnknownRequest,
 }
 
 impl ArtRelayError {

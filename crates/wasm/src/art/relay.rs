@@ -1,12 +1,12 @@
 //! Players' art requests for the adapter (`familiar_art::relay`). The GM's client holds one `ArtRelay`: the relay
 //! transport hands it each player's art message with the proven sender and the time, and it answers with actions
 //! (send this text to that user, start or cancel a job, log a refusal). A player's page builds its messages with
-//! `artRelayRequest` / `artRelayCancel` and reads the GM's with `artRelayRead`. The JS never reads a message.
+//! `artRelayRequest` / `artRelayCancel` / `artRelayResume` and reads the GM's with `artRelayRead`. The JS never reads a message.
 
 use familiar_art::prompt::Preset;
 use familiar_art::relay::{
-    cancel_message, read_reply, request_message, ArtAction, ArtOutcome, ArtRelay, ArtRelayConfig,
-    ArtToPlayer, SavedArtUsage,
+    cancel_message, read_reply, request_message, resume_message, ArtAction, ArtOutcome, ArtRelay,
+    ArtRelayConfig, ArtToPlayer, SavedArtUsage,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -201,6 +201,13 @@ pub fn art_relay_request(user_id: &str, input: JsValue) -> Result<JsValue, JsVal
 #[wasm_bindgen(js_name = artRelayCancel)]
 pub fn art_relay_cancel(request_id: &str) -> String {
     cancel_message(request_id)
+}
+
+/// `artRelayResume(requestId)` → the message a reloaded page sends for a request it still waits for: the GM's
+/// client answers with its outcome, or `accepted` while it still paints.
+#[wasm_bindgen(js_name = artRelayResume)]
+pub fn art_relay_resume(request_id: &str) -> String {
+    resume_message(request_id)
 }
 
 #[derive(Serialize)]
