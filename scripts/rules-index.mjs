@@ -75,8 +75,9 @@ async function loadSaved(wasm, fingerprint) {
 }
 
 /** A task longer than 50 ms delays the page's answer to input, so the build hands the main thread back after
- * each slice of this many milliseconds (a pack of 1,600 creatures is seconds of work). */
-const SLICE_MS = 30;
+ * each slice of this many milliseconds, short enough to leave a frame its rendering time (a pack of 1,600 creatures
+ * is seconds of work). */
+const SLICE_MS = 12;
 
 function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));

@@ -176,6 +176,9 @@ async function interactions(browser, page) {
 
 /** Frames under 4× CPU throttling while the raven idles, while the panel toggles and while views switch. */
 async function frames(page, cdp) {
+  // "Idle" is the raven idling: the start-up's background work (the rules index) is done first.
+  const indexState = () => page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state);
+  for (let waited = 0; !["ready", "failed"].includes(await indexState()) && waited < 120_000; waited += 100) await page.waitForTimeout(100);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
   try {
     const count = (work) => page.evaluate(([window_, name]) => window.__ravenBench.countFrames(window_, name), [FRAME_WINDOW_MS, work]);
