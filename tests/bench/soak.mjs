@@ -44,7 +44,7 @@ try {
 const mb = (bytes) => (bytes / 1048576).toFixed(2);
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
 const { totals, before, after, growth } = result;
-console.log(`${values.profile}: ${totals.chat + totals.raven + totals.relay} messages (${totals.chat} chat lines, ${totals.raven} /raven cards, ${totals.relay} relayed questions: ${totals.answered} answered), ${totals.cycles} panel cycles, ${result.seconds.toFixed(0)} s, after ${Number(values.warmup) * MESSAGES_PER_ROUND} messages of warm-up`);
+console.log(`${values.profile}: ${totals.chat + totals.raven + totals.relay} messages (${totals.chat} chat lines, ${totals.raven} /raven cards, ${totals.relay} relayed questions: ${totals.answered} answered, ${totals.rateLimited} waits for the rate limit${Object.keys(totals.unanswered).length ? `, unanswered ${JSON.stringify(totals.unanswered)}` : ""}), ${totals.cycles} panel cycles, ${result.seconds.toFixed(0)} s, after ${Number(values.warmup) * MESSAGES_PER_ROUND} messages of warm-up`);
 console.log(`| page | JS heap before → after MB | wasm before → after MB | JS + wasm growth | hook listeners | DOM elements |`);
 console.log(`|---|---|---|---|---|---|`);
 for (const side of ["gm", "player"]) {
