@@ -5,13 +5,13 @@
  * this file only reads and writes the records and asks through the consent dialog.
  *
  * - The world's decision, per provider: a world setting (`providerConsent` for questions, `artProviderConsent` for
- *   art), written by a GM once per world and
- *   provider. World scope because it is the GM's decision for the table and every client must read it: players see
- *   which providers their questions could reach (names and hosts only, nothing secret).
- * - Each user's own decision: a flag on their User document (`flags.familiar.consent`:
- *   `{providers, art, at}`, `providers` being the questions' decisions). A user flag because the
- *   decision is the user's and follows them to any browser, a user may update their own User document, and the GM's
- *   client, which runs the relay, reads it for each question it relays. A client setting would stay in one browser
+ *   art), written by a GM once per world, provider and purpose. World scope because it is the GM's decision for the
+ *   table and every client must read it: players see which providers their requests could reach (names and hosts
+ *   only, nothing secret).
+ * - Each user's own decision: a flag on their User document (`flags.familiar.consent`: `{providers, art, at}`,
+ *   `providers` being the questions' decisions). A user flag because the decision is the user's and follows them to
+ *   any browser, a user may update their own User document, and the GM's client, which runs the relays, reads it for
+ *   each question or art request it relays. A client setting would stay in one browser
  *   and the GM could not see it; a world setting only a GM may write.
  */
 import { MODULE_ID } from "./constants.mjs";
