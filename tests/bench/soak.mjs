@@ -27,9 +27,20 @@ const fake = await startFakeProvider();
 const browser = await launchBrowser();
 const harness = await startTestHarness({ moduleDir: STAGED_MODULE });
 let result;
+const moduleNotes = new Map();
 try {
   const gm = await openGame(browser, harness, { profile: values.profile, user: USERS.gm });
   const player = await openGame(browser, harness, { profile: values.profile, user: USERS.brannoc });
+  // The module's own warnings and notes on either page (a relay refusal, a dropped or failed relay message), counted
+  // by kind: what to look at when a relayed question goes unanswered.
+  for (const [side, opened] of [["GM", gm], ["player", player]]) {
+    opened.page.on("console", (message) => {
+      const text = message.text();
+      if (!text.startsWith("Familiar |") || !["warning", "error", "debug"].includes(message.type())) return;
+      const kind = `${side} ${message.type()}: ${text.slice(0, 80)}`;
+      moduleNotes.set(kind, (moduleNotes.get(kind) ?? 0) + 1);
+    });
+  }
   const form = await steps.openProviderForm(gm.page);
   await steps.addProvider(form, { name: "soak", baseUrl: `${fake.url}/soak/v1`, model: "ok", key: "sk-soak-bench" });
   await steps.saveForm(gm.page, form);
@@ -53,4 +64,5 @@ for (const side of ["gm", "player"]) {
   console.log(`| ${side === "gm" ? "GM" : "player"} | ${mb(b.js)} → ${mb(a.js)} (${pct(growth[side].js)}) | ${mb(b.wasm)} → ${mb(a.wasm)} (${pct(growth[side].wasm)}) | ${pct(growth[side].total)} | ${b.listeners} → ${a.listeners} | ${b.nodes} → ${a.nodes} |`);
 }
 if (result.pageErrors.length) console.log(`page errors: ${result.pageErrors.join("; ")}`);
+for (const [kind, count] of moduleNotes) console.log(`module console (${count}×) ${kind}`);
 if (growth.gm.total > LIMIT || growth.player.total > LIMIT || result.pageErrors.length) process.exitCode = 1;
