@@ -22,6 +22,7 @@ const USAGE_SAVE_MS = 2000;
 let relay = null; // GM: wasm Relay
 let player = null; // player: wasm RelayPlayer
 let tickTimer = null;
+let playerTickTimer = null;
 let usageTimer = null;
 /** call → {askId, cancelled} for provider calls this GM runs. */
 const calls = new Map();
@@ -53,7 +54,10 @@ function onMessage(senderId, text) {
     if (isActiveGm()) apply(relay.receive(senderId, text, now()));
     return;
   }
-  if (player && senderId === game.users.activeGM?.id) dispatch(player.receive(text));
+  if (player && senderId === game.users.activeGM?.id) {
+    dispatch(player.receive(text, now()));
+    schedulePlayerTick();
+  }
 }
 
 // ---- GM side ----
@@ -220,6 +224,18 @@ export function userActivity(user, connected) {
 
 // ---- player side ----
 
+/** Ends the questions the GM's page has been silent about for too long (`gmDidNotAnswer`, RelayPlayer's rule):
+ * the asker sees why, keeps the question and can ask it again. */
+function schedulePlayerTick() {
+  clearTimeout(playerTickTimer);
+  const at = player?.nextDeadline();
+  if (at === undefined) return;
+  playerTickTimer = setTimeout(() => {
+    for (const event of player.tick(now())) dispatch(event);
+    schedulePlayerTick();
+  }, Math.max(0, at - now()));
+}
+
 function loadPending() {
   try {
     const list = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? "[]");
@@ -284,7 +300,7 @@ function waitFor(requestId, onEvent) {
  * A question the GM would refuse anyway resolves `done` at once with its error.
  */
 export function askGm(question, onEvent, { origin = "view" } = {}) {
-  const asked = player.ask({ question, language: game.i18n.lang });
+  const asked = player.ask({ question, language: game.i18n.lang, nowMs: now() });
   if (!asked.ok) {
     const event = { type: "error", requestId: null, error: asked.error, errorMessage: asked.error.message };
     onEvent(event);
@@ -293,6 +309,7 @@ export function askGm(question, onEvent, { origin = "view" } = {}) {
   savePending([...loadPending(), { requestId: asked.requestId, question, origin }]);
   const done = waitFor(asked.requestId, onEvent);
   sendTo(game.users.activeGM.id, asked.message);
+  schedulePlayerTick();
   return { requestId: asked.requestId, done };
 }
 
@@ -323,7 +340,8 @@ export function pendingQuestions() {
     origin,
     resume(onEvent) {
       const done = waitFor(requestId, onEvent);
-      sendTo(game.users.activeGM.id, player.resume(requestId));
+      sendTo(game.users.activeGM.id, player.resume(requestId, now()));
+      schedulePlayerTick();
       return { requestId, done };
     },
   }));

@@ -16,6 +16,7 @@ export const SETTINGS = {
   artRelayBudgets: "artRelayBudgets",
   artRelayUsage: "artRelayUsage",
   providerConsent: "providerConsent",
+  artProviderConsent: "artProviderConsent",
   historyRetentionDays: "historyRetentionDays",
 };
 
@@ -188,6 +189,14 @@ function registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsag
  */
 function registerPrivacySettings({ onRetentionChange }) {
   game.settings.register(MODULE_ID, SETTINGS.providerConsent, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: Object,
+    default: {},
+  });
+  // The same for art prompts to the image providers: a separate decision (what is sent differs).
+  game.settings.register(MODULE_ID, SETTINGS.artProviderConsent, {
     scope: "world",
     config: false,
     restricted: true,

@@ -1,26 +1,36 @@
 /**
- * The consent dialog: names the providers a question would reach and says what is sent, before anything goes
+ * The consent dialog: names the providers a request would reach and says what is sent, before anything goes
  * there (consent.mjs decides when to ask and records the answer). For the world (the GM, per provider) or for one
- * user (their own questions, which reach the providers through the GM's client).
+ * user (their own requests, which reach the providers through the GM's client), and for one purpose: rules
+ * questions (`chat`) or art prompts (`art`), each with its own text (the bundle's `consentDisclosure`).
  */
 import { MODULE_ID, t, templatePath } from "../constants.mjs";
 import { applicationV2 } from "../compat.mjs";
+import { requireWasm } from "../runtime.mjs";
 
 const TEMPLATE = templatePath("consent-dialog.hbs");
 export const CONSENT_TEMPLATES = [TEMPLATE];
-const DIALOG_ID = `${MODULE_ID}-consent`;
+/** `familiar-consent` for questions (as before art had one), `familiar-consent-art` for art. */
+const dialogId = (purpose) => `${MODULE_ID}-consent${purpose === "chat" ? "" : `-${purpose}`}`;
 
-function dialogContext({ scope, providers }) {
-  const world = scope === "world";
-  const sent = ["Question", "Passages", "Conversation", "Language"].map((item) => t(`Consent.Sent.${item}${world && item === "Question" ? "World" : ""}`));
+function disclosureOf({ scope, purpose }) {
+  return requireWasm().consentDisclosure({ purpose, scope });
+}
+
+function dialogContext({ scope, purpose, providers }) {
+  const text = disclosureOf({ scope, purpose });
   return {
     scope,
+    purpose,
     providers,
-    intro: t(world ? "Consent.IntroWorld" : "Consent.IntroUser", { count: providers.length }),
-    decline: t(world ? "Consent.DeclineWorld" : "Consent.DeclineUser"),
-    sent,
+    intro: t(`Consent.${text.intro}`, { count: providers.length }),
+    decline: t(`Consent.${text.decline}`),
+    never: t(`Consent.${text.never}`),
+    sent: text.sent.map((key) => t(`Consent.${key}`)),
   };
 }
+
+const titleOf = (request) => game.i18n.localize(`FAMILIAR.Consent.${disclosureOf(request).title}`);
 
 /** Wires the two buttons to `settle(true | false)`, once per rendered dialog. */
 function bindDialog(root, settle) {
@@ -38,7 +48,6 @@ function bindDialog(root, settle) {
 function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
   class FamiliarConsentDialog extends HandlebarsApplicationMixin(ApplicationV2) {
     static DEFAULT_OPTIONS = {
-      id: DIALOG_ID,
       classes: ["familiar-consent-dialog"],
       tag: "section",
       window: { title: "FAMILIAR.Consent.Title", icon: "fa-solid fa-user-shield" },
@@ -48,7 +57,7 @@ function defineV2({ ApplicationV2, HandlebarsApplicationMixin }) {
     static PARTS = { body: { template: TEMPLATE } };
 
     constructor(request, settle) {
-      super();
+      super({ id: dialogId(request.purpose), window: { title: titleOf(request) } });
       this.request = request;
       this.settle = settle;
     }
@@ -74,17 +83,15 @@ function defineV1() {
   class FamiliarConsentDialog extends Application {
     static get defaultOptions() {
       return foundry.utils.mergeObject(super.defaultOptions, {
-        id: DIALOG_ID,
         classes: ["familiar-consent-dialog"],
         template: TEMPLATE,
-        title: game.i18n.localize("FAMILIAR.Consent.Title"),
         width: 480,
         height: "auto",
       });
     }
 
     constructor(request, settle) {
-      super();
+      super({ id: dialogId(request.purpose), title: titleOf(request) });
       this.request = request;
       this.settle = settle;
     }
@@ -116,9 +123,10 @@ function consentDialogClass() {
   return dialogClass;
 }
 
-/** Shows the dialog for `{scope: "world" | "user", providers: [{name, origin}]}`; resolves true (agreed), false
+/** Shows the dialog for `{scope: "world" | "user", purpose: "chat" | "art", providers: [{name, origin}]}`; resolves true (agreed), false
  * (declined) or null (closed without a choice). */
-export function askConsent(request) {
+export function askConsent({ purpose = "chat", ...rest }) {
+  const request = { purpose, ...rest };
   return new Promise((resolve) => {
     let app = null;
     let settled = false;

@@ -1,46 +1,63 @@
 /**
- * "Privacy and your data" (a settings menu for every user): whether the user's questions may reach the providers
- * the world allows (they change their mind here after the consent dialog), for a GM the world's decision per
- * provider, and the user's data rights: "Export my data" and "Forget me" (privacy.mjs).
+ * "Privacy and your data" (a settings menu for every user): whether the user's questions, and their art requests,
+ * may reach the providers the world allows for each (they change their mind here after the consent dialog), for a
+ * GM the world's decision per provider and purpose, and the user's data rights: "Export my data" and "Forget me" (privacy.mjs).
  */
 import { MODULE_ID, t, templatePath } from "../constants.mjs";
 import { applicationV2 } from "../compat.mjs";
-import { setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../consent.mjs";
+import { PURPOSES, setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../consent.mjs";
 import { exportMyData, forgetMe, removeAllData } from "../privacy.mjs";
 
 export const PRIVACY_SETTINGS_ID = `${MODULE_ID}-privacy`;
 const TEMPLATE = templatePath("privacy-settings.hbs");
 export const PRIVACY_TEMPLATES = [TEMPLATE];
 
-function privacyContext() {
-  const worldProviders = worldAllowedProviders();
-  const mine = userConsent();
-  const worldRecords = Object.entries(worldConsent()).map(([origin, entry]) => ({
+/** The form's field names for each purpose: the player's own checkbox and the GM's per-provider checkboxes. */
+const FIELDS = { chat: { mine: "allowMine", world: "world" }, art: { mine: "allowMineArt", world: "worldArt" } };
+
+function purposeContext(purpose) {
+  const providers = worldAllowedProviders(purpose);
+  const mine = userConsent(game.user, purpose);
+  const records = Object.entries(worldConsent(purpose)).map(([origin, entry]) => ({
     origin,
     allowed: entry.allowed,
-    label: t("Privacy.AllowProvider", { name: entry.name || origin, origin }),
+    label: t(purpose === "art" ? "Privacy.AllowArtProvider" : "Privacy.AllowProvider", { name: entry.name || origin, origin }),
   }));
+  return { providers, allowMine: providers.length > 0 && providers.every((provider) => mine[provider.origin] === true), records };
+}
+
+function privacyContext() {
+  const chat = purposeContext("chat");
+  const art = purposeContext("art");
   return {
     isGM: game.user.isGM,
-    worldProviders,
-    allowMine: worldProviders.length > 0 && worldProviders.every((provider) => mine[provider.origin] === true),
-    worldRecords,
+    worldProviders: chat.providers,
+    allowMine: chat.allowMine,
+    worldRecords: chat.records,
+    worldArtProviders: art.providers,
+    allowMineArt: art.allowMine,
+    worldArtRecords: art.records,
   };
+}
+
+async function savePurpose(data, purpose) {
+  const fields = FIELDS[purpose];
+  if (game.user.isGM) {
+    const checked = new Set(data.getAll(fields.world).map(String));
+    for (const [origin, entry] of Object.entries(worldConsent(purpose))) {
+      const allowed = checked.has(origin);
+      if (allowed !== entry.allowed) await setWorldConsent([{ origin, name: entry.name }], allowed, purpose);
+    }
+    return;
+  }
+  // A GM's own requests follow the world's decision; only players keep one of their own.
+  const providers = worldAllowedProviders(purpose);
+  if (providers.length) await setUserConsent(providers.map((provider) => provider.origin), data.get(fields.mine) === "on", purpose);
 }
 
 async function save(form) {
   const data = new FormData(form);
-  if (game.user.isGM) {
-    const records = worldConsent();
-    const checked = new Set(data.getAll("world").map(String));
-    for (const [origin, entry] of Object.entries(records)) {
-      const allowed = checked.has(origin);
-      if (allowed !== entry.allowed) await setWorldConsent([{ origin, name: entry.name }], allowed);
-    }
-  }
-  const providers = worldAllowedProviders();
-  // A GM's own questions follow the world's decision; only players keep one of their own.
-  if (!game.user.isGM && providers.length) await setUserConsent(providers.map((provider) => provider.origin), data.get("allowMine") === "on");
+  for (const purpose of PURPOSES) await savePurpose(data, purpose);
   status(form, t("Privacy.Saved"));
 }
 

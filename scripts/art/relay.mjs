@@ -17,6 +17,7 @@ import { artStrictness, getSetting, setSetting, SETTINGS } from "../settings.mjs
 import { artStudioChain } from "../provider-chain.mjs";
 import { listenChannel, sendTo } from "../relay-transport.mjs";
 import { createArtHost } from "./host.mjs";
+import { allowedChain, consentPlan, ensureWorldConsent } from "../consent.mjs";
 import { saveArt } from "./world-files.mjs";
 
 const CHANNEL = "art";
@@ -163,11 +164,15 @@ function cancelJob(call) {
 async function runJob({ call, userId, prompt, presets, variants }) {
   const job = { studio: null, jobId: null, cancelled: false };
   jobs.set(call, job);
-  const outcome = { images: [], discarded: 0, blocked: null, attempts: [], noProviders: false, failed: false };
+  const outcome = { images: [], discarded: 0, blocked: null, attempts: [], noProviders: false, noConsent: false, failed: false };
   const made = [];
   try {
-    const chain = await artStudioChain();
-    if (!chain.length) outcome.noProviders = true;
+    const configured = await artStudioChain();
+    // Only image providers the world and this player both agreed to for art (consent.mjs).
+    if (configured.length) await ensureWorldConsent(configured, "art");
+    const chain = allowedChain(configured, consentPlan(configured, game.users.get(userId), "art"));
+    if (!configured.length) outcome.noProviders = true;
+    else if (!chain.length) outcome.noConsent = true;
     else {
       job.studio = new (requireWasm().ArtStudio)(chain, { strictness: artStrictness() }, createArtHost());
       const onEvent = (event) => {

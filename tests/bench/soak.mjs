@@ -27,9 +27,20 @@ const fake = await startFakeProvider();
 const browser = await launchBrowser();
 const harness = await startTestHarness({ moduleDir: STAGED_MODULE });
 let result;
+const moduleNotes = new Map();
 try {
   const gm = await openGame(browser, harness, { profile: values.profile, user: USERS.gm });
   const player = await openGame(browser, harness, { profile: values.profile, user: USERS.brannoc });
+  // The module's own warnings and notes on either page (a relay refusal, a dropped or failed relay message), counted
+  // by kind: what to look at when a relayed question goes unanswered.
+  for (const [side, opened] of [["GM", gm], ["player", player]]) {
+    opened.page.on("console", (message) => {
+      const text = message.text();
+      if (!text.startsWith("Familiar |") || !["warning", "error", "debug"].includes(message.type())) return;
+      const kind = `${side} ${message.type()}: ${text.slice(0, 80)}`;
+      moduleNotes.set(kind, (moduleNotes.get(kind) ?? 0) + 1);
+    });
+  }
   const form = await steps.openProviderForm(gm.page);
   await steps.addProvider(form, { name: "soak", baseUrl: `${fake.url}/soak/v1`, model: "ok", key: "sk-soak-bench" });
   await steps.saveForm(gm.page, form);
@@ -44,7 +55,7 @@ try {
 const mb = (bytes) => (bytes / 1048576).toFixed(2);
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
 const { totals, before, after, growth } = result;
-console.log(`${values.profile}: ${totals.chat + totals.raven + totals.relay} messages (${totals.chat} chat lines, ${totals.raven} /raven cards, ${totals.relay} relayed questions: ${totals.answered} answered), ${totals.cycles} panel cycles, ${result.seconds.toFixed(0)} s, after ${Number(values.warmup) * MESSAGES_PER_ROUND} messages of warm-up`);
+console.log(`${values.profile}: ${totals.chat + totals.raven + totals.relay} messages (${totals.chat} chat lines, ${totals.raven} /raven cards, ${totals.relay} relayed questions: ${totals.answered} answered, ${totals.rateLimited} waits for the rate limit${Object.keys(totals.unanswered).length ? `, unanswered ${JSON.stringify(totals.unanswered)}` : ""}), ${totals.cycles} panel cycles, ${result.seconds.toFixed(0)} s, after ${Number(values.warmup) * MESSAGES_PER_ROUND} messages of warm-up`);
 console.log(`| page | JS heap before → after MB | wasm before → after MB | JS + wasm growth | hook listeners | DOM elements |`);
 console.log(`|---|---|---|---|---|---|`);
 for (const side of ["gm", "player"]) {
@@ -53,4 +64,5 @@ for (const side of ["gm", "player"]) {
   console.log(`| ${side === "gm" ? "GM" : "player"} | ${mb(b.js)} → ${mb(a.js)} (${pct(growth[side].js)}) | ${mb(b.wasm)} → ${mb(a.wasm)} (${pct(growth[side].wasm)}) | ${pct(growth[side].total)} | ${b.listeners} → ${a.listeners} | ${b.nodes} → ${a.nodes} |`);
 }
 if (result.pageErrors.length) console.log(`page errors: ${result.pageErrors.join("; ")}`);
+for (const [kind, count] of moduleNotes) console.log(`module console (${count}×) ${kind}`);
 if (growth.gm.total > LIMIT || growth.player.total > LIMIT || result.pageErrors.length) process.exitCode = 1;

@@ -2,7 +2,8 @@
 // server, player A asking through the raven and reading a streamed, cited answer, and player B, whose page,
 // storage and received socket frames must never hold the key, A's question or A's answer. v13 carries the relay
 // in targeted user queries, v12 in payloads sealed per recipient on the module socket. Also: no GM online →
-// the offline answer with its notice; the rate limit → a clear message; a reload mid-answer → the answer arrives.
+// the offline answer with its notice; the rate limit → a clear message; a reload mid-answer → the answer arrives;
+// a GM page that never answers → "the GM did not answer" after the wait, the question kept and asked again.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { openGame, USERS } from "../support/harness.mjs";
@@ -235,6 +236,38 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       for (const opened of [gm, playerA, playerB]) assert.deepEqual(opened.pageErrors, []);
     } finally {
       for (const opened of [playerA, playerB, gm]) await opened.context.close();
+    }
+  });
+
+  // One run per transport (the wait is half a minute): v12 sealed on the socket, v13 in queries.
+  if (profile === "v12" || profile === "v13") test(`${profile}: a GM page that never answers ends the wait with a notice; the question is kept and asked again`, async () => {
+    const gm = await openGame(browser, harness, { profile, user: USERS.gm });
+    const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    const question = `silent gm ${profile}: what does off-guard do?`;
+    try {
+      await configureProvider(gm.page, `silent-${profile}`, "ok");
+      await ravenInteractive(playerA.page);
+      // The GM's page stops reading relay messages, as a page too busy to read its socket (or a lost message).
+      await gm.page.evaluate((kind) => {
+        if (kind === "query") CONFIG.queries["familiar.relay"] = () => true;
+        else game.socket.off("module.familiar");
+      }, transport);
+      const panel = await openAsk(playerA.page);
+      await ask(panel, question);
+      await panel.getByText(/The GM did not answer within \d+ s/).waitFor({ timeout: 45_000 });
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      // Nothing is lost: the question is in the history and still in the box, to ask again.
+      const kept = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/ask-history.mjs`)).askHistoryRecords());
+      assert.ok(kept.some((record) => record.question === question), "the question is kept in the Ask history");
+      assert.equal(await panel.getByRole("searchbox").inputValue(), question);
+      // The GM's page is back (a reload): the same question asked again is answered.
+      await gm.page.reload();
+      await ravenInteractive(gm.page);
+      await panel.getByRole("button", { name: "Ask", exact: true }).click();
+      await panel.getByText(`Answered by silent-${profile}`).waitFor({ timeout: 20_000 });
+      assert.deepEqual(playerA.pageErrors, []);
+    } finally {
+      for (const opened of [playerA, gm]) await opened.context.close();
     }
   });
 

@@ -40,16 +40,29 @@ async function gmRound({ round, chat, raven, cycles }) {
   return { rendered, cards: answered, deleted: messages.length };
 }
 
-/** In the player's page: `count` questions through the GM's relay, one after another. */
+/** In the player's page: `count` questions through the GM's relay, one after another. A question refused by the
+ * GM's rate limit (100 a minute: a fast round can ask more) is asked again after the wait the refusal names, as a
+ * player would; `rateLimited` counts those waits. */
 async function playerRound({ round, count }) {
   const { askGm } = await import(`${location.origin}/modules/familiar/scripts/relay.mjs`);
   let answered = 0;
+  let rateLimited = 0;
+  const unanswered = {};
   for (let i = 0; i < count; i++) {
-    const { done } = askGm(`soak ${round}: relayed question ${i}, what does off-guard do?`, () => {});
-    const last = await done;
+    const question = `soak ${round}: relayed question ${i}, what does off-guard do?`;
+    let last = await askGm(question, () => {}).done;
+    while (last.type === "error" && last.error?.code === "rateLimited") {
+      rateLimited++;
+      await new Promise((resolve) => setTimeout(resolve, (last.error.retryAfterMs ?? 1000) + 50));
+      last = await askGm(question, () => {}).done;
+    }
     if (last.type === "final" && !last.answer?.offline) answered++;
+    else {
+      const why = last.error?.code ?? last.answer?.reason?.code ?? last.type;
+      unanswered[why] = (unanswered[why] ?? 0) + 1;
+    }
   }
-  return answered;
+  return { answered, rateLimited, unanswered };
 }
 
 /** Heap after a forced GC and the bundle's linear memory, in bytes. */
@@ -76,10 +89,10 @@ async function sample(page, cdp) {
  */
 export async function runSoak({ gm, player, rounds, warmupRounds, log = () => {} }) {
   const cdp = { gm: await gm.context.newCDPSession(gm.page), player: await player.context.newCDPSession(player.page) };
-  const totals = { chat: 0, raven: 0, relay: 0, cycles: 0, rendered: 0, cards: 0, answered: 0 };
+  const totals = { chat: 0, raven: 0, relay: 0, cycles: 0, rendered: 0, cards: 0, answered: 0, rateLimited: 0, unanswered: {} };
   const cyclesPerRound = 10;
   const runRound = async (round, count) => {
-    const [gmResult, answered] = await Promise.all([
+    const [gmResult, relayed] = await Promise.all([
       gm.page.evaluate(gmRound, { round, chat: ROUND.chat, raven: ROUND.raven, cycles: cyclesPerRound }),
       player.page.evaluate(playerRound, { round, count: ROUND.relay }),
     ]);
@@ -90,7 +103,9 @@ export async function runSoak({ gm, player, rounds, warmupRounds, log = () => {}
     totals.cycles += cyclesPerRound;
     totals.rendered += gmResult.rendered;
     totals.cards += gmResult.cards;
-    totals.answered += answered;
+    totals.answered += relayed.answered;
+    totals.rateLimited += relayed.rateLimited;
+    for (const [why, n] of Object.entries(relayed.unanswered)) totals.unanswered[why] = (totals.unanswered[why] ?? 0) + n;
   };
   for (let round = 0; round < warmupRounds; round++) await runRound(`w${round}`, false);
   const before = { gm: await sample(gm.page, cdp.gm), player: await sample(player.page, cdp.player) };

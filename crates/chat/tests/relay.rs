@@ -5,7 +5,7 @@ mod relay_support;
 
 use familiar_chat::relay::wire::Field;
 use familiar_chat::relay::{
-    Action, PlayerEvent, RelayConfig, RelayError, SavedUsage, ToPlayer, PROTOCOL_VERSION,
+    Action, PlayerEvent, Relay, RelayConfig, RelayError, SavedUsage, ToPlayer, PROTOCOL_VERSION,
 };
 use familiar_chat::Passage;
 use relay_support::*;
@@ -711,4 +711,62 @@ fn forget_me_stops_the_users_calls_and_keeps_nothing_of_theirs() {
         .saved_usage()
         .iter()
         .all(|entry| entry.user_id != "alice"));
+}
+
+/// The soak's stall: a page asking again at once after each "too many questions" refusal reached the GM's cap on
+/// refusals a second, and the GM dropped the next refusal silently: that question waited forever. A page now
+/// holds its questions back for the wait the GM named, so the GM never has a refusal to drop.
+#[test]
+fn a_rate_limited_page_holds_its_questions_back_instead_of_losing_one() {
+    let config = RelayConfig {
+        requests_per_minute: 3,
+        ..RelayConfig::default()
+    };
+    // The cause: a page that does not hold back (a new one for each question forgets the wait) loses questions.
+    let mut careless = Relay::new(config);
+    let lost = (0..20)
+        .filter(|n| {
+            let message = ask(&mut player("alice"), &request_id(*n));
+            raw_to(
+                &careless.receive("alice", &message, T0 + *n as u64),
+                "alice",
+            )
+            .is_empty()
+        })
+        .count();
+    assert!(lost > 0, "the GM drops refusals past its cap a second");
+    assert_eq!(careless.stats().counters.suppressed_replies, lost as u64);
+
+    let mut gm = Relay::new(config);
+    let mut page = player("alice");
+    let mut refused_here = 0;
+    let mut unanswered = 0;
+    for n in 0..20 {
+        let now = T0 + n as u64; // all within one second
+        page.set_time(now);
+        let request = request_id(n);
+        let Ok(message) = page.ask(&request, "Can I Step while grabbed?", "en", None) else {
+            refused_here += 1;
+            continue;
+        };
+        let actions = gm.receive("alice", message.as_bytes(), now);
+        let replies = raw_to(&actions, "alice");
+        if replies.is_empty() {
+            unanswered += 1;
+        }
+        for reply in replies {
+            page.receive(&reply);
+        }
+    }
+    assert_eq!(
+        unanswered, 0,
+        "every question that left the page had a reply"
+    );
+    assert_eq!(gm.stats().counters.suppressed_replies, 0);
+    // Three accepted, one refused by the GM with the wait, the rest refused by the page itself.
+    assert_eq!(gm.stats().counters.accepted, 3);
+    assert_eq!(refused_here, 16);
+    // Once the wait is over the page asks again.
+    page.set_time(T0 + 60_001);
+    assert!(page.ask(&request_id(99), "again", "en", None).is_ok());
 }

@@ -28,7 +28,7 @@ pub use encounter::{
 pub use health::{health_snapshot, record_health, take_health_alerts};
 pub use history::AskHistoryJs;
 pub use info::{build_info, BuildInfo};
-pub use privacy::{consent_plan, diagnostics_report};
+pub use privacy::{consent_disclosure, consent_plan, diagnostics_report};
 pub use raven::{raven_lang_keys, RavenJs};
 pub use relay::{RelayJs, RelayPlayerJs};
 pub use rules::RulesIndexJs;

@@ -74,18 +74,21 @@ fn a_question_goes_to_the_gm_and_the_answer_comes_back() {
     assert!(get(start, "historySummary").is_null());
     let call = get(start, "call").as_f64().unwrap();
     let accepted = alice
-        .receive(JsValue::from_str(&sent_to(&actions, "aliceUserId0001")[0]))
+        .receive(
+            JsValue::from_str(&sent_to(&actions, "aliceUserId0001")[0]),
+            None,
+        )
         .unwrap();
     assert_eq!(text(&accepted, "type"), "accepted");
     assert_eq!(get(&accepted, "queued"), JsValue::FALSE);
 
     let actions = relay.on_delta(call, "No: grabbed [1]", NOW + 5.0).unwrap();
     let delta = sent_to(&actions, "aliceUserId0001").remove(0);
-    let event = alice.receive(JsValue::from_str(&delta)).unwrap();
+    let event = alice.receive(JsValue::from_str(&delta), None).unwrap();
     assert_eq!(text(&event, "type"), "text");
     assert_eq!(text(&event, "text"), "No: grabbed [1]");
     // Another player's page makes nothing of it.
-    let event = bob.receive(JsValue::from_str(&delta)).unwrap();
+    let event = bob.receive(JsValue::from_str(&delta), None).unwrap();
     assert_eq!(text(&event, "type"), "ignored");
 
     // The object `ChatSession.ask` resolves with, as it is.
@@ -97,7 +100,10 @@ fn a_question_goes_to_the_gm_and_the_answer_comes_back() {
     );
     let actions = relay.on_final(call, answer, NOW + 10.0).unwrap();
     let event = alice
-        .receive(JsValue::from_str(&sent_to(&actions, "aliceUserId0001")[0]))
+        .receive(
+            JsValue::from_str(&sent_to(&actions, "aliceUserId0001")[0]),
+            None,
+        )
         .unwrap();
     assert_eq!(text(&event, "type"), "final");
     let answer = get(&event, "answer");
@@ -143,7 +149,7 @@ fn bad_messages_become_errors_for_the_sender_and_lines_for_the_gm() {
     assert_eq!(of_type(&actions, "start").len(), 1);
     // The player reads a GM message of another version as invalid.
     let event = alice
-        .receive(JsValue::from_str(r#"{"v": 2, "type": "delta"}"#))
+        .receive(JsValue::from_str(r#"{"v": 2, "type": "delta"}"#), None)
         .unwrap();
     assert_eq!(text(&event, "type"), "invalid");
     assert_eq!(text(&get(&event, "error"), "code"), "unsupportedVersion");
@@ -249,13 +255,13 @@ fn after_a_reload_the_page_resumes() {
         .unwrap();
     relay.on_delta(call, "Half", NOW).unwrap();
     let mut reloaded = RelayPlayerJs::new("aliceUserId0001").unwrap();
-    let resume = reloaded.resume(&request_id).unwrap();
+    let resume = reloaded.resume(&request_id, None).unwrap();
     let actions = relay
         .receive("aliceUserId0001", JsValue::from_str(&resume), NOW + 1.0)
         .unwrap();
     let events: Vec<JsValue> = sent_to(&actions, "aliceUserId0001")
         .into_iter()
-        .map(|raw| reloaded.receive(JsValue::from_str(&raw)).unwrap())
+        .map(|raw| reloaded.receive(JsValue::from_str(&raw), None).unwrap())
         .collect();
     assert_eq!(text(&events[1], "text"), "Half");
     let cancel = reloaded.cancel(&request_id).unwrap();
@@ -266,5 +272,5 @@ fn after_a_reload_the_page_resumes() {
         get(&of_type(&actions, "cancel")[0], "call").as_f64(),
         Some(call)
     );
-    assert!(reloaded.resume("bad id").is_err());
+    assert!(reloaded.resume("bad id", None).is_err());
 }

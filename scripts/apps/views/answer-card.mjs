@@ -51,6 +51,7 @@ export function relayErrorText(event) {
   if (error.code === "budgetExhausted") return t("Ask.Relay.BudgetExhausted");
   if (error.code === "playersMayNotAsk") return t("Ask.Offline.playersMayNotAsk");
   if (error.code === "gmLeft") return t("Ask.Relay.GmLeft");
+  if (error.code === "gmDidNotAnswer") return t("Ask.Relay.GmDidNotAnswer", { seconds: Math.ceil((error.afterMs ?? 0) / 1000) });
   return t("Ask.Relay.Failed", { error: event.errorMessage ?? error.code ?? "" });
 }
 

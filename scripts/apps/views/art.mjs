@@ -17,6 +17,7 @@ import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
 import { artRelayStatus, cancelArtRequest, pendingArtRequest, requestArt } from "../../art/relay.mjs";
+import { allowedChain, artRequestMayLeave, consentPlan, ensureUserConsent, ensureWorldConsent } from "../../consent.mjs";
 
 /** The view's presets: what the GM picks → the core's presets in one order. */
 const PRESETS = {
@@ -186,9 +187,16 @@ export async function generate(form, results) {
   const subject = state.subject && text === state.subject.name ? state.subject : { kind: "text", text };
   const presets = PRESETS[data.get("preset")] ?? PRESETS.portrait;
   const variants = Math.max(1, Math.min(4, Number(data.get("variants")) || 1));
-  const chain = await artStudioChain(String(data.get("provider") ?? ""));
-  if (!chain.length) {
+  const configured = await artStudioChain(String(data.get("provider") ?? ""));
+  if (!configured.length) {
     els.status.textContent = t("Art.NoProviders");
+    return;
+  }
+  // Before the first prompt goes to an image provider the world has not decided on (consent.mjs).
+  await ensureWorldConsent(configured, "art");
+  const chain = allowedChain(configured, consentPlan(configured, null, "art"));
+  if (!chain.length) {
+    els.status.textContent = t("Art.Consent.NotSent");
     return;
   }
   releaseImages();
@@ -301,7 +309,7 @@ function playerContext() {
 /** The refusal's localised text: the relay's code, with its figures. */
 function refusalText(reply) {
   const error = reply.error ?? {};
-  const known = ["notAllowed", "overBudget", "blocked", "discarded", "allFailed", "noProviders", "failed", "rateLimited", "busy", "timedOut", "noGm", "gmLeft", "noAnswer", "unknownRequest", "cancelled"];
+  const known = ["notAllowed", "overBudget", "blocked", "discarded", "allFailed", "noProviders", "noConsent", "failed", "rateLimited", "busy", "timedOut", "noGm", "gmLeft", "noAnswer", "unknownRequest", "cancelled"];
   if (!known.includes(error.code)) return t("Art.Relay.Refused.other", { reason: reply.errorMessage ?? error.code ?? "" });
   return t(`Art.Relay.Refused.${error.code}`, {
     used: error.usedImages ?? 0,
@@ -325,6 +333,12 @@ async function requestFromGm(form, results) {
   }
   const presets = PRESETS[data.get("preset")] ?? PRESETS.portrait;
   const variants = Math.max(1, Math.min(4, Number(data.get("variants")) || 1));
+  // The player's own yes before their first prompt leaves for the GM's image providers (consent.mjs).
+  await ensureUserConsent("art");
+  if (!artRequestMayLeave()) {
+    els.status.textContent = t("Art.Consent.NotSentUser");
+    return;
+  }
   return showRelayed(form, results, prompt, (onAccepted) => requestArt({ prompt, presets, variants }, onAccepted));
 }
 

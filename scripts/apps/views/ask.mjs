@@ -220,6 +220,8 @@ async function streamRelayed(question, results, start, workId = null) {
   }
   if (last.type === "error") {
     endRavenWork({ type: "providerError", id: workId, kind: last.error?.code === "budget" ? "budget" : "unknown" });
+    // The GM's page went silent: the question is kept in the history with what came of the answer, to ask again.
+    if (last.error?.code === "gmDidNotAnswer") keepExchange(results, { question, answer: run.text, offline: relayErrorText(last) });
     return renderAnswer(results, { question, status: relayErrorText(last), stopped: true }, markdown(run.text));
   }
   endRavenWork({ type: "answerDone", id: workId });

@@ -142,6 +142,8 @@ pub struct ArtOutcome {
     pub attempts: Vec<AttemptSummary>,
     /// The GM's chain was empty: nothing was sent.
     pub no_providers: bool,
+    /// The GM has providers, but none the world and this player both agreed to for art: nothing was sent.
+    pub no_consent: bool,
     /// The job could not run at all (an exception on the GM's client; the GM's log has the detail).
     pub failed: bool,
 }
@@ -478,6 +480,8 @@ impl ArtRelay {
                 }
             } else if outcome.no_providers {
                 ArtRelayError::NoProviders
+            } else if outcome.no_consent {
+                ArtRelayError::NoConsent
             } else if outcome.failed {
                 ArtRelayError::Failed
             } else {

@@ -288,6 +288,13 @@ fn outcomes_without_images_say_why() {
         ),
         (
             ArtOutcome {
+                no_consent: true,
+                ..ArtOutcome::default()
+            },
+            ArtRelayError::NoConsent,
+        ),
+        (
+            ArtOutcome {
                 failed: true,
                 ..ArtOutcome::default()
             },

@@ -113,6 +113,8 @@ pub enum ArtRelayError {
     AllFailed { attempts: Vec<AttemptSummary> },
     #[error("the GM has no art provider set up")]
     NoProviders,
+    #[error("no art provider has both the world's and this player's consent")]
+    NoConsent,
     #[error("the GM's client could not make the art")]
     Failed,
     #[error("too many art requests in the last minute; try again in {} s", retry_after_ms.div_ceil(1000))]

@@ -30,7 +30,7 @@ pub use calls::ProviderAnswer;
 pub use config::RelayConfig;
 pub use controls::{Forgotten, RelayStats, SavedUsage, UserUsage};
 pub use gm::{Action, CallId, Counters, Relay};
-pub use player::{no_gm_answer, request_id_from, PlayerEvent, PlayerRelay};
+pub use player::{no_gm_answer, request_id_from, PlayerEvent, PlayerRelay, PlayerTimeouts};
 pub use wire::{
     Ask, FinalAnswer, OfflineNotice, RelayError, ToGm, ToPlayer, WireCitation, PROTOCOL_VERSION,
 };

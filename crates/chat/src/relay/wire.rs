@@ -179,6 +179,9 @@ pub enum RelayError {
     TimedOut { after_ms: u64 },
     #[error("the GM's client could not answer: {detail}")]
     Failed { detail: String },
+    /// Set by the asker's own page, never sent by a GM: the GM's page was silent about the question for `after_ms`.
+    #[error("the GM's client did not answer within {} s", after_ms.div_ceil(1000))]
+    GmDidNotAnswer { after_ms: u64 },
 }
 
 /// Why a message could not be read at all (before its meaning is checked).

@@ -25,6 +25,9 @@ struct AskInput {
     /// Made here from `crypto.getRandomValues` when not given.
     #[serde(default)]
     request_id: Option<String>,
+    /// The page's clock (`Date.now()`): the wait for the GM's answer starts from it.
+    #[serde(default)]
+    now_ms: Option<f64>,
 }
 
 /// A relay error with its English text beside the code.
@@ -77,11 +80,14 @@ impl RelayPlayerJs {
         Ok(RelayPlayerJs { inner })
     }
 
-    /// `ask({question, language, historySummary?, requestId?})` → `{ok: true, requestId, message}` (send
+    /// `ask({question, language, historySummary?, requestId?, nowMs?})` → `{ok: true, requestId, message}` (send
     /// `message` to the GM) or `{ok: false, error: {code, ..., message}}` for a question the GM would refuse
     /// (too long, empty). Throws only for a malformed argument.
     pub fn ask(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
         let input: AskInput = interop::from_js_strict(&input, "ask")?;
+        if let Some(now_ms) = input.now_ms {
+            self.inner.set_time(interop::ms(now_ms));
+        }
         let request_id = input.request_id.unwrap_or_else(new_request_id);
         let sent = self.inner.ask(
             &request_id,
@@ -113,8 +119,9 @@ impl RelayPlayerJs {
             .map_err(|error| interop::js_error(&error.to_string()))
     }
 
-    /// `resume(requestId)` → the message to send to the GM after a reload, for an id from `pending()`.
-    pub fn resume(&mut self, request_id: &str) -> Result<String, JsValue> {
+    /// `resume(requestId, nowMs?)` → the message to send to the GM after a reload, for an id from `pending()`.
+    pub fn resume(&mut self, request_id: &str, now_ms: Option<f64>) -> Result<String, JsValue> {
+        self.set_time(now_ms);
         self.inner
             .resume(request_id)
             .map_err(|error| interop::js_error(&error.to_string()))
@@ -125,12 +132,13 @@ impl RelayPlayerJs {
         self.inner.pending()
     }
 
-    /// `receive(raw)` → one event: `{type: "accepted", requestId, queued}`, `{type: "text", requestId, text}` (the
+    /// `receive(raw, nowMs?)` → one event: `{type: "accepted", requestId, queued}`, `{type: "text", requestId, text}` (the
     /// whole answer so far: render it through `renderMarkdown`), `{type: "reset", requestId, reason}`,
     /// `{type: "final", requestId, answer: {text, citations, provider, offline, reason, truncated}}`,
     /// `{type: "error", requestId, error: {code, ...}, errorMessage}`, `{type: "resync", requestId, message}` (send
     /// `message` to the GM), `{type: "ignored", requestId}` or `{type: "invalid", error, errorMessage}`.
-    pub fn receive(&mut self, raw: JsValue) -> Result<JsValue, JsValue> {
+    pub fn receive(&mut self, raw: JsValue, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
+        self.set_time(now_ms);
         let bytes = match raw.as_string() {
             Some(text) => text.into_bytes(),
             None => match raw.dyn_ref::<js_sys::Uint8Array>() {
@@ -139,6 +147,24 @@ impl RelayPlayerJs {
             },
         };
         event_js(&self.inner.receive(&bytes))
+    }
+
+    /// `tick(nowMs)` → `[{type: "error", requestId, error: {code: "gmDidNotAnswer", afterMs}, errorMessage}]`: the
+    /// questions the GM's page has been silent about for too long, no longer waited for. Call it at
+    /// `nextDeadline()`.
+    pub fn tick(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
+        let events = self.inner.tick(interop::ms(now_ms));
+        let array = js_sys::Array::new();
+        for event in &events {
+            array.push(&event_js(event)?);
+        }
+        Ok(array.into())
+    }
+
+    /// When `tick` next has work, in ms since the epoch; `undefined` when no question is waited for.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.inner.next_deadline().map(|at| at as f64)
     }
 
     /// `offlineAnswer(requestId, passages)` → a `final` event with an offline answer labelled `noGm`: for when
@@ -151,6 +177,14 @@ impl RelayPlayerJs {
     ) -> Result<JsValue, JsValue> {
         let passages: Vec<Passage> = crate::chat::passages_from_js(passages, "offlineAnswer")?;
         event_js(&self.inner.offline_answer(request_id, &passages))
+    }
+}
+
+impl RelayPlayerJs {
+    fn set_time(&mut self, now_ms: Option<f64>) {
+        if let Some(now_ms) = now_ms {
+            self.inner.set_time(interop::ms(now_ms));
+        }
     }
 }
 
