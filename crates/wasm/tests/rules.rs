@@ -31,7 +31,9 @@ const DOCS: &str = r#"[
 
 fn index() -> RulesIndexJs {
     let mut index = RulesIndexJs::new().expect("index");
-    let report = index.add_documents(js(DOCS), None).expect("documents load");
+    let report = index
+        .add_documents(js(DOCS), None, None)
+        .expect("documents load");
     assert_eq!(get(&report, "indexed").as_f64(), Some(2.0));
     assert_eq!(js_sys::Array::from(&get(&report, "skipped")).length(), 1);
     index
@@ -103,4 +105,33 @@ fn hostile_queries_never_throw() {
     for query in ["\"", "name:(", "[[/r 1d6]]", "AND OR NOT", "", "ü̈ 🐉 \u{0}"] {
         assert!(index.search(query, JsValue::UNDEFINED).is_ok(), "{query}");
     }
+}
+
+#[wasm_bindgen_test]
+fn a_pack_added_in_slices_reports_positions_in_the_pack_and_commits_in_steps() {
+    let mut index = RulesIndexJs::new().expect("index");
+    let all = js_sys::Array::from(&js(DOCS));
+    let first = index
+        .add_documents(all.slice(0, 2).into(), None, Some(0))
+        .expect("first slice");
+    assert_eq!(js_sys::Array::from(&get(&first, "skipped")).length(), 0);
+    let second = index
+        .add_documents(all.slice(2, 3).into(), None, Some(2))
+        .expect("second slice");
+    let skipped = js_sys::Array::from(&get(&second, "skipped"));
+    assert_eq!(
+        get(&skipped.get(0), "what").as_string().as_deref(),
+        Some("#2"),
+        "the broken document is the pack's third"
+    );
+    let mut calls = 1;
+    while !index.commit_step(1).expect("commit step") {
+        calls += 1;
+    }
+    // One unit a call for the two documents, then the call that writes the segment.
+    assert_eq!(calls, 3);
+    let hits = index
+        .search("lantern light", JsValue::UNDEFINED)
+        .expect("search");
+    assert_eq!(first_name(&hits).as_deref(), Some("Lantern Glow"));
 }
