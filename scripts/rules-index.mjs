@@ -83,33 +83,42 @@ function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Adds one pack's documents in slices of about SLICE_MS, sizing each batch from the last one's time per document. */
-async function addInSlices(index, pack, documents) {
-  const skipped = [];
-  let batch = 8;
-  for (let start = 0; start < documents.length; ) {
+/**
+ * Runs `step(size)` until it returns null, sizing each call to about SLICE_MS from the last call's time per item
+ * (`step` returns how many items it did) and handing the main thread back between calls.
+ */
+async function inSlices(step, { first, most }) {
+  let size = first;
+  for (;;) {
     const began = performance.now();
-    const slice = documents.slice(start, start + batch);
-    const report = index.addDocuments(slice.map((document) => sourceOf(document, pack)), localize, start);
-    skipped.push(...report.skipped);
-    start += slice.length;
-    const perDocument = Math.max((performance.now() - began) / slice.length, 0.01);
-    batch = Math.max(1, Math.min(500, Math.floor(SLICE_MS / perDocument)));
+    const done = step(size);
+    if (done === null) return;
+    const perItem = Math.max((performance.now() - began) / Math.max(done, 1), 0.001);
+    size = Math.max(1, Math.min(most, Math.floor(SLICE_MS / perItem)));
     await yieldToPage();
   }
+}
+
+/** Adds one pack's documents in slices; returns the documents the index skipped. */
+async function addInSlices(index, pack, documents) {
+  const skipped = [];
+  let start = 0;
+  await inSlices(
+    (size) => {
+      if (start >= documents.length) return null;
+      const slice = documents.slice(start, start + size);
+      skipped.push(...index.addDocuments(slice.map((document) => sourceOf(document, pack)), localize, start).skipped);
+      start += slice.length;
+      return slice.length;
+    },
+    { first: 8, most: 500 },
+  );
   return skipped;
 }
 
-/** Builds the index's segment in slices of about SLICE_MS (its last call, which writes the segment, is one task). */
-async function commitInSlices(index) {
-  let units = 50;
-  for (;;) {
-    const began = performance.now();
-    if (index.commitStep(units)) return;
-    const perUnit = Math.max((performance.now() - began) / units, 0.001);
-    units = Math.max(1, Math.min(5000, Math.floor(SLICE_MS / perUnit)));
-    await yieldToPage();
-  }
+/** Builds the index's segment in slices (its last call, which writes the segment, is one task). */
+function commitInSlices(index) {
+  return inSlices((units) => (index.commitStep(units) ? null : units), { first: 50, most: 5000 });
 }
 
 async function build(wasm, packs) {

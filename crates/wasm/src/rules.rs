@@ -70,24 +70,19 @@ impl RulesIndexJs {
         let first_position = first_position.unwrap_or(0);
         let resolver = JsResolver { localize };
         let mut report = familiar_rules::IngestReport::default();
-        match documents.dyn_into::<js_sys::Array>() {
-            // One document converted at a time: the whole batch as serde values would be several times its
-            // clean text, and wasm memory never shrinks back.
-            Ok(array) => {
-                for (position, document) in array.iter().enumerate() {
-                    let value: Value = interop::from_js(document).unwrap_or(Value::Null);
-                    self.inner.add_document(
-                        &value,
-                        first_position + position,
-                        &resolver,
-                        &mut report,
-                    );
-                }
-            }
-            Err(other) => {
-                let documents: Vec<Value> = interop::from_js(other)?;
-                report = self.inner.add_documents(&documents, &resolver);
-            }
+        // An array is converted one document at a time: the whole batch as serde values would be several times
+        // its clean text, and wasm memory never shrinks back.
+        let values: Box<dyn Iterator<Item = Value>> = match documents.dyn_into::<js_sys::Array>() {
+            Ok(array) => Box::new(
+                array
+                    .into_iter()
+                    .map(|document| interop::from_js(document).unwrap_or(Value::Null)),
+            ),
+            Err(other) => Box::new(interop::from_js::<Vec<Value>>(other)?.into_iter()),
+        };
+        for (position, value) in values.enumerate() {
+            self.inner
+                .add_document(&value, first_position + position, &resolver, &mut report);
         }
         interop::to_js(&report)
     }
