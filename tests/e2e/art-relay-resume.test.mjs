@@ -4,15 +4,10 @@
 // once; the GM leaving ends the request at once with a localised refusal, and the player requests again when a GM
 // is back.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
 import { artFiles, configureGmChain, endedStatus, imagesToday, openArtTab, relayCall, resetArtWorld, sendRequest, setWorld } from "./art-steps.mjs";
-import { useFakeImageServer } from "./setup.mjs";
+import { useFakeImageServer, useModuleHarness } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
 const KEY = "sk-art-RESUME-7730-gm-only";
@@ -25,17 +20,7 @@ let worldDir;
 let fakeUrl;
 
 useFakeImageServer((url) => (fakeUrl = url));
-before(async () => {
-  requireBuild();
-  worldDir = mkdtempSync(path.join(os.tmpdir(), "familiar-art-resume-"));
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, worldDir });
-});
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-  rmSync(worldDir, { recursive: true, force: true });
-});
+useModuleHarness({ worldDir: "familiar-art-resume-" }, (started) => ({ browser, harness, worldDir } = started));
 
 const pendingKeys = (page) => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("familiar.artRelay.pending")));
 

@@ -6,17 +6,12 @@
 // socket, v13 in targeted user queries. Then the GM's budgets form sets the players' picture budget, which the
 // running relay applies at once.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { after, before, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
 import { axeViolations } from "./panel-states.mjs";
 import { openProviderForm, saveForm } from "./ask-steps.mjs";
 import { artFiles as filesIn, configureGmChain as configureChain, imagesToday, openArtTab, requestInView, resetArtWorld, setWorld } from "./art-steps.mjs";
-import { useFakeImageServer } from "./setup.mjs";
+import { useFakeImageServer, useModuleHarness } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
 const KEY = "sk-art-RELAY-5521-never-for-players";
@@ -27,17 +22,7 @@ let worldDir;
 let fakeUrl;
 
 useFakeImageServer((url) => (fakeUrl = url));
-before(async () => {
-  requireBuild();
-  worldDir = mkdtempSync(path.join(os.tmpdir(), "familiar-art-relay-"));
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, worldDir });
-});
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-  rmSync(worldDir, { recursive: true, force: true });
-});
+useModuleHarness({ worldDir: "familiar-art-relay-" }, (started) => ({ browser, harness, worldDir } = started));
 
 const artFiles = () => filesIn(worldDir);
 const configureGmChain = (page) => configureChain(page, { baseUrl: `${fakeUrl}/ok/openai/v1`, key: KEY });

@@ -4,29 +4,17 @@
 // rule against the folder's listing), the actor's portrait and prototype token set, and the image posted to chat
 // under the actor's name, escaped. The server's own state is checked: the file on disk, the stored actor, the message.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { describe, test } from "node:test";
+import { openGame } from "../support/harness.mjs";
+import { useModuleHarness } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
 let browser;
 let harness;
 let worldDir;
-before(async () => {
-  requireBuild();
-  worldDir = mkdtempSync(path.join(os.tmpdir(), "familiar-art-world-"));
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, worldDir });
-});
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-  rmSync(worldDir, { recursive: true, force: true });
-});
+useModuleHarness({ worldDir: "familiar-art-world-" }, (started) => ({ browser, harness, worldDir } = started));
 
 const world = () => harness.world;
 

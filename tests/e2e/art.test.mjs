@@ -3,15 +3,12 @@
 // the Art tab, the prompt filter blocking before anything is sent, a portrait + token that fails over from a broken
 // provider, applying the portrait to a harness actor (the file in the world's data is WebP), cancel, and axe.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { closeBrowser, launchBrowser } from "../support/browser.mjs";
-import { openGame, startTestHarness, USERS } from "../support/harness.mjs";
-import { requireBuild, STAGED_MODULE } from "./paths.mjs";
+import { describe, test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
 import { axeViolations, openPanel, showView } from "./panel-states.mjs";
-import { useFakeImageServer } from "./setup.mjs";
+import { useFakeImageServer, useModuleHarness } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
 let browser;
@@ -21,17 +18,7 @@ let fakeUrl;
 
 useFakeImageServer((url) => (fakeUrl = url), ["--polls", "1"]);
 
-before(async () => {
-  requireBuild();
-  worldDir = mkdtempSync(path.join(os.tmpdir(), "familiar-art-"));
-  browser = await launchBrowser();
-  harness = await startTestHarness({ moduleDir: STAGED_MODULE, worldDir });
-});
-after(async () => {
-  await closeBrowser(browser);
-  await harness?.close();
-  rmSync(worldDir, { recursive: true, force: true });
-});
+useModuleHarness({ worldDir: "familiar-art-" }, (started) => ({ browser, harness, worldDir } = started));
 
 const stats = () => fetch(`${fakeUrl}/stats`).then((response) => response.json());
 const generationRequests = (s) => Object.values(s.byApi ?? {}).reduce((a, b) => a + b, 0);

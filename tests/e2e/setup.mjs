@@ -1,6 +1,8 @@
 // What the end-to-end files set up before their tests and tear down after: one browser and one harness serving the
 // staged module (with the fixture packs a file needs), and the fake AI provider and image servers.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { after, before } from "node:test";
@@ -22,23 +24,28 @@ export const GM_SECRETS = {
 
 /**
  * Before the file's tests: a browser and a harness with the staged module and `packs`, handed to `onStarted`
- * ({browser, harness}); after them, both closed.
+ * ({browser, harness, worldDir}); after them, both closed. `worldDir: "prefix-"` gives the harness a world data
+ * directory of its own under the system's temporary folder (where FilePicker uploads land), removed afterwards.
  */
-export function useModuleHarness({ packs = [] }, onStarted) {
+export function useModuleHarness({ packs = [], worldDir: worldDirPrefix = null }, onStarted) {
   let browser;
   let harness;
+  let worldDir;
   before(async () => {
     requireBuild();
+    if (worldDirPrefix) worldDir = mkdtempSync(path.join(os.tmpdir(), worldDirPrefix));
     browser = await launchBrowser();
     harness = await startTestHarness({
       moduleDir: STAGED_MODULE,
+      ...(worldDir ? { worldDir } : {}),
       ...(packs.length ? { packFiles: packs.map((pack) => pack.file), packsMeta: packs.map((pack) => pack.meta) } : {}),
     });
-    onStarted({ browser, harness });
+    onStarted({ browser, harness, worldDir });
   });
   after(async () => {
     await closeBrowser(browser);
     await harness?.close();
+    if (worldDir) rmSync(worldDir, { recursive: true, force: true });
   });
 }
 
