@@ -770,3 +770,81 @@ fn a_rate_limited_page_holds_its_questions_back_instead_of_losing_one() {
     page.set_time(T0 + 60_001);
     assert!(page.ask(&request_id(99), "again", "en", None).is_ok());
 }
+
+/// The soak's lost questions: a page that honours every wait, at a full sliding window, asks again as each slot
+/// opens and asks its next question at once; that next one is refused with the few milliseconds to the next slot.
+/// Refusals then come faster than the GM's cap on refusals a second, although the page never sent inside a wait,
+/// and the GM dropped the sixth: that question went unanswered. A rate-limit refusal to a page that has honoured
+/// every wait is always sent; the cap is for pages that send inside one.
+#[test]
+fn a_page_that_honours_every_wait_gets_a_reply_to_every_question() {
+    let config = RelayConfig {
+        requests_per_minute: 10,
+        max_queued_per_user: 200,
+        max_queued_total: 256,
+        ..RelayConfig::default()
+    };
+    let mut gm = Relay::new(config);
+    let mut page = player("alice");
+    let (mut now, mut asked, mut accepted, mut refused, mut unanswered) = (T0, 0, 0, 0, 0);
+    while accepted < 60 {
+        page.set_time(now);
+        match page.ask(&request_id(asked), "Can I Step while grabbed?", "en", None) {
+            // The page's own hold: it waits as long as the GM said.
+            Err(RelayError::RateLimited { retry_after_ms }) => now += retry_after_ms,
+            Err(other) => panic!("unexpected refusal on the page: {other:?}"),
+            Ok(message) => {
+                asked += 1;
+                let replies = raw_to(&gm.receive("alice", message.as_bytes(), now), "alice");
+                if replies.is_empty() {
+                    unanswered += 1;
+                }
+                for reply in replies {
+                    match page.receive(&reply) {
+                        PlayerEvent::Accepted { .. } => accepted += 1,
+                        PlayerEvent::Error {
+                            error: RelayError::RateLimited { .. },
+                            ..
+                        } => refused += 1,
+                        other => panic!("unexpected reply: {other:?}"),
+                    }
+                }
+                // The first ten spread over a second, so the window's slots open 100 ms apart; after that each
+                // question follows the last reply at once.
+                now += if asked <= 10 { 100 } else { 1 };
+            }
+        }
+    }
+    assert!(
+        refused > 2 * config.error_replies_per_second,
+        "refusals came faster than the cap: {refused}"
+    );
+    assert_eq!(
+        unanswered, 0,
+        "every question that left the page had a reply"
+    );
+    assert_eq!(gm.stats().counters.suppressed_replies, 0);
+}
+
+/// A page that ignores the wait it was told still gets at most the cap of refusals a second: only waits honoured
+/// earn the exemption.
+#[test]
+fn a_page_that_asks_inside_a_named_wait_is_capped() {
+    let config = RelayConfig {
+        requests_per_minute: 2,
+        ..RelayConfig::default()
+    };
+    let mut gm = Relay::new(config);
+    let mut replies = 0;
+    for n in 0..40 {
+        // A new page each time: nothing holds the questions back.
+        let message = ask(&mut player("alice"), &request_id(n));
+        replies += errors_to(&gm.receive("alice", &message, T0 + n as u64 * 20), "alice").len();
+    }
+    // 2 accepted; the first refusal names the wait, then 5 in that second and 5 in the next (40 × 20 ms = 0.8 s).
+    assert!(
+        replies <= 1 + config.error_replies_per_second,
+        "{replies} refusals echoed"
+    );
+    assert!(gm.stats().counters.suppressed_replies >= 30);
+}

@@ -26,7 +26,8 @@ pub struct RelayConfig {
     pub max_queued_total: usize,
     /// Users the relay keeps state for; a new user beyond it is refused with `busy` when no idle one can go.
     pub max_users: usize,
-    /// Error replies to one user per second; past it refusals are dropped silently (no echo amplification).
+    /// Error replies to one user per second; past it refusals are dropped silently (no echo amplification). A
+    /// rate-limit refusal to a user who has honoured every wait named to them is always sent.
     pub error_replies_per_second: usize,
     /// A provider call still open after this long is cancelled (a safety net: the chat session has its own
     /// first-byte and idle timeouts).

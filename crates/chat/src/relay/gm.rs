@@ -55,6 +55,8 @@ pub(super) struct UserState {
     pub(super) rate: SlidingWindow,
     pub(super) error_replies: SlidingWindow,
     pub(super) usage: DayUsage,
+    /// The end of the latest wait a rate-limit refusal named to this user (0: none yet).
+    pub(super) wait_named_until_ms: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -79,7 +81,8 @@ pub struct Counters {
     pub accepted: u64,
     pub answered: u64,
     pub rejected: u64,
-    /// Refusals not echoed because the user was over `error_replies_per_second`.
+    /// Refusals not echoed because the user was over `error_replies_per_second` (a rate-limit refusal only when
+    /// the message came inside a wait already named to them).
     pub suppressed_replies: u64,
     pub timed_out: u64,
     pub cancelled: u64,
@@ -299,7 +302,8 @@ impl Relay {
         }
     }
 
-    /// Refuses a message: an error to the sender (at most `error_replies_per_second`) and a line for the GM.
+    /// Refuses a message: an error to the sender (at most `error_replies_per_second`, except a rate-limit refusal
+    /// to a user who honoured every wait) and a line for the GM.
     pub(super) fn refuse(
         &mut self,
         out: &mut Vec<Action>,
@@ -309,10 +313,21 @@ impl Relay {
         now: u64,
     ) {
         self.counters.rejected += 1;
-        let allowed = self
-            .users
-            .get_mut(user)
-            .is_none_or(|state| state.error_replies.try_hit(now).is_ok());
+        let allowed = self.users.get_mut(user).is_none_or(|state| {
+            // A rate-limit refusal to a user who has honoured every wait named so far is always sent: each names
+            // a new wait, so they come no faster than the window's slots open, and a page that waits as told must
+            // never be left without a reply. The cap is for messages sent inside a named wait, and for the rest.
+            let honoured_waits = now >= state.wait_named_until_ms;
+            match error {
+                RelayError::RateLimited { retry_after_ms } => {
+                    state.wait_named_until_ms = state
+                        .wait_named_until_ms
+                        .max(now.saturating_add(retry_after_ms));
+                    honoured_waits || state.error_replies.try_hit(now).is_ok()
+                }
+                _ => state.error_replies.try_hit(now).is_ok(),
+            }
+        });
         if !allowed {
             self.counters.suppressed_replies += 1;
             return;
@@ -378,6 +393,7 @@ impl Relay {
             rate: SlidingWindow::new(self.config.requests_per_minute, 60_000),
             error_replies: SlidingWindow::new(self.config.error_replies_per_second, 1_000),
             usage: DayUsage::default(),
+            wait_named_until_ms: 0,
         };
         self.users.insert(user.to_string(), state);
         true

@@ -12,8 +12,8 @@
 //!
 //! A page that was told "too many questions, try again in n s" asks nothing more until then: it refuses its own
 //! questions with the same error instead of sending them. The GM answers at most a few refusals a second to one
-//! user (no echo amplification) and drops the rest silently, so a page that kept asking straight after each refusal
-//! would wait forever for the dropped ones.
+//! user (no echo amplification) and drops the rest silently, except a rate-limit refusal to a page that has
+//! honoured every wait it was told: such a page always gets its reply, however fast the window's slots open.
 
 use std::collections::VecDeque;
 
