@@ -318,15 +318,16 @@ impl Relay {
             // a new wait, so they come no faster than the window's slots open, and a page that waits as told must
             // never be left without a reply. The cap is for messages sent inside a named wait, and for the rest.
             let honoured_waits = now >= state.wait_named_until_ms;
-            match error {
+            let exempt = match error {
                 RelayError::RateLimited { retry_after_ms } => {
                     state.wait_named_until_ms = state
                         .wait_named_until_ms
                         .max(now.saturating_add(retry_after_ms));
-                    honoured_waits || state.error_replies.try_hit(now).is_ok()
+                    honoured_waits
                 }
-                _ => state.error_replies.try_hit(now).is_ok(),
-            }
+                _ => false,
+            };
+            exempt || state.error_replies.try_hit(now).is_ok()
         });
         if !allowed {
             self.counters.suppressed_replies += 1;
