@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { openGame, USERS } from "../support/harness.mjs";
 import { artFiles, configureGmChain, endedStatus, imagesToday, openArtTab, relayCall, resetArtWorld, sendRequest, setWorld } from "./art-steps.mjs";
 import { useFakeImageServer, useModuleHarness } from "./setup.mjs";
-import { ravenInteractive } from "./waits.mjs";
+import { ravenInteractive, waitForAsync } from "./waits.mjs";
 
 const KEY = "sk-art-RESUME-7730-gm-only";
 /** How long the fake paints: long enough for a page to reload or close meanwhile. */
@@ -64,7 +64,7 @@ for (const profile of ["v12", "v13"]) {
       await sendRequest(panel, { prompt: "an elven ranger at dawn" });
       const { context } = player;
       await player.page.close();
-      await gm.page.waitForFunction(async (user) => {
+      await waitForAsync(gm.page, async (user) => {
         const usage = (await import(`${location.origin}/modules/familiar/scripts/art/relay.mjs`)).artUsage();
         return usage.find((entry) => entry.userId === user)?.imagesToday === 2;
       }, USERS.ysolde, { timeout: 30_000, polling: 250 });

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { openGame, USERS } from "../support/harness.mjs";
-import { ravenInteractive } from "./waits.mjs";
+import { ravenInteractive, waitForAsync } from "./waits.mjs";
 import { QUESTION, addProvider, answerTexts, ask, openAsk, openProviderForm, recordAnswerTexts, saveForm } from "./ask-steps.mjs";
 import { GM_SECRETS, useFakeProvider, useModuleHarness } from "./setup.mjs";
 
@@ -173,7 +173,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       let panel = await openAsk(playerA.page);
       await ask(panel);
       await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
-      await gm.page.waitForFunction(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
+      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
       // Closing the panel does not stop the answer (the raven's dot lights when it ends); Stop does.
       await playerA.page.keyboard.press("Escape");
       await panel.waitFor({ state: "detached" });
@@ -181,7 +181,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       assert.equal(await openRequests(), 1, "the GM's call goes on behind the player's closed panel");
       panel = await openAsk(playerA.page);
       await panel.getByRole("button", { name: "Stop" }).click();
-      await gm.page.waitForFunction(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
+      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
       assert.equal(await openRequests(), 0);
       assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
 

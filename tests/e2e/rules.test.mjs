@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { openGame, SHARED_PF2E, startTestHarness, USERS, waitReady } from "../support/harness.mjs";
 import { STAGED_MODULE } from "./paths.mjs";
 import { GM_SECRETS, useModuleHarness } from "./setup.mjs";
+import { waitForAsync } from "./waits.mjs";
 
 let browser;
 let harness;
@@ -56,7 +57,7 @@ test("the index is saved, loaded back on reload, and rebuilt when the saved byte
     await search(page, "make camp");
     assert.equal((await indexStatus(page)).source, "built");
     // Saving happens right after the build; wait for it to land.
-    await page.waitForFunction(async () => {
+    await waitForAsync(page, async () => {
       const keys = await new Promise((resolve) => {
         const open = indexedDB.open("familiar");
         open.onsuccess = () => {
