@@ -31,6 +31,12 @@ export function applicationV2() {
   return null;
 }
 
+/** Whether a page reaches one user with a query and gets its answer back: v13's `CONFIG.queries` with `User#query`
+ * (foundryvtt.com/api/variables/CONFIG.queries.html); before v13 only the module socket, which reaches every client. */
+export function userQueries() {
+  return Boolean(globalThis.CONFIG?.queries) && typeof game.user?.query === "function";
+}
+
 /**
  * Adds a button tool to the token controls in the `getSceneControlButtons` payload, where a GM and players always
  * see it. v10–v12 pass an array of controls whose `tools` are arrays and whose token group is named "token"; v13

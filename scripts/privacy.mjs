@@ -9,13 +9,13 @@
  */
 import { MODULE_ID, t } from "./constants.mjs";
 import { filePicker, saveTextFile, worldSettingDocument } from "./compat.mjs";
-import { deleteBlob, listBlobKeys } from "./storage.mjs";
+import { noteOwnRemoval, orderRemoval, removeLocalData, republishKey } from "./local-data.mjs";
 import { artFolder } from "./art/world-files.mjs";
 import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "./ask-history.mjs";
 import { forgetConversation } from "./chat-session.mjs";
 import { dropPendingQuestions, pendingRecords } from "./relay.mjs";
 import { dropPendingArt, pendingArtRecord } from "./art/relay.mjs";
-import { getSetting, historyRetentionDays, SETTINGS } from "./settings.mjs";
+import { getSetting, historyRetentionDays, setSetting, SETTINGS } from "./settings.mjs";
 import { CONSENT_FLAG } from "./consent.mjs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -77,30 +77,25 @@ export async function forgetMe() {
   return { history, pending };
 }
 
-/** The prefix of every localStorage key of the module's client settings (Foundry's `<namespace>.<key>`). */
-const CLIENT_PREFIX = `${MODULE_ID}.`;
-
 /**
  * The GM's "Remove all Familiar data from this world": every world setting of the module (its documents deleted,
- * so each reads its default), every `familiar` flag on users and actors, this browser's client settings of the
- * module (provider chains and sealed keys included) and its stored records for this world (Ask histories, the rules
- * index), and the questions this tab waits for. Saved art stays: Foundry gives modules no way to delete files, so
- * the folder and its count are reported. Resolves with the counts per kind.
+ * so each reads its default), every `familiar` flag on users and actors, this browser's data for the world
+ * (local-data.mjs), and then, through the world's removal marker, every other browser's: connected ones at once,
+ * each answering with its counts, closed ones when they next open the world. Saved art stays: Foundry gives modules
+ * no way to delete files, so the folder and its count are reported. Resolves with the counts per kind, `clients`
+ * (`[{name, removed}]`, `removed` null when a client did not answer) and `offline`, the users not connected.
  */
 export async function removeAllData() {
   if (!game.user.isGM) throw new Error("Familiar | only a GM may remove the world's Familiar data");
-  const removed = { settings: 0, clientSettings: 0, userFlags: 0, actorFlags: 0, stored: 0, art: 0, artFolder: artFolder() };
+  // Later than any marker before, however the clocks of the GMs who wrote them differ.
+  const stamp = Math.max(Date.now(), (Number(getSetting(SETTINGS.dataRemovedAt)) || 0) + 1);
+  const removed = { settings: 0, userFlags: 0, actorFlags: 0, art: 0, artFolder: artFolder() };
   for (const [id, config] of game.settings.settings) {
     if (config.namespace !== MODULE_ID || config.scope !== "world") continue;
     const document = worldSettingDocument(id);
     if (!document) continue;
     await document.delete();
     removed.settings++;
-  }
-  for (const key of Object.keys(localStorage)) {
-    if (!key.startsWith(CLIENT_PREFIX)) continue;
-    localStorage.removeItem(key);
-    removed.clientSettings++;
   }
   for (const [collection, kind] of [[game.users, "userFlags"], [game.actors, "actorFlags"]]) {
     for (const document of collection ?? []) {
@@ -111,16 +106,14 @@ export async function removeAllData() {
       if (Object.keys(flags).length) removed[kind]++;
     }
   }
-  const world = `:${game.world.id}:`;
-  for (const key of await listBlobKeys()) {
-    if (!key.includes(world)) continue;
-    await deleteBlob(key);
-    removed.stored++;
-  }
-  await clearAskHistory();
-  dropPendingQuestions();
+  const local = await removeLocalData();
+  noteOwnRemoval(stamp, local);
+  await setSetting(SETTINGS.dataRemovedAt, stamp);
+  republishKey();
+  const clients = await orderRemoval(stamp);
   removed.art = await artFileCount();
-  return removed;
+  const offline = game.users.filter((user) => !user.active).length;
+  return { ...removed, ...local, clients, offline };
 }
 
 /** How many files the saved art folder holds (0 when there is none). */

@@ -8,6 +8,7 @@
  * channel is refused by that relay as malformed.
  */
 import { MODULE_ID, SOCKET_CHANNEL } from "./constants.mjs";
+import { userQueries } from "./compat.mjs";
 import { open, publishKey, publishedKey, seal } from "./sealed-channel.mjs";
 
 const QUERY = `${MODULE_ID}.relay`;
@@ -73,7 +74,7 @@ function onUserUpdate(user) {
  * sealed it. */
 export function startTransport(onMessage) {
   receivers.set(DEFAULT_CHANNEL, onMessage);
-  useQueries = Boolean(globalThis.CONFIG?.queries) && typeof game.user.query === "function";
+  useQueries = userQueries();
   Hooks.on("updateUser", onUserUpdate);
   published = publishKey();
   published.catch((error) => console.error("Familiar | could not publish the relay key", error));

@@ -18,6 +18,7 @@ export const SETTINGS = {
   providerConsent: "providerConsent",
   artProviderConsent: "artProviderConsent",
   historyRetentionDays: "historyRetentionDays",
+  dataRemovedAt: "dataRemovedAt",
 };
 
 /** The `playerViews` choices: which of Encounter and Monster players may open besides Ask. */
@@ -39,6 +40,7 @@ export function registerSettings({
   onBudgetsChange,
   onUsageChange,
   onRetentionChange,
+  onRemovalMarkerChange = () => {},
   onArtRelayChange = () => {},
   onArtUsageChange = () => {},
 }) {
@@ -92,7 +94,7 @@ export function registerSettings({
   });
   registerProviderChain();
   registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsageChange });
-  registerPrivacySettings({ onRetentionChange });
+  registerPrivacySettings({ onRetentionChange, onRemovalMarkerChange });
   // Players' daily token budgets, the world's and per player (`{daily, users: {userId: tokens}}`, null = no limit).
   // World scope so every GM's client applies the same; budgets are not secret.
   game.settings.register(MODULE_ID, SETTINGS.relayBudgets, {
@@ -187,7 +189,7 @@ function registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsag
  * it) and how long Ask history is kept, the GM's policy for the world that every browser applies to its own history
  * (0 keeps it until the user clears it).
  */
-function registerPrivacySettings({ onRetentionChange }) {
+function registerPrivacySettings({ onRetentionChange, onRemovalMarkerChange }) {
   game.settings.register(MODULE_ID, SETTINGS.providerConsent, {
     scope: "world",
     config: false,
@@ -212,6 +214,16 @@ function registerPrivacySettings({ onRetentionChange }) {
     type: Number,
     default: 90,
     onChange: () => onRetentionChange?.(),
+  });
+  // When a GM last removed all of Familiar's data (local-data.mjs): each browser removes its own when this changes
+  // or, closed then, when it next opens the world.
+  game.settings.register(MODULE_ID, SETTINGS.dataRemovedAt, {
+    scope: "world",
+    config: false,
+    restricted: true,
+    type: Number,
+    default: 0,
+    onChange: (value) => onRemovalMarkerChange(value),
   });
 }
 

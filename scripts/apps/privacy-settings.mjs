@@ -81,6 +81,11 @@ const ACTIONS = {
     removeBox(form).hidden = true;
     const removed = await removeAllData();
     const lines = [t("Privacy.Removed", removed)];
+    for (const { name, removed: theirs } of removed.clients) {
+      lines.push(theirs ? t("Privacy.RemovedClient", { name, ...theirs }) : t("Privacy.RemovedNoAnswer", { name }));
+    }
+    if (removed.offline) lines.push(t("Privacy.RemovedOffline", { count: removed.offline }));
+    lines.push(t("Privacy.RemovalKept"));
     if (removed.art) lines.push(t("Privacy.ArtKept", { count: removed.art, folder: removed.artFolder }));
     status(form, lines.join(" "));
     ui.notifications.info(lines[0]);

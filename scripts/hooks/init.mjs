@@ -14,6 +14,7 @@ import { artRelaySettingsChanged, artUsageChanged } from "../art/relay.mjs";
 import { CONSENT_TEMPLATES } from "../apps/consent-dialog.mjs";
 import { PRIVACY_TEMPLATES, registerPrivacyMenu } from "../apps/privacy-settings.mjs";
 import { purgeByRetention } from "../privacy.mjs";
+import { removalMarkerChanged } from "../local-data.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
@@ -34,6 +35,9 @@ export function listen() {
       },
       onArtUsageChange: () => {
         if (runtime.wasm) artUsageChanged();
+      },
+      onRemovalMarkerChange: (value) => {
+        if (runtime.wasm) removalMarkerChanged(value);
       },
       onRetentionChange: () => {
         if (runtime.wasm) purgeByRetention().catch((error) => console.warn("Familiar | the Ask history purge failed", error));

@@ -16,6 +16,7 @@ import { resumeArtRequest } from "../apps/views/art.mjs";
 import { resumeCommands } from "../raven-command.mjs";
 import { listenAskHistory } from "../apps/views/ask-history.mjs";
 import { purgeByRetention } from "../privacy.mjs";
+import { applyMissedRemoval, listenForRemoval } from "../local-data.mjs";
 import { startHealthAlerts } from "../health-alerts.mjs";
 import { noteError } from "../diagnostics.mjs";
 import { forgetRequestedUsers } from "./updateUser.mjs";
@@ -46,6 +47,9 @@ async function start() {
     startArtRelay();
     startHealthAlerts();
     forgetRequestedUsers();
+    listenForRemoval();
+    // A removal of all Familiar data while this browser was closed: applied before anything resumes from it.
+    await applyMissedRemoval().catch((error) => console.error("Familiar | could not remove this browser's data", error));
     // The world's retention holds for this browser's Ask history before a resumed question adds to it.
     await purgeByRetention().catch((error) => console.warn("Familiar | the Ask history purge failed", error));
     // Questions this tab was waiting for before a reload: the Ask view's answer comes back into the view, each

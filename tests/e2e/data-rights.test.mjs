@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { openGame, USERS } from "../support/harness.mjs";
 import { addProvider, ask, openAsk, openProviderForm, saveForm } from "./ask-steps.mjs";
 import { useFakeProvider, useModuleHarness } from "./setup.mjs";
+import { waitForAsync } from "./waits.mjs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,7 +50,7 @@ for (const profile of ["v10", "v13"]) {
         USERS.brannoc,
         { timeout: 10_000 },
       );
-      await player.page.waitForFunction(async () => {
+      await waitForAsync(player.page, async () => {
         const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
         return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 1;
       });
@@ -65,7 +66,7 @@ for (const profile of ["v10", "v13"]) {
       assert.equal((await storedHistory(player.page)).length, 4);
       // Each profile's own value, so the setting changes (and its onChange runs) in both.
       await gm.page.evaluate((days) => game.settings.set("familiar", "historyRetentionDays", days), profile === "v10" ? 30 : 31);
-      await player.page.waitForFunction(async () => {
+      await waitForAsync(player.page, async () => {
         const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
         return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 2;
       });
@@ -157,12 +158,16 @@ for (const profile of ["v10", "v13"]) {
       const text = await said.textContent();
       assert.match(text, new RegExp(`Removed: ${before.worldSettings.length} world settings, ${before.localStorage.length} settings of this browser, ${before.userFlags.length} users' flags, 0 actors' flags, ${before.stored.length} stored records`));
 
-      const empty = { worldSettings: [], userFlags: [], actorFlags: [], localStorage: [], sessionStorage: [], stored: [] };
-      assert.deepEqual(await familiarFootprint(gm.page), empty);
-      // Another client sees the world's part gone too (its own browser's records are its own).
-      await player.page.waitForFunction(() => ![...game.settings.storage.get("world").keys()].some((key) => key.startsWith("familiar.")));
+      assert.match(text, /Ysolde's browser removed \d+ settings, \d+ stored records and 0 waiting requests\./);
+      assert.match(text, /Kept: the time of this removal/);
+      // What stays: the removal's marker, and the public relay key each connected page publishes again.
+      const left = { worldSettings: ["familiar.dataRemovedAt"], userFlags: [], actorFlags: [], localStorage: [], sessionStorage: [], stored: [] };
+      assert.deepEqual({ ...(await familiarFootprint(gm.page)), userFlags: [] }, left);
+      assert.deepEqual(await gm.page.evaluate(() => game.users.filter((user) => user.flags?.familiar).flatMap((user) => Object.keys(user.flags.familiar)).filter((key) => key !== "relayKey")), []);
+      // Another client sees the world's part gone too, and its own browser's records went with them.
+      await player.page.waitForFunction(() => ![...game.settings.storage.get("world").keys()].some((key) => key.startsWith("familiar.") && key !== "familiar.dataRemovedAt"));
       const seen = await familiarFootprint(player.page);
-      assert.deepEqual([seen.worldSettings, seen.userFlags, seen.actorFlags], [[], [], []]);
+      assert.deepEqual([seen.worldSettings, seen.actorFlags, seen.localStorage, seen.stored], [["familiar.dataRemovedAt"], [], [], []]);
       assert.deepEqual(gm.pageErrors, []);
     } finally {
       await player.context.close();

@@ -1,0 +1,141 @@
+// The GM's "Remove all Familiar data" reaches the players' browsers: a connected one removes its data and reports its
+// counts, a silent one (its answer lost) still removes its data when the world's marker changes and is reported as not
+// answering, one closed during the removal removes its data at its next `ready`, and an order a player forges (naming
+// no marker of the world) removes nothing. On v10 the order goes over the module socket, on v13 as a user query.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openGame, USERS } from "../support/harness.mjs";
+import { useModuleHarness } from "./setup.mjs";
+
+let browser;
+let harness;
+useModuleHarness({}, (started) => ({ browser, harness } = started));
+
+/** Gives a page Familiar data of two kinds: a client setting and an Ask history record in IndexedDB. */
+async function plantData(page) {
+  // A page opened after an earlier test's removal applies it once, just after `ready`: planted data must come later.
+  await page.waitForFunction(() => {
+    const marker = game.settings.get("familiar", "dataRemovedAt");
+    return !marker || JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp === marker;
+  });
+  return page.evaluate(async () => {
+    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+    await game.settings.set("familiar", "animations", false);
+    const record = { v: 1, question: `${game.user.name}'s question`, answer: "an answer", citations: [], provider: "x", at: Date.now() };
+    await storage.saveBlob(`ask-history:${game.world.id}:${game.user.id}`, [record]);
+  });
+}
+
+/** The planted data a page still holds: `{setting, history}`. */
+function plantedData(page) {
+  return page.evaluate(async () => {
+    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+    const history = (await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? [];
+    return { setting: localStorage.getItem("familiar.animations") !== null, history: history.length };
+  });
+}
+
+/** How many client settings and stored records of the world a page holds (what its report should count). */
+function localCounts(page) {
+  return page.evaluate(async () => {
+    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+    const stored = (await storage.listBlobKeys()).filter((key) => key.includes(`:${game.world.id}:`));
+    return { settings: Object.keys(localStorage).filter((key) => key.startsWith("familiar.")).length, stored: stored.length };
+  });
+}
+
+const untouched = { setting: true, history: 1 };
+const removed = { setting: false, history: 0 };
+
+/** Waits until a page has applied the world's removal (it notes the marker once its data is gone). Polled from here:
+ * `waitForFunction` takes a promise for a truthy value, so an async predicate would pass at once. */
+async function waitForRemoval(page) {
+  for (let tries = 0; tries < 150; tries++) {
+    const done = await page.evaluate(() => {
+      const applied = JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp;
+      return applied === game.settings.get("familiar", "dataRemovedAt");
+    });
+    if (done) return assert.deepEqual(await plantedData(page), removed);
+    await page.waitForTimeout(100);
+  }
+  assert.fail("the page did not apply the world's removal within 15 s");
+}
+
+/** A player's forged order, sent as the GM's would be: it names a stamp that is not the world's marker. */
+function forgeOrder(page, profile, target) {
+  return page.evaluate(async ({ profile, target }) => {
+    const stamp = Date.now() + 60_000;
+    if (profile === "v13") return game.users.get(target).query("familiar.removeLocalData", { stamp }, { timeout: 10_000 });
+    game.socket.emit("module.familiar", { kind: "remove-local-data", stamp });
+    return null;
+  }, { profile, target });
+}
+
+/** Makes a page's answer to the GM's order go missing; its data still goes when the marker changes. */
+function silence(page, profile) {
+  return page.evaluate((profile) => {
+    if (profile === "v13") {
+      CONFIG.queries["familiar.removeLocalData"] = () => new Promise(() => {});
+      return;
+    }
+    const emit = game.socket.emit.bind(game.socket);
+    game.socket.emit = (channel, message, ...rest) => (message?.kind === "local-data-removed" ? undefined : emit(channel, message, ...rest));
+  }, profile);
+}
+
+for (const profile of ["v10", "v13"]) {
+  test(`${profile}: Remove all reaches connected, silent and closed browsers, and a forged order removes nothing`, async () => {
+    const gm = await openGame(browser, harness, { profile });
+    const ysolde = await openGame(browser, harness, { profile, user: USERS.ysolde });
+    const brannoc = await openGame(browser, harness, { profile, user: USERS.brannoc });
+    let tamsin = await openGame(browser, harness, { profile, user: USERS.tamsin });
+    try {
+      for (const page of [ysolde.page, brannoc.page, tamsin.page]) await plantData(page);
+
+      // A forged order: the target keeps everything (on v13 it answers that it removed nothing).
+      const forged = await forgeOrder(ysolde.page, profile, USERS.brannoc);
+      if (profile === "v13") assert.deepEqual(forged, { removed: null });
+      else await brannoc.page.waitForTimeout(3_500); // past the wait for the marker an order names
+      assert.deepEqual(await plantedData(brannoc.page), untouched);
+      assert.deepEqual(await plantedData(ysolde.page), untouched);
+
+      // Tamsin closes her browser tab; her browser's storage (the context) stays.
+      const tamsinContext = tamsin.context;
+      await tamsin.page.close();
+      await gm.page.waitForFunction((id) => !game.users.get(id).active, USERS.tamsin);
+      await silence(brannoc.page, profile);
+
+      const ysoldeHeld = await localCounts(ysolde.page);
+      await gm.page.evaluate(() => new (game.settings.menus.get("familiar.privacy").type)().render(true));
+      const privacy = gm.page.locator("#familiar-privacy form");
+      await privacy.getByRole("button", { name: "Remove all Familiar data from this world" }).click();
+      await privacy.getByRole("group", { name: "Remove all Familiar data from this world" }).getByRole("button", { name: "Remove all Familiar data from this world" }).click();
+      const said = privacy.locator("[data-familiar-privacy-status]");
+      await said.getByText(/^Removed:/).waitFor({ timeout: 20_000 });
+      const text = await said.textContent();
+      assert.ok(text.includes(`Ysolde's browser removed ${ysoldeHeld.settings} settings, ${ysoldeHeld.stored} stored records and 0 waiting requests.`), text);
+      assert.match(text, /Brannoc's browser did not answer; it removes its Familiar data the next time it opens this world\./);
+      assert.match(text, /1 users not connected: their browsers remove their Familiar data the next time they open this world\./);
+
+      // The connected browsers' data is gone, the silent one's too (the marker's change reached it).
+      assert.deepEqual(await plantedData(ysolde.page), removed);
+      await waitForRemoval(brannoc.page);
+      // Tamsin's data waits in her closed browser until she opens the world again.
+      tamsin = await openGame(browser, harness, { profile, user: USERS.tamsin, context: tamsinContext });
+      await waitForRemoval(tamsin.page);
+      // Applied once: a player who sets a preference again keeps it through a reload.
+      await tamsin.page.evaluate(() => game.settings.set("familiar", "animations", false));
+      await tamsin.page.reload();
+      await tamsin.page.waitForFunction(() => window.__harness?.lifecycle.includes("ready"));
+      await tamsin.page.waitForTimeout(500);
+      assert.equal(await tamsin.page.evaluate(() => localStorage.getItem("familiar.animations")), "false");
+
+      // The relay still works after its keys went with the users' flags: each page published its key again.
+      await ysolde.page.waitForFunction(() => typeof game.user.getFlag("familiar", "relayKey") === "string");
+      await gm.page.waitForFunction(() => typeof game.user.getFlag("familiar", "relayKey") === "string");
+      for (const page of [gm, ysolde, brannoc, tamsin]) assert.deepEqual(page.pageErrors, []);
+    } finally {
+      for (const page of [ysolde, brannoc, tamsin, gm]) await page.context.close().catch(() => {});
+    }
+  });
+}
