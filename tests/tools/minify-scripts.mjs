@@ -1,5 +1,6 @@
 // Minifies the staged module's scripts in place: esbuild, file by file, whitespace and syntax only — no bundling
-// and no renaming, so every module path, export and identifier stays as written in the repository.
+// and no renaming, so every module path, export and identifier stays as written in the repository. Its stylesheets
+// too (esbuild's CSS minifier, no target: nothing lowered, every selector kept).
 //
 // One thing syntax minification would still change is the `name` of a class or function *expression* whose name
 // is not used inside it (`return class FamiliarRavenPanel extends …` becomes `return class extends …`). Foundry
@@ -41,6 +42,13 @@ async function minifyFile(file) {
   return { file, before: Buffer.byteLength(source), after: Buffer.byteLength(code) };
 }
 
+async function minifyStylesheet(file) {
+  const source = await readFile(file, "utf8");
+  const { code } = await transform(source, { loader: "css", minify: true, logLevel: "warning" });
+  await writeFile(file, code);
+  return { file, before: Buffer.byteLength(source), after: Buffer.byteLength(code) };
+}
+
 async function main(stage) {
   if (!stage) {
     console.error("usage: node tests/tools/minify-scripts.mjs <staged module dir>");
@@ -52,6 +60,10 @@ async function main(stage) {
     const before = results.reduce((sum, r) => sum + r.before, 0);
     const after = results.reduce((sum, r) => sum + r.after, 0);
     console.error(`minified ${results.length} scripts: ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} KiB raw`);
+    const sheets = (await readdir(path.join(stage, "styles"))).filter((name) => name.endsWith(".css"));
+    for (const sheet of await Promise.all(sheets.map((name) => minifyStylesheet(path.join(stage, "styles", name))))) {
+      console.error(`minified ${path.basename(sheet.file)}: ${(sheet.before / 1024).toFixed(1)} → ${(sheet.after / 1024).toFixed(1)} KiB raw`);
+    }
   } catch (error) {
     console.error(error.message);
     process.exit(1);
