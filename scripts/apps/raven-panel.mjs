@@ -5,7 +5,7 @@
  * (raven-perch.mjs connects it); tabs, the close button and Escape go back to the machine as events.
  */
 import { MODULE_ID, templatePath } from "../constants.mjs";
-import { applicationV2 } from "../compat.mjs";
+import { applicationV2, renderTemplate } from "../compat.mjs";
 import { runtime, requireWasm } from "../runtime.mjs";
 import * as artView from "./views/art.mjs";
 import * as askView from "./views/ask.mjs";
@@ -18,6 +18,8 @@ import { playerViews } from "../settings.mjs";
 
 export const PANEL_ID = `${MODULE_ID}-panel`;
 const TEMPLATE = templatePath("raven-panel.hbs");
+/** Called with the view's id after a view is switched in place (no render hook then). */
+const VIEW_DRAWN_HOOK = "familiarPanelViewDrawn";
 export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "art", "art-gallery", "about"].map((view) => templatePath(`views/${view}.hbs`));
 
 /** "About" is the panel's own tab, not a view of the state machine: it shows the bundle's build and the world's
@@ -148,8 +150,8 @@ async function selectTab(view) {
   return syncPanel(machinePanel());
 }
 
-/** Shows a tab and gives it focus: the panel renders anew, and focus must stay on the tab rather than fall to the
- * page, where Escape would no longer reach the panel. */
+/** Shows a tab and gives it focus: focus must stay on the tab (a render of the panel draws a new one) rather than
+ * fall to the page, where Escape would no longer reach the panel. */
 async function selectTabAndFocus(view) {
   await selectTab(view);
   document.querySelector(`#${PANEL_ID} [data-familiar-view="${view}"]`)?.focus();
@@ -315,15 +317,54 @@ export async function syncPanel(panelView) {
     }
   }
   const shown = displayed(panelView);
-  const shape = JSON.stringify({ ...shown, tabs: shown.tabs.map(({ badge, ...tab }) => tab) });
+  const shape = { tabs: JSON.stringify(shown.tabs.map(({ id, label }) => ({ id, label }))), view: shown.view };
   const app = ravenPanel();
-  if (app.rendered && shape === renderedFrom) {
-    const root = document.getElementById(PANEL_ID);
-    if (root) patchBadges(root, shown.tabs);
+  const root = app.rendered ? document.getElementById(PANEL_ID) : null;
+  if (root && shape.tabs === renderedFrom?.tabs) {
+    patchBadges(root, shown.tabs);
+    const switched = shape.view !== renderedFrom.view;
+    // Noted before the drawing awaits its template, so the machine's sync and the tab's own do not both draw it.
+    renderedFrom = shape;
+    if (switched) await switchView(app, root, shown);
     return app;
   }
   renderedFrom = shape;
   return renderApp(app);
+}
+
+/** Counts the views drawn in place, so only the latest switch's drawing lands. */
+let viewDrawings = 0;
+
+/** Another tab of the same set: only the tabpanel is drawn again, in place. Rendering the whole window (template,
+ * frame, every control, layout) cost a frame or more at 4× CPU throttling (BENCHMARKS.md, Raven: frames). */
+async function switchView(app, root, shown) {
+  const section = root.querySelector(".familiar-panel__view");
+  if (!section) return renderApp(app);
+  const drawing = ++viewDrawings;
+  const html = await renderTemplate(templatePath(`views/${shown.view}.hbs`), panelContext());
+  // A later switch began while this template rendered: its view is the one to show.
+  if (drawing !== viewDrawings) return;
+  section.innerHTML = html;
+  section.id = `familiar-view-${shown.view}`;
+  section.setAttribute("aria-labelledby", `familiar-tab-${shown.view}`);
+  for (const tab of shown.tabs) {
+    const button = root.querySelector(`[data-familiar-view="${tab.id}"]`);
+    button?.setAttribute("aria-selected", String(tab.active));
+    button?.setAttribute("tabindex", tab.active ? "0" : "-1");
+  }
+  app.setPosition({ height: "auto" });
+  Hooks.callAll(VIEW_DRAWN_HOOK, shown.view);
+}
+
+/** Calls `callback` after each drawing of a view: a render of the panel, or a view switched in place. Returns the
+ * function that stops it. */
+export function onViewDrawn(callback) {
+  const rendered = Hooks.on("renderFamiliarRavenPanel", () => callback());
+  const switched = Hooks.on(VIEW_DRAWN_HOOK, () => callback());
+  return () => {
+    Hooks.off("renderFamiliarRavenPanel", rendered);
+    Hooks.off(VIEW_DRAWN_HOOK, switched);
+  };
 }
 
 /** The Ask view's question as the machine's work: resolves with the id its answer events carry, or null when the

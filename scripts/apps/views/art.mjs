@@ -16,6 +16,7 @@ import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt,
 import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
+import { onViewDrawn } from "../raven-panel.mjs";
 import { artRelayStatus, cancelArtRequest, pendingArtRequest, requestArt } from "../../art/relay.mjs";
 import { allowedChain, artRequestMayLeave, consentPlan, ensureUserConsent, ensureWorldConsent } from "../../consent.mjs";
 
@@ -396,8 +397,8 @@ export function resumeArtRequest() {
     return true;
   };
   if (tryResume()) return;
-  const hook = Hooks.on("renderFamiliarRavenPanel", () => {
-    if (tryResume()) Hooks.off("renderFamiliarRavenPanel", hook);
+  const stopWaiting = onViewDrawn(() => {
+    if (tryResume()) stopWaiting();
   });
 }
 

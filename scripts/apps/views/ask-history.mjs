@@ -11,6 +11,7 @@ import { requireWasm } from "../../runtime.mjs";
 import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../ask-history.mjs";
 import { forgetConversation } from "../../chat-session.mjs";
 import { linkParts, paint } from "./answer-card.mjs";
+import { onViewDrawn } from "../raven-panel.mjs";
 
 /** Exchanges a page shows. */
 const PAGE = 20;
@@ -176,10 +177,10 @@ const ACTIONS = {
   },
 };
 
-/** From `ready` on: every render of the panel fills its Ask view's history (the panel is FamiliarRavenPanel on every
- * core version). */
+/** From `ready` on: every drawing of the Ask view fills its history (a render of the panel, FamiliarRavenPanel on
+ * every core version, or Ask switched to in place). */
 export function listenAskHistory() {
-  Hooks.on("renderFamiliarRavenPanel", () => {
+  onViewDrawn(() => {
     showHistory().catch((error) => console.error("Familiar | the Ask history could not be shown", error));
   });
 }

@@ -16,7 +16,7 @@ import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs"
 import { ensureUserConsent } from "../../consent.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
-import { endRavenWork, startRavenWork } from "../raven-panel.mjs";
+import { endRavenWork, onViewDrawn, startRavenWork } from "../raven-panel.mjs";
 
 /** The answer streaming into each results element: `{askId, text, question, stopped, painted}`. */
 const runs = new WeakMap();
@@ -33,7 +33,7 @@ function listenToPanel() {
   // Closing the panel does not stop the answer: it streams on, and when it ends behind the closed panel the raven
   // shows its notification dot (the machine's answer-ready state). The Ask view drawn next takes the run over
   // while it lasts (the class is named the same on every core version, and so is the render hook).
-  Hooks.on("renderFamiliarRavenPanel", () => {
+  onViewDrawn(() => {
     const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
     if (results) takeOver(results).catch((error) => console.error("Familiar |", error));
   });
@@ -263,8 +263,8 @@ export function resumeRelayed() {
     return true;
   };
   if (tryResume()) return;
-  const hook = Hooks.on("renderFamiliarRavenPanel", () => {
-    if (tryResume()) Hooks.off("renderFamiliarRavenPanel", hook);
+  const stopWaiting = onViewDrawn(() => {
+    if (tryResume()) stopWaiting();
   });
 }
 
