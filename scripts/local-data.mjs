@@ -32,7 +32,8 @@ const removals = new Map();
 /** stamp → the GM's collector of socket reports (before v13). */
 const collectors = new Map();
 
-const currentMarker = () => Number(getSetting(SETTINGS.dataRemovedAt)) || 0;
+/** The world's removal marker: when a GM last removed all of Familiar's data (0: never). */
+export const removalMarker = () => Number(getSetting(SETTINGS.dataRemovedAt)) || 0;
 
 /** Removes this browser's Familiar data for this world: the module's client settings, its stored records of the world
  * (Ask histories, the rules index) and the questions and art requests this tab waits for. Resolves with the counts. */
@@ -65,14 +66,13 @@ function appliedRecord() {
 /** Applies the world's removal `stamp` here once; resolves with what it removed (the first time's counts when it was
  * applied before). Null when `stamp` is not the world's marker. */
 export function applyRemoval(stamp) {
-  if (!Number.isSafeInteger(stamp) || stamp <= 0 || stamp !== currentMarker()) return Promise.resolve(null);
+  if (!Number.isSafeInteger(stamp) || stamp <= 0 || stamp !== removalMarker()) return Promise.resolve(null);
   if (!removals.has(stamp)) {
     const record = appliedRecord();
     const run = record?.stamp === stamp
       ? Promise.resolve(record.removed)
       : removeLocalData().then((removed) => {
-        localStorage.setItem(appliedKey(), JSON.stringify({ stamp, removed }));
-        republishKey();
+        finishRemoval(stamp, removed);
         return removed;
       });
     removals.set(stamp, run);
@@ -81,23 +81,24 @@ export function applyRemoval(stamp) {
   return removals.get(stamp);
 }
 
-/** The GM's page removed its own data for `stamp` before writing the marker: noted, so the marker's change does not
- * run the removal again here. */
-export function noteOwnRemoval(stamp, removed) {
+/** This page's removal for `stamp` is done: noted, so it is never applied again here, and the relay's public key,
+ * which went with the users' flags, published again so this page can still be reached. */
+function finishRemoval(stamp, removed) {
   localStorage.setItem(appliedKey(), JSON.stringify({ stamp, removed }));
-  removals.set(stamp, Promise.resolve(removed));
-}
-
-/** The relay's public key went with the users' flags: published again so this page can still be reached. */
-export function republishKey() {
   publishKey().catch((error) => console.warn("Familiar | could not publish the relay key again", error));
 }
 
-/** A marker this page has not applied yet (a browser closed during the removal): applied at `ready`. */
+/** The GM's page removed its own data for `stamp` before writing the marker: finished, so the marker's change does
+ * not run the removal again here. */
+export function noteOwnRemoval(stamp, removed) {
+  finishRemoval(stamp, removed);
+  removals.set(stamp, Promise.resolve(removed));
+}
+
+/** At `ready`: the world's marker, applied unless this browser applied it before (it was closed during the removal,
+ * or had never opened the world). */
 export function applyMissedRemoval() {
-  const marker = currentMarker();
-  if (!marker || appliedRecord()?.stamp === marker) return Promise.resolve(null);
-  return applyRemoval(marker);
+  return applyRemoval(removalMarker());
 }
 
 /** Orders waiting for the marker they name: `{stamp, resolve}`. */
@@ -105,7 +106,7 @@ const markerWaiters = new Set();
 
 /** Resolves once the world's marker is `stamp`, or after MARKER_WAIT_MS (the order then names no marker here). */
 function markerReaches(stamp) {
-  if (currentMarker() >= stamp) return Promise.resolve();
+  if (removalMarker() >= stamp) return Promise.resolve();
   return new Promise((resolve) => {
     const waiter = { stamp, resolve };
     markerWaiters.add(waiter);

@@ -9,7 +9,7 @@
  */
 import { MODULE_ID, t } from "./constants.mjs";
 import { filePicker, saveTextFile, worldSettingDocument } from "./compat.mjs";
-import { noteOwnRemoval, orderRemoval, removeLocalData, republishKey } from "./local-data.mjs";
+import { noteOwnRemoval, orderRemoval, removalMarker, removeLocalData } from "./local-data.mjs";
 import { artFolder } from "./art/world-files.mjs";
 import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "./ask-history.mjs";
 import { forgetConversation } from "./chat-session.mjs";
@@ -88,7 +88,7 @@ export async function forgetMe() {
 export async function removeAllData() {
   if (!game.user.isGM) throw new Error("Familiar | only a GM may remove the world's Familiar data");
   // Later than any marker before, however the clocks of the GMs who wrote them differ.
-  const stamp = Math.max(Date.now(), (Number(getSetting(SETTINGS.dataRemovedAt)) || 0) + 1);
+  const stamp = Math.max(Date.now(), removalMarker() + 1);
   const removed = { settings: 0, userFlags: 0, actorFlags: 0, art: 0, artFolder: artFolder() };
   for (const [id, config] of game.settings.settings) {
     if (config.namespace !== MODULE_ID || config.scope !== "world") continue;
@@ -109,7 +109,6 @@ export async function removeAllData() {
   const local = await removeLocalData();
   noteOwnRemoval(stamp, local);
   await setSetting(SETTINGS.dataRemovedAt, stamp);
-  republishKey();
   const clients = await orderRemoval(stamp);
   removed.art = await artFileCount();
   const offline = game.users.filter((user) => !user.active).length;

@@ -47,18 +47,14 @@ function localCounts(page) {
 const untouched = { setting: true, history: 1 };
 const removed = { setting: false, history: 0 };
 
-/** Waits until a page has applied the world's removal (it notes the marker once its data is gone). Polled from here:
- * `waitForFunction` takes a promise for a truthy value, so an async predicate would pass at once. */
+/** Waits until a page has applied the world's removal (it notes the marker once its data is gone), then checks the
+ * planted data went. */
 async function waitForRemoval(page) {
-  for (let tries = 0; tries < 150; tries++) {
-    const done = await page.evaluate(() => {
-      const applied = JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp;
-      return applied === game.settings.get("familiar", "dataRemovedAt");
-    });
-    if (done) return assert.deepEqual(await plantedData(page), removed);
-    await page.waitForTimeout(100);
-  }
-  assert.fail("the page did not apply the world's removal within 15 s");
+  await page.waitForFunction(() => {
+    const applied = JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp;
+    return applied === game.settings.get("familiar", "dataRemovedAt");
+  }, null, { timeout: 15_000 });
+  assert.deepEqual(await plantedData(page), removed);
 }
 
 /** A player's forged order, sent as the GM's would be: it names a stamp that is not the world's marker. */

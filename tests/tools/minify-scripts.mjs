@@ -35,16 +35,15 @@ export async function minifyScript(source, file) {
   return code;
 }
 
-async function minifyFile(file) {
-  const source = await readFile(file, "utf8");
-  const code = await minifyScript(source, file);
-  await writeFile(file, code);
-  return { file, before: Buffer.byteLength(source), after: Buffer.byteLength(code) };
+async function minifyStylesheet(source) {
+  const { code } = await transform(source, { loader: "css", minify: true, logLevel: "warning" });
+  return code;
 }
 
-async function minifyStylesheet(file) {
+/** Rewrites `file` with `minify(source, file)`; resolves with its sizes before and after. */
+async function minifyFile(file, minify = minifyScript) {
   const source = await readFile(file, "utf8");
-  const { code } = await transform(source, { loader: "css", minify: true, logLevel: "warning" });
+  const code = await minify(source, file);
   await writeFile(file, code);
   return { file, before: Buffer.byteLength(source), after: Buffer.byteLength(code) };
 }
@@ -56,12 +55,12 @@ async function main(stage) {
   }
   const files = [...(await scriptsUnder(path.join(stage, "scripts"))), ...(await scriptsUnder(path.join(stage, "wasm")))];
   try {
-    const results = await Promise.all(files.map(minifyFile));
+    const results = await Promise.all(files.map((file) => minifyFile(file)));
     const before = results.reduce((sum, r) => sum + r.before, 0);
     const after = results.reduce((sum, r) => sum + r.after, 0);
     console.error(`minified ${results.length} scripts: ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} KiB raw`);
     const sheets = (await readdir(path.join(stage, "styles"))).filter((name) => name.endsWith(".css"));
-    for (const sheet of await Promise.all(sheets.map((name) => minifyStylesheet(path.join(stage, "styles", name))))) {
+    for (const sheet of await Promise.all(sheets.map((name) => minifyFile(path.join(stage, "styles", name), minifyStylesheet)))) {
       console.error(`minified ${path.basename(sheet.file)}: ${(sheet.before / 1024).toFixed(1)} → ${(sheet.after / 1024).toFixed(1)} KiB raw`);
     }
   } catch (error) {

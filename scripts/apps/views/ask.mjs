@@ -31,8 +31,8 @@ function listenToPanel() {
   if (panelHooked) return;
   panelHooked = true;
   // Closing the panel does not stop the answer: it streams on, and when it ends behind the closed panel the raven
-  // shows its notification dot (the machine's answer-ready state). The Ask view drawn next takes the run over
-  // while it lasts (the class is named the same on every core version, and so is the render hook).
+  // shows its notification dot (the machine's answer-ready state). The Ask view drawn next, by a render of the
+  // panel or a switch in place, takes the run over while it lasts.
   onViewDrawn(() => {
     const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
     if (results) takeOver(results).catch((error) => console.error("Familiar |", error));
