@@ -332,32 +332,59 @@ export async function syncPanel(panelView) {
   return renderApp(app);
 }
 
-/** Counts the views drawn in place, so only the latest switch's drawing lands. */
-let viewDrawings = 0;
+/** Counts the switches in place, so only the latest one's drawing lands. */
+let viewSwitches = 0;
 
-/** Another tab of the same set: only the tabpanel is drawn again, in place. Rendering the whole window (template,
- * frame, every control, layout) cost a frame or more at 4× CPU throttling (BENCHMARKS.md, Raven: frames). */
+/** Views drawn again each time they are shown: their figures are live (providers' health, the index, use today). */
+const REDRAWN_VIEWS = new Set(["status"]);
+
+/** The tabpanel on show; the panel keeps the others it has drawn since it opened, hidden. */
+export const SHOWN_VIEW = ".familiar-panel__view:not([hidden])";
+
+/** Another tab of the same set: the window is not rendered again. A view drawn before since the panel opened is
+ * only shown again, with what it held (a half-filled form, an answer still streaming); any other is drawn into a
+ * new tabpanel beside the kept ones. Rendering the whole window cost a frame or more at 4× CPU throttling, and
+ * drawing a view again about five (BENCHMARKS.md, Raven: frames). */
 async function switchView(app, root, shown) {
-  const section = root.querySelector(".familiar-panel__view");
-  if (!section) return renderApp(app);
-  const drawing = ++viewDrawings;
-  const html = await renderTemplate(templatePath(`views/${shown.view}.hbs`), panelContext());
-  // A later switch began while this template rendered: its view is the one to show.
-  if (drawing !== viewDrawings) return;
-  section.innerHTML = html;
-  section.id = `familiar-view-${shown.view}`;
-  section.setAttribute("aria-labelledby", `familiar-tab-${shown.view}`);
+  if (!root.querySelector(".familiar-panel__view")) return renderApp(app);
+  const switching = ++viewSwitches;
+  let section = viewSection(root, shown.view);
+  const draw = !section || REDRAWN_VIEWS.has(shown.view);
+  if (draw) {
+    const html = await renderTemplate(templatePath(`views/${shown.view}.hbs`), panelContext());
+    // A later switch began while this template rendered: its view is the one to show.
+    if (switching !== viewSwitches) return;
+    section = viewSection(root, shown.view) ?? newViewSection(root, shown.view);
+    section.innerHTML = html;
+  }
+  for (const kept of root.querySelectorAll(".familiar-panel__view")) kept.hidden = kept !== section;
   for (const tab of shown.tabs) {
     const button = root.querySelector(`[data-familiar-view="${tab.id}"]`);
     button?.setAttribute("aria-selected", String(tab.active));
     button?.setAttribute("tabindex", tab.active ? "0" : "-1");
   }
   app.setPosition({ height: "auto" });
-  Hooks.callAll(VIEW_DRAWN_HOOK, shown.view);
+  if (draw) Hooks.callAll(VIEW_DRAWN_HOOK, shown.view);
 }
 
-/** Calls `callback` after each drawing of a view: a render of the panel, or a view switched in place. Returns the
- * function that stops it. */
+function viewSection(root, view) {
+  return [...root.querySelectorAll(".familiar-panel__view")].find((section) => section.dataset.familiarSection === view) ?? null;
+}
+
+/** A tabpanel as the panel's template writes one, after the last kept one. */
+function newViewSection(root, view) {
+  const section = document.createElement("section");
+  section.className = "familiar-panel__view";
+  section.id = `familiar-view-${view}`;
+  section.dataset.familiarSection = view;
+  section.setAttribute("role", "tabpanel");
+  section.setAttribute("aria-labelledby", `familiar-tab-${view}`);
+  [...root.querySelectorAll(".familiar-panel__view")].at(-1).after(section);
+  return section;
+}
+
+/** Calls `callback` after each drawing of a view: a render of the panel, or a view first drawn (or, for Status,
+ * drawn again) by a switch in place; a kept view shown again is not drawn. Returns the function that stops it. */
 export function onViewDrawn(callback) {
   const rendered = Hooks.on("renderFamiliarRavenPanel", () => callback());
   const switched = Hooks.on(VIEW_DRAWN_HOOK, () => callback());

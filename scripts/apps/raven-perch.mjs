@@ -8,7 +8,7 @@ import { interfaceScale, renderTemplate } from "../compat.mjs";
 import { requireWasm } from "../runtime.mjs";
 import { wasmReady } from "../wasm.mjs";
 import { getSetting, playerViews, setSetting, SETTINGS } from "../settings.mjs";
-import { connectPanel, machineViews, PANEL_ID, syncPanel } from "./raven-panel.mjs";
+import { connectPanel, machineViews, PANEL_ID, SHOWN_VIEW, syncPanel } from "./raven-panel.mjs";
 import { cancelRavenWork } from "./views/ask.mjs";
 
 /** Foundry UI the raven must not cover, by the ids used across v10–v13. */
@@ -149,8 +149,8 @@ async function applyEffects(effects, view, panelDrawn) {
  * its first control, else its selected tab. */
 function focusPanel() {
   const root = document.getElementById(PANEL_ID);
-  const target = root?.querySelector(".familiar-panel__view [data-familiar-focus]")
-    ?? root?.querySelector(".familiar-panel__view :is(input, select, textarea, button, a[href])")
+  const target = root?.querySelector(`${SHOWN_VIEW} [data-familiar-focus]`)
+    ?? root?.querySelector(`${SHOWN_VIEW} :is(input, select, textarea, button, a[href])`)
     ?? root?.querySelector('[role="tab"][aria-selected="true"]');
   target?.focus();
 }

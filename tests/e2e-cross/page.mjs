@@ -133,10 +133,10 @@ export class HarnessPage {
     });
   }
 
-  /** Waits until the panel shows `view` with its tab selected. */
+  /** Waits until the panel shows `view` (its section drawn and not hidden) with its tab selected. */
   waitForView(view) {
     return this.waitFor(
-      ({ tab, section }) => document.getElementById(section) && document.getElementById(tab)?.getAttribute("aria-selected") === "true",
+      ({ tab, section }) => document.getElementById(section)?.hidden === false && document.getElementById(tab)?.getAttribute("aria-selected") === "true",
       { tab: tabId(view), section: viewId(view) },
       { what: `the ${view} view` },
     );

@@ -73,7 +73,7 @@ async function toSelectedTab(page, key) {
 /** The arrow key from the selected tab to the next view's tab, which the panel shows and focuses. */
 async function arrowToView(page, view) {
   await page.keyboard.press("ArrowRight");
-  await page.waitForFunction((id) => document.activeElement?.id === `familiar-tab-${id}` && document.querySelector(`#familiar-view-${id}`), view);
+  await page.waitForFunction((id) => document.activeElement?.id === `familiar-tab-${id}` && document.querySelector(`#familiar-view-${id}:not([hidden])`), view);
 }
 
 /** Keyboard-made results: Enter on the view's submit button. */
@@ -188,7 +188,7 @@ test("after a click on a tab, focus is on that tab (not lost to the page), so Es
     await (await ravenButton(page)).click();
     for (const view of ["status", "about"]) {
       await page.locator(`#familiar-tab-${view}`).click();
-      await page.waitForFunction((id) => document.activeElement?.id === `familiar-tab-${id}` && document.querySelector(`#familiar-view-${id}`), view);
+      await page.waitForFunction((id) => document.activeElement?.id === `familiar-tab-${id}` && document.querySelector(`#familiar-view-${id}:not([hidden])`), view);
     }
     await page.keyboard.press("Escape");
     await page.locator("#familiar-panel").waitFor({ state: "detached" });
