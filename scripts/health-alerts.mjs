@@ -3,6 +3,7 @@
  * memory samples and players' sessions — and carries out each alert `takeHealthAlerts` hands over. A slow provider
  * needs no act here: the chat chain already passes over a provider the monitor marks degraded; the GM is told.
  */
+import { formatPercent } from "./locale-format.mjs";
 import { t } from "./constants.mjs";
 import { requireWasm, runtime } from "./runtime.mjs";
 import { wasmMemoryBytes } from "./wasm.mjs";
@@ -12,8 +13,6 @@ import { diagnosticsText } from "./diagnostics.mjs";
 export const MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
 const CHECK_MS = 15_000;
 let timer = null;
-
-const percent = (ratio) => `${(ratio * 100).toLocaleString(game.i18n.lang, { maximumFractionDigits: 1 })} %`;
 
 /** Records one memory sample: the bundle's linear memory, where the module's data lives (index, sessions, relay).
  * Chromium's `performance.memory` measures the whole page's JS heap, Foundry's included, so it is not the
@@ -26,12 +25,12 @@ export function sampleMemory() {
 
 const ACTS = {
   slowProvider: (alert) => ui.notifications.info(t("Alerts.SlowProvider", { provider: alert.provider ?? "?" })),
-  errorRate: (alert) => ui.notifications.warn(t("Alerts.ErrorRate", { percent: percent(alert.value) })),
+  errorRate: (alert) => ui.notifications.warn(t("Alerts.ErrorRate", { percent: formatPercent(alert.value) })),
   memoryPressure: (alert) => {
-    ui.notifications.warn(t("Alerts.MemoryPressure", { percent: percent(alert.value) }));
+    ui.notifications.warn(t("Alerts.MemoryPressure", { percent: formatPercent(alert.value) }));
     console.warn("Familiar | diagnostics snapshot", diagnosticsText());
   },
-  sessionDrops: (alert) => ui.notifications.warn(t("Alerts.SessionDrops", { percent: percent(alert.value) })),
+  sessionDrops: (alert) => ui.notifications.warn(t("Alerts.SessionDrops", { percent: formatPercent(alert.value) })),
   // The chat breaker already falls back; the Status view shows it.
   apiFailures: () => {},
 };

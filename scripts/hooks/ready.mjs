@@ -20,6 +20,7 @@ import { applyMissedRemoval, listenForRemoval } from "../local-data.mjs";
 import { startHealthAlerts } from "../health-alerts.mjs";
 import { noteError } from "../diagnostics.mjs";
 import { forgetRequestedUsers } from "./updateUser.mjs";
+import { prepareFormatters } from "../locale-format.mjs";
 
 async function start() {
   performance.mark(MARKS.foundryReady);
@@ -48,6 +49,7 @@ async function start() {
     startHealthAlerts();
     forgetRequestedUsers();
     listenForRemoval();
+    prepareFormatters();
     // A removal of all Familiar data while this browser was closed: applied before anything resumes from it.
     await applyMissedRemoval().catch((error) => console.error("Familiar | could not remove this browser's data", error));
     // The world's retention holds for this browser's Ask history before a resumed question adds to it.

@@ -5,6 +5,7 @@
  * than 20. The answer on show below the form joins the list when the next question replaces it. Export downloads
  * the history as Markdown; Clear history asks first. Records come from ask-history.mjs (IndexedDB, per user).
  */
+import { formatDateTime } from "../../locale-format.mjs";
 import { t, templatePath } from "../../constants.mjs";
 import { renderTemplate, saveTextFile } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
@@ -74,7 +75,7 @@ async function drawEarlier(root) {
 async function entries(records) {
   const view = records.map((record) => ({
     question: record.question,
-    meta: t("History.Meta", { time: new Date(record.at).toLocaleString(game.i18n.lang), source: sourceText(record) }),
+    meta: t("History.Meta", { time: formatDateTime(record.at), source: sourceText(record) }),
     citations: record.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) })),
   }));
   const holder = document.createElement("template");

@@ -3,13 +3,12 @@
  * measured them, every health rule's value and state, and each player's questions and token use today. The
  * figures come from the bundle (`healthSnapshot`) and the relay; this file only words them.
  */
+import { formatDateTime, formatPercent } from "../../locale-format.mjs";
 import { t } from "../../constants.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { rulesIndexStatus } from "../../rules-index.mjs";
 import { listPeers } from "../../presence.mjs";
 import { playersUsage } from "../../relay.mjs";
-
-const percent = (ratio) => `${(ratio * 100).toLocaleString(game.i18n.lang, { maximumFractionDigits: 1 })} %`;
 
 function providerHealth(provider) {
   if (provider.degraded) return t("Status.Degraded");
@@ -22,8 +21,8 @@ function ruleRow(rule) {
   return {
     rule: rule.rule,
     label: t(`Status.RuleLabels.${rule.labelKey}`),
-    value: counted ? t("Status.Streak", { count: rule.value }) : percent(rule.value),
-    limit: counted ? t("Status.Streak", { count: rule.limit }) : percent(rule.limit),
+    value: counted ? t("Status.Streak", { count: rule.value }) : formatPercent(rule.value),
+    limit: counted ? t("Status.Streak", { count: rule.limit }) : formatPercent(rule.limit),
     state: rule.state === "firing" ? t("Status.RuleFiring") : t("Status.RuleOk"),
     firing: rule.state === "firing",
   };
@@ -44,7 +43,7 @@ export function statusContext() {
   return {
     index,
     stateLabel: t(`Status.States.${index.state}`),
-    updatedAt: index.updatedAt ? new Date(index.updatedAt).toLocaleString(game.i18n.lang) : "—",
+    updatedAt: index.updatedAt ? formatDateTime(index.updatedAt) : "—",
     peers: listPeers(),
     providers: health.providers.map((provider) => ({
       ...provider,
