@@ -27,7 +27,7 @@ export function installProbes() {
       check();
     });
   const raven = () => document.getElementById("familiar-raven");
-  const shownView = () => document.querySelector("#familiar-panel .familiar-panel__view")?.id ?? null;
+  const shownView = () => document.querySelector("#familiar-panel .familiar-panel__view:not([hidden])")?.id ?? null;
 
   const probe = { ready: null, readyPainted: null, ravenPainted: null, view: null, viewPainted: 0, lastClick: 0 };
   window.__ravenBench = probe;
@@ -53,6 +53,7 @@ export function installProbes() {
     probe.lastClick = event.timeStamp;
     performance.mark("bench:click");
   }, true);
+  // The raven's arrival and each view shown; a kept view shown again changes only its `hidden` attribute.
   new MutationObserver(() => {
     if (probe.ravenPainted === null && raven()) {
       probe.ravenPainted = 0;
@@ -69,7 +70,7 @@ export function installProbes() {
       probe.viewPainted = time;
       performance.mark("bench:view-painted");
     });
-  }).observe(document, { childList: true, subtree: true });
+  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["hidden"] });
 
   /** Work to run while frames are counted, by name (functions cannot cross from Node). */
   const WORK = {
@@ -92,7 +93,8 @@ export function installProbes() {
     },
   };
 
-  /** requestAnimationFrame timestamps over `ms` while the named work runs: frames, dropped frames, longest gap. */
+  /** requestAnimationFrame timestamps over `ms` while the named work runs: frames, dropped frames, longest gap.
+   * The span is marked ("bench:frames-start" / "-end") for the compositor's frames in a trace. */
   probe.countFrames = async (ms, work) => {
     const times = [];
     let running = true;
@@ -101,9 +103,11 @@ export function installProbes() {
       if (running) requestAnimationFrame(loop);
     };
     requestAnimationFrame(loop);
+    performance.mark("bench:frames-start");
     const started = performance.now();
     await WORK[work](ms);
     await sleep(Math.max(0, ms - (performance.now() - started)));
+    performance.mark("bench:frames-end");
     running = false;
     const interval = 1000 / 60;
     let dropped = 0;

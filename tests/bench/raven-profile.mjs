@@ -1,24 +1,36 @@
-// Where the main thread's time goes between Foundry's `ready` and the first paint showing the raven: a DevTools
-// trace (timeline events and V8's sampling CPU profiler, one clock with the `performance.mark`s) of N loads whose
-// world takes 1 s longer (the bundle compiled first, as on a real Foundry), summed per top-level task type and per
-// function (self time of the profiler's samples inside the span), medians over the loads.
-//   node tests/bench/raven-profile.mjs [--loads 10] [--profile v13] [--top 25]
+// Where the main thread's time goes in one of the raven's spans: a DevTools trace (timeline events and V8's sampling
+// CPU profiler, one clock with the `performance.mark`s) of N loads, summed per top-level task type and per function
+// (self time of the profiler's samples inside the span), medians over the loads. The spans:
+//   ready   Foundry's `ready` → the first paint showing the raven, the world taking 1 s longer (the bundle compiled
+//           first, as on a real Foundry);
+//   switch  a click on the --view tab of the open panel (on Ask) → the view painted, its first drawing.
+//   node tests/bench/raven-profile.mjs [--span ready|switch] [--view encounter] [--loads 10] [--profile v13] [--top 25]
 import { parseArgs } from "node:util";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness } from "../support/harness.mjs";
 import { requireBuild, STAGED_MODULE } from "../e2e/paths.mjs";
 import { installProbes } from "./raven-page.mjs";
 
-const { values } = parseArgs({ options: { loads: { type: "string", default: "10" }, profile: { type: "string", default: "v13" }, top: { type: "string", default: "25" } } });
+const { values } = parseArgs({
+  options: {
+    span: { type: "string", default: "ready" },
+    view: { type: "string", default: "encounter" },
+    loads: { type: "string", default: "10" },
+    profile: { type: "string", default: "v13" },
+    top: { type: "string", default: "25" },
+  },
+});
+const SPANS = { ready: ["familiar:foundry-ready", "bench:raven-painted"], switch: ["bench:click", "bench:view-painted"] };
 const LOADS = Number(values.loads);
 const CATEGORIES = ["blink.user_timing", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "disabled-by-default-v8.cpu_profiler"];
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)] ?? 0;
 
 /** One load's span and what filled it: {span, tasks: {name: ms}, functions: {"name url:line": ms}}. */
-function analyse(events) {
-  const mark = (name) => events.find((event) => event.cat === "blink.user_timing" && event.name === name);
-  const from = mark("familiar:foundry-ready");
-  const to = mark("bench:raven-painted");
+function analyse(events, [fromMark, toMark]) {
+  const marks = events.filter((event) => event.cat === "blink.user_timing").sort((a, b) => a.ts - b.ts);
+  // The span's last start, and the first end after it.
+  const from = marks.findLast((event) => event.name === fromMark);
+  const to = marks.find((event) => event.name === toMark && event.ts > (from?.ts ?? Infinity));
   if (!from || !to) return null;
   const thread = (event) => event.pid === from.pid && event.tid === from.tid;
   const inside = (ts) => ts >= from.ts && ts <= to.ts;
@@ -62,15 +74,25 @@ try {
   for (let load = 0; load < LOADS; load++) {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     await context.addInitScript(installProbes);
-    await context.route("**/modules/familiar/lang/en.json", async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await route.continue();
-    });
-    await browser.startTracing(undefined, { categories: CATEGORIES });
+    if (values.span === "ready") {
+      await context.route("**/modules/familiar/lang/en.json", async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await route.continue();
+      });
+      await browser.startTracing(undefined, { categories: CATEGORIES });
+    }
     const { page } = await openGame(browser, harness, { profile: values.profile, context });
     await page.waitForFunction(() => window.__ravenBench.ravenPainted > 0);
+    if (values.span === "switch") {
+      await page.locator("#familiar-raven").click();
+      await page.locator("#familiar-panel [role=tabpanel]").waitFor();
+      await page.waitForTimeout(500);
+      await browser.startTracing(undefined, { categories: CATEGORIES });
+      await page.locator(`#familiar-panel [data-familiar-view="${values.view}"]`).click();
+      await page.waitForFunction(() => window.__ravenBench.viewPainted > window.__ravenBench.lastClick);
+    }
     const trace = JSON.parse((await browser.stopTracing()).toString());
-    const result = analyse(trace.traceEvents);
+    const result = analyse(trace.traceEvents, SPANS[values.span]);
     if (result) loads.push(result);
     await context.close();
   }
@@ -83,7 +105,8 @@ const table = (key) => {
   const names = new Set(loads.flatMap((load) => Object.keys(load[key])));
   return [...names].map((name) => [name, median(loads.map((load) => load[key][name] ?? 0))]).sort((a, b) => b[1] - a[1]);
 };
-console.log(`${values.profile}, ${loads.length} loads: ready → raven painted, wall median ${median(loads.map((l) => l.span)).toFixed(1)} ms, main-thread CPU median ${median(loads.map((l) => l.cpu)).toFixed(1)} ms`);
+const spanName = values.span === "ready" ? "ready → raven painted" : `click on ${values.view} → view painted`;
+console.log(`${values.profile}, ${loads.length} loads: ${spanName}, wall median ${median(loads.map((l) => l.span)).toFixed(1)} ms, main-thread CPU median ${median(loads.map((l) => l.cpu)).toFixed(1)} ms`);
 console.log("\n| task (top level, summed) | median ms |\n|---|---|");
 for (const [name, value] of table("tasks").filter(([, v]) => v >= 0.05)) console.log(`| ${name} | ${value.toFixed(2)} |`);
 console.log("\n| function (self time in samples) | median ms |\n|---|---|");
