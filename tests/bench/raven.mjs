@@ -14,7 +14,7 @@
 // optimised the hot paths, code that is the engine's and stops growing), with the page's event listeners and DOM
 // nodes (DevTools Performance.getMetrics) at each point, which a leak of listeners or retained DOM would grow.
 //   node tests/bench/raven.mjs [--runs 20] [--cycles 1000] [--warmup 300] [--profiles v10,v11,v12,v13]
-//                              [--only startup,clicks,frames,memory]   (default: all four)
+//                              [--only startup,clicks,frames,memory]   (default: all four) [--reduced-motion]
 import { parseArgs } from "node:util";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, PROFILES, startTestHarness } from "../support/harness.mjs";
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "300" },
     only: { type: "string", default: "startup,clicks,frames,memory" },
     profiles: { type: "string", default: PROFILES.join(",") },
+    // The control for the compositor's frames: with the animation off, the idle raven asks for none.
+    "reduced-motion": { type: "boolean", default: false },
   },
 });
 const RUNS = Number(values.runs);
@@ -213,6 +215,7 @@ async function frames(browser, page, cdp) {
   // "Idle" is the raven idling: the start-up's background work (the rules index) is done first.
   const indexState = () => page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state);
   for (let waited = 0; !["ready", "failed"].includes(await indexState()) && waited < 120_000; waited += 100) await page.waitForTimeout(100);
+  if (values["reduced-motion"]) await page.emulateMedia({ reducedMotion: "reduce" });
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
   try {
     const run = (work) => page.evaluate(([window_, name]) => window.__ravenBench.countFrames(window_, name), [FRAME_WINDOW_MS, work]);
