@@ -368,7 +368,7 @@ async function switchView(app, root, shown) {
 }
 
 function viewSection(root, view) {
-  return [...root.querySelectorAll(".familiar-panel__view")].find((section) => section.dataset.familiarSection === view) ?? null;
+  return root.querySelector(`#familiar-view-${view}`);
 }
 
 /** A tabpanel as the panel's template writes one, after the last kept one. */
@@ -376,7 +376,6 @@ function newViewSection(root, view) {
   const section = document.createElement("section");
   section.className = "familiar-panel__view";
   section.id = `familiar-view-${view}`;
-  section.dataset.familiarSection = view;
   section.setAttribute("role", "tabpanel");
   section.setAttribute("aria-labelledby", `familiar-tab-${view}`);
   [...root.querySelectorAll(".familiar-panel__view")].at(-1).after(section);
