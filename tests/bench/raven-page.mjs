@@ -93,7 +93,7 @@ export function installProbes() {
     },
   };
 
-  /** requestAnimationFrame timestamps over `ms` while the named work runs: frames, dropped frames, longest gap.
+  /** requestAnimationFrame timestamps (ms) over `ms` while the named work runs; the bench makes them figures.
    * The span is marked ("bench:frames-start" / "-end") for the compositor's frames in a trace. */
   probe.countFrames = async (ms, work) => {
     const times = [];
@@ -109,15 +109,7 @@ export function installProbes() {
     await sleep(Math.max(0, ms - (performance.now() - started)));
     performance.mark("bench:frames-end");
     running = false;
-    const interval = 1000 / 60;
-    let dropped = 0;
-    let longest = 0;
-    for (let i = 1; i < times.length; i++) {
-      const gap = times[i] - times[i - 1];
-      longest = Math.max(longest, gap);
-      dropped += Math.max(0, Math.round(gap / interval) - 1);
-    }
-    return { frames: times.length, dropped, longest, fps: ((times.length - 1) * 1000) / (times.at(-1) - times[0]) };
+    return times;
   };
 
   /** Opens and closes the panel `cycles` times by clicking the raven, each time until it is drawn or gone. */

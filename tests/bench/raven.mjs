@@ -218,7 +218,7 @@ async function frames(browser, page, cdp) {
   if (values["reduced-motion"]) await page.emulateMedia({ reducedMotion: "reduce" });
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
   try {
-    const run = (work) => page.evaluate(([window_, name]) => window.__ravenBench.countFrames(window_, name), [FRAME_WINDOW_MS, work]);
+    const run = async (work) => frameFigures(await page.evaluate(([window_, name]) => window.__ravenBench.countFrames(window_, name), [FRAME_WINDOW_MS, work]));
     // The work runs twice: untraced for the main thread's frames (tracing costs the main thread too), then traced
     // for the compositor's.
     const count = async (work, prepare = async () => {}) => {
