@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Familiar into an installable Foundry module and, with `serve`, runs it in the Foundry harness.
-#   ./www-build.sh          release wasm → wasm-bindgen → wasm-opt → dist/familiar/, dist/familiar-<version>.zip,
+#   ./www-build.sh          release wasm → wasm-bindgen → wasm-opt → dist/pf2e-familiar/, dist/pf2e-familiar-<version>.zip,
 #                           dist/module.json, and the bundle's size raw, gzip and brotli
 #   ./www-build.sh serve    the same, then the demo at http://127.0.0.1:30000 (PORT=... to change)
 set -euo pipefail
@@ -27,8 +27,8 @@ log "building the release wasm"
 cargo build --release --target wasm32-unknown-unknown -p familiar-wasm
 target_dir=$(cargo_target_dir)
 
-stage=dist/familiar
-rm -rf "$stage" "dist/familiar-$version.zip" dist/module.json
+stage=dist/pf2e-familiar
+rm -rf "$stage" "dist/pf2e-familiar-$version.zip" dist/module.json
 mkdir -p "$stage/wasm"
 log "wasm-bindgen --target web"
 wasm-bindgen --target web --no-typescript --out-dir "$stage/wasm" \

@@ -1,5 +1,5 @@
 /**
- * `game.modules.get("familiar").api`: the small, versioned surface other modules and macros may rely on.
+ * `game.modules.get("pf2e-familiar").api`: the small, versioned surface other modules and macros may rely on.
  * Every call waits for Familiar to start, and rejects with a clear error if it could not.
  */
 import { closePanel, openPanel } from "./apps/raven-panel.mjs";

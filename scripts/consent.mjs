@@ -8,7 +8,7 @@
  *   art), written by a GM once per world, provider and purpose. World scope because it is the GM's decision for the
  *   table and every client must read it: players see which providers their requests could reach (names and hosts
  *   only, nothing secret).
- * - Each user's own decision: a flag on their User document (`flags.familiar.consent`: `{providers, art, at}`,
+ * - Each user's own decision: a flag on their User document (`flags.pf2e-familiar.consent`: `{providers, art, at}`,
  *   `providers` being the questions' decisions). A user flag because the decision is the user's and follows them to
  *   any browser, a user may update their own User document, and the GM's client, which runs the relays, reads it for
  *   each question or art request it relays. A client setting would stay in one browser

@@ -1,5 +1,5 @@
 /** Names shared by every part of the adapter. */
-export const MODULE_ID = "familiar";
+export const MODULE_ID = "pf2e-familiar";
 
 /** Foundry gives a module with `socket: true` this socket.io event name. */
 export const SOCKET_CHANNEL = `module.${MODULE_ID}`;

@@ -6,6 +6,7 @@
  * names (relay-transport.mjs) and runs provider calls; it never reads a relayed message itself.
  */
 import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
+import { MODULE_ID } from "./constants.mjs";
 import { requireWasm } from "./runtime.mjs";
 import { groundingPassages } from "./rules-index.mjs";
 import { answerFromProviders, cancelAnswer, forgetSession } from "./chat-session.mjs";
@@ -13,7 +14,7 @@ import { sendTo, startTransport } from "./relay-transport.mjs";
 import { noteError } from "./diagnostics.mjs";
 
 /** Questions waiting for their answer, kept across a reload of this tab: `[{requestId, question, origin}]`. */
-const PENDING_KEY = "familiar.relay.pending";
+const PENDING_KEY = `${MODULE_ID}.relay.pending`;
 /** A player who disconnects gets this long to come back (a reload) before their questions are dropped. */
 const LEFT_GRACE_MS = 20000;
 /** Today's spend is saved this long after an answer, so a burst of answers makes one world-setting write. */

@@ -2,7 +2,9 @@
  * A small key–value store on IndexedDB for large per-user data (the serialised rules index). Every failure —
  * private browsing, a full disk, a blocked upgrade — resolves to "nothing stored" so callers simply rebuild.
  */
-const DATABASE = "familiar";
+import { MODULE_ID } from "./constants.mjs";
+
+const DATABASE = MODULE_ID;
 const STORE = "blobs";
 
 let opening = null;

@@ -11,7 +11,7 @@
  * player's job run on for a grace period so a reload does not lose it. When the GM leaves, a waiting request ends
  * at once with `gmLeft`; one the GM never acknowledges ends with `noAnswer`.
  */
-import { t } from "../constants.mjs";
+import { MODULE_ID, t } from "../constants.mjs";
 import { requireWasm } from "../runtime.mjs";
 import { artStrictness, getSetting, setSetting, SETTINGS } from "../settings.mjs";
 import { artStudioChain } from "../provider-chain.mjs";
@@ -25,7 +25,7 @@ const CHANNEL = "art";
 const USAGE_SAVE_MS = 2000;
 /** The request this player waits for, kept across a reload and a closed tab (local storage, per world and user; the
  * GM's relay runs one request per player at a time): `{requestId, prompt}`. */
-const pendingKey = () => `familiar.artRelay.pending.${game.world.id}.${game.user.id}`;
+const pendingKey = () => `${MODULE_ID}.artRelay.pending.${game.world.id}.${game.user.id}`;
 /** A player who disconnects keeps their running job this long (a reload, a tab closed and reopened): longer than the
  * rules chat's 20 s, as a picture costs the GM more than an answer and is saved in the world anyway. */
 const LEFT_GRACE_MS = 60000;

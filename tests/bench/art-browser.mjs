@@ -87,7 +87,7 @@ async function main() {
     await ravenInteractive(page);
     const mix = `mix${FAULTS}`;
     await page.evaluate(async ({ fakeUrl, mix }) => {
-      const chain = await import(`${location.origin}/modules/familiar/scripts/provider-chain.mjs`);
+      const chain = await import(`${location.origin}/modules/pf2e-familiar/scripts/provider-chain.mjs`);
       await chain.artChain.saveChain([
         { id: "bench-a1111", name: "a1111", api: "a1111", baseUrl: `${fakeUrl}/${mix}/a1111` },
         { id: "bench-openai", name: "openai", api: "openai", baseUrl: `${fakeUrl}/${mix}/openai/v1`, apiKey: "sk-bench" },
@@ -96,7 +96,7 @@ async function main() {
     }, { fakeUrl, mix });
     if (values.classifier === "scripted") {
       await page.evaluate(async () => {
-        const host = await import(`${location.origin}/modules/familiar/scripts/art/host.mjs`);
+        const host = await import(`${location.origin}/modules/pf2e-familiar/scripts/art/host.mjs`);
         host.useClassifier(async () => ({ drawing: 0.9, hentai: 0, neutral: 0.1, porn: 0, sexy: 0 }));
       });
     }
@@ -107,7 +107,7 @@ async function main() {
     const sample = async () => {
       await cdp.send("HeapProfiler.collectGarbage");
       const heap = await cdp.send("Runtime.getHeapUsage");
-      const wasm = await page.evaluate(async () => (await (await import(`${location.origin}/modules/familiar/wasm/familiar_wasm.js`)).default()).memory.buffer.byteLength);
+      const wasm = await page.evaluate(async () => (await (await import(`${location.origin}/modules/pf2e-familiar/wasm/familiar_wasm.js`)).default()).memory.buffer.byteLength);
       return { js: heap.usedSize, wasm };
     };
     const before = await sample();

@@ -5,7 +5,7 @@
 // the panel until its first page of the history is drawn; "Show earlier questions" until the next page is drawn;
 // saving one more exchange (read, push, write back); the Markdown export; and the JS heap (after a DevTools-forced
 // GC) and wasm memory before and after `saves` more exchanges, which the bound keeps at `records`.
-// Needs ./www-build.sh (dist/familiar).
+// Needs ./www-build.sh (dist/pf2e-familiar).
 import { parseArgs } from "node:util";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, startTestHarness } from "../support/harness.mjs";
@@ -48,12 +48,12 @@ const quantiles = (samples) => {
 /** Runs in the page: the module's own store and bundle, through the same imports the module uses. */
 const inPage = {
   store: async (records) => {
-    const storage = await import(new URL("modules/familiar/scripts/storage.mjs", document.baseURI).href);
+    const storage = await import(new URL("modules/pf2e-familiar/scripts/storage.mjs", document.baseURI).href);
     await storage.saveBlob(`ask-history:${game.world.id}:${game.user.id}`, records);
   },
   read: async (runs) => {
-    const storage = await import(new URL("modules/familiar/scripts/storage.mjs", document.baseURI).href);
-    const { requireWasm } = await import(new URL("modules/familiar/scripts/runtime.mjs", document.baseURI).href);
+    const storage = await import(new URL("modules/pf2e-familiar/scripts/storage.mjs", document.baseURI).href);
+    const { requireWasm } = await import(new URL("modules/pf2e-familiar/scripts/runtime.mjs", document.baseURI).href);
     const key = `ask-history:${game.world.id}:${game.user.id}`;
     const times = [];
     let length = 0;
@@ -67,7 +67,7 @@ const inPage = {
     return { times, length };
   },
   saves: async ({ count, exchange }) => {
-    const { saveExchange, askHistoryExport } = await import(new URL("modules/familiar/scripts/ask-history.mjs", document.baseURI).href);
+    const { saveExchange, askHistoryExport } = await import(new URL("modules/pf2e-familiar/scripts/ask-history.mjs", document.baseURI).href);
     const times = [];
     for (let n = 0; n < count; n++) {
       const start = performance.now();
@@ -79,7 +79,7 @@ const inPage = {
     return { times, exportMs: performance.now() - start, exportBytes: new TextEncoder().encode(file.text).length };
   },
   wasmMemory: async () => {
-    const glue = await import(new URL("modules/familiar/wasm/familiar_wasm.js", document.baseURI).href);
+    const glue = await import(new URL("modules/pf2e-familiar/wasm/familiar_wasm.js", document.baseURI).href);
     return (await glue.default()).memory.buffer.byteLength;
   },
   /** Clicks the raven (or the earlier-questions button) and resolves with the ms until `entries` are listed. */

@@ -7,7 +7,7 @@
 // 2. Memory: `turns` questions (two messages each) through one session; JS heap after a DevTools-forced GC and the
 //    wasm linear memory at 0, 1,000, 5,000 and 10,000 messages, and the size of the last request against the budget.
 // Passages: six of about 1,500 characters a question, the most the Ask view sends. With ../shared/pf2e, full-length
-// rules-index hits for the dev questions; without it, our own text. Needs ./www-build.sh (dist/familiar).
+// rules-index hits for the dev questions; without it, our own text. Needs ./www-build.sh (dist/pf2e-familiar).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
@@ -33,7 +33,7 @@ const TURNS = Number(values.turns);
 const FORMATS = values.formats.split(",");
 requireBuild();
 if (existsSync(path.join(STAGED_MODULE, "wasm/familiar_wasm_bg.opt.wasm"))) {
-  console.error("./www-build.sh is writing dist/familiar (wasm-opt has not finished): run again when it is done");
+  console.error("./www-build.sh is writing dist/pf2e-familiar (wasm-opt has not finished): run again when it is done");
   process.exit(1);
 }
 

@@ -148,7 +148,7 @@ try {
         rows.push({ name: image.name, kind: image.kind, width: pixels.width, height: pixels.height, scores, ms: performance.now() - t0 });
       }
       return { backend: loaded.backend, load, rows, csp: window.__harness.cspViolations.length };
-    }, { images, backend, base: `${harness.url}/modules/familiar` });
+    }, { images, backend, base: `${harness.url}/modules/pf2e-familiar` });
     await context.close();
     const times = results.rows.map((row) => row.ms);
     console.log(`\nbackend ${results.backend}: model load ${results.load.toFixed(0)} ms, first image ${times[0].toFixed(0)} ms (first call total ${(results.load + times[0]).toFixed(0)} ms), then median ${median(times.slice(1)).toFixed(0)} ms, max ${Math.max(...times.slice(1)).toFixed(0)} ms; CSP violations ${results.csp}`);

@@ -26,7 +26,7 @@ try {
         const original = pack.getDocuments.bind(pack);
         pack.getDocuments = async (...args) => { const t = performance.now(); const r = await original(...args); window.__calls.push(["getDocuments " + pack.collection, Math.round(t), Math.round(performance.now() - t)]); return r; };
       }
-      const glue = await import(`${location.origin}/modules/familiar/wasm/familiar_wasm.js`);
+      const glue = await import(`${location.origin}/modules/pf2e-familiar/wasm/familiar_wasm.js`);
       for (const name of ["commitStep", "addDocuments", "toBytes"]) {
         const original = glue.RulesIndex.prototype[name];
         glue.RulesIndex.prototype[name] = function (...args) { const t = performance.now(); const r = original.apply(this, args); window.__calls.push([name, Math.round(t), Math.round(performance.now() - t)]); return r; };
@@ -36,8 +36,8 @@ try {
   });
   const { page } = await openGame(browser, harness, { profile: "v13", context });
   const t0 = Date.now();
-  for (;;) { const st = await page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state); if (st === "ready" || st === "failed") break; await new Promise((r) => setTimeout(r, 500)); }
-  const status = await page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/rules-index.mjs`)).rulesIndexStatus());
+  for (;;) { const st = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state); if (st === "ready" || st === "failed") break; await new Promise((r) => setTimeout(r, 500)); }
+  const status = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus());
   const long = await page.evaluate(() => window.__long);
   const calls = await page.evaluate(() => window.__calls);
   const tbt = long.reduce((s, [, d]) => s + Math.max(0, d - 50), 0);

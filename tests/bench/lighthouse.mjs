@@ -1,5 +1,5 @@
 // Benchmark: Lighthouse's performance audit of the demo (the harness world as `./www-build.sh serve` serves it:
-// dist/familiar plus the shared pf2e packs when present) with the module and without it (`nomodule=1`, the same
+// dist/pf2e-familiar plus the shared pf2e packs when present) with the module and without it (`nomodule=1`, the same
 // page with the module listed inactive), in Debian's Chromium with the flags of tests/support/browser.mjs.
 // Lighthouse's desktop preset (simulated throttling), `runs` runs of each, alternating, medians reported; the
 // module's cost is the difference. Lighthouse is not among the test tooling's packages (146 packages, about a minute

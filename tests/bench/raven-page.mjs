@@ -128,7 +128,7 @@ export function installProbes() {
 
   /** The wasm bundle's linear memory in bytes (this import shares the module instance the page loaded). */
   probe.wasmMemoryBytes = async () => {
-    const glue = await import(new URL("modules/familiar/wasm/familiar_wasm.js", document.baseURI).href);
+    const glue = await import(new URL("modules/pf2e-familiar/wasm/familiar_wasm.js", document.baseURI).href);
     return (await glue.default()).memory.buffer.byteLength;
   };
 }

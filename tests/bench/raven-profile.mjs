@@ -75,7 +75,7 @@ try {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     await context.addInitScript(installProbes);
     if (values.span === "ready") {
-      await context.route("**/modules/familiar/lang/en.json", async (route) => {
+      await context.route("**/modules/pf2e-familiar/lang/en.json", async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         await route.continue();
       });

@@ -3,7 +3,7 @@
 // the same documents and queries in the same page, twice: over the browser's own fields (name/originalName) and
 // over the same text Familiar indexes (names + description or journal page text).
 //   node tests/bench/rules-browser.mjs [--generate 30000] [--queries 1200]
-// Needs ./www-build.sh (dist/familiar) and ../shared/pf2e (rules-sample.jsonl, questions-dev.jsonl).
+// Needs ./www-build.sh (dist/pf2e-familiar) and ../shared/pf2e (rules-sample.jsonl, questions-dev.jsonl).
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";

@@ -68,7 +68,7 @@ async function assertKeySealed(page) {
   });
   for (const [key, value] of Object.entries({ ...stored.local, ...stored.session })) assert.ok(!value.includes(PROXY_KEY), `storage ${key} holds the key`);
   assert.ok(!stored.world.includes(PROXY_KEY) && !JSON.stringify(harness.world.settings).includes(PROXY_KEY), "a world setting holds the key");
-  const chain = JSON.parse(stored.local["familiar.providerChain"]);
+  const chain = JSON.parse(stored.local["pf2e-familiar.providerChain"]);
   for (const provider of chain.providers) assert.ok(provider.key?.iv && provider.key?.data, `${provider.name}'s key is sealed`);
 }
 

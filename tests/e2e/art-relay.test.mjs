@@ -47,7 +47,7 @@ for (const profile of ["v12", "v13"]) {
 
       // Not allowed: the GM's relay refuses it (the player's page asks straight through the module's relay).
       const refused = await player.page.evaluate(async () => {
-        const relay = await import(`${location.origin}/modules/familiar/scripts/art/relay.mjs`);
+        const relay = await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`);
         return relay.requestArt({ prompt: "a halfling bard", presets: ["portrait"], variants: 1 }).done;
       });
       assert.equal(refused.type, "refused");
@@ -83,7 +83,7 @@ for (const profile of ["v12", "v13"]) {
       // Flagged: the GM's classifier (scripted here) calls the image porn; it is discarded on the GM's machine.
       await setWorld(gm.page, "artRelayBudgets", { daily: 10, users: {} });
       await gm.page.evaluate(async () => {
-        const host = await import(`${location.origin}/modules/familiar/scripts/art/host.mjs`);
+        const host = await import(`${location.origin}/modules/pf2e-familiar/scripts/art/host.mjs`);
         host.useClassifier(async () => ({ drawing: 0.01, hentai: 0.01, neutral: 0.01, porn: 0.96, sexy: 0.01 }));
       });
       const filesBefore = artFiles().length;
@@ -125,10 +125,10 @@ test("v13: the GM sets the players' picture budget in the budgets form; the runn
     await form.getByRole("button", { name: "Save" }).click();
     await form.locator('[data-familiar-field-error="dailyImageBudget"]').filter({ hasText: "Enter a whole number of 0 or more, or leave it empty." }).waitFor();
     assert.equal(await daily.getAttribute("aria-invalid"), "true");
-    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "artRelayBudgets")), { daily: 10, users: {} });
+    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("pf2e-familiar", "artRelayBudgets")), { daily: 10, users: {} });
     await daily.fill("1");
     await saveForm(gm.page, form);
-    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "artRelayBudgets")), { daily: 1, users: {} });
+    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("pf2e-familiar", "artRelayBudgets")), { daily: 1, users: {} });
 
     // The GM's running relay has it, no reload: two pictures are over a budget of one, one fits, the next is over.
     assert.match(await requestInView(panel, { prompt: "a gnome alchemist", preset: "Portrait and token" }), /budget is used up \(0 of 1; this request needs 2\)/);
@@ -147,7 +147,7 @@ test("v13: the GM sets the players' picture budget in the budgets form; the runn
     await row.locator('[data-familiar-user-image-budget][aria-invalid="true"]').waitFor();
     await own.fill("3");
     await saveForm(gm.page, form);
-    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("familiar", "artRelayBudgets")), { daily: 1, users: { [USERS.tamsin]: 3 } });
+    assert.deepEqual(await gm.page.evaluate(() => game.settings.get("pf2e-familiar", "artRelayBudgets")), { daily: 1, users: { [USERS.tamsin]: 3 } });
     assert.match(await requestInView(panel, { prompt: "a gnome alchemist", preset: "Portrait and token" }), /Finished: 2 pictures saved/);
     assert.equal(await imagesToday(gm.page, USERS.tamsin), 3);
     assert.deepEqual(gm.pageErrors, []);

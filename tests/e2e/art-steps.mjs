@@ -17,7 +17,7 @@ export function artFiles(worldDir) {
 /** The GM's art chain through the art provider form: one OpenAI-format provider with `key` at `baseUrl`. */
 export async function configureGmChain(page, { baseUrl, key }) {
   await ravenInteractive(page);
-  await page.evaluate(() => new (game.settings.menus.get("familiar.artProviders").type)().render(true));
+  await page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.artProviders").type)().render(true));
   const form = page.locator("#familiar-art-providers form");
   await form.waitFor();
   await form.getByRole("button", { name: "Add provider" }).click();
@@ -30,11 +30,11 @@ export async function configureGmChain(page, { baseUrl, key }) {
   await page.locator("#familiar-art-providers").waitFor({ state: "detached" });
 }
 
-export const setWorld = (page, key, value) => page.evaluate(({ key, value }) => game.settings.set("familiar", key, value), { key, value });
+export const setWorld = (page, key, value) => page.evaluate(({ key, value }) => game.settings.set("pf2e-familiar", key, value), { key, value });
 
 /** The art relay's module on `page`, called: `relayCall(page, "artUsage")`. */
 export const relayCall = (page, name) =>
-  page.evaluate(async (name) => (await import(`${location.origin}/modules/familiar/scripts/art/relay.mjs`))[name](), name);
+  page.evaluate(async (name) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`))[name](), name);
 
 /** Today's pictures of `userId` as the GM's relay counts them. */
 export async function imagesToday(gmPage, userId) {
@@ -84,9 +84,9 @@ export async function requestInView(panel, order) {
 export async function resetArtWorld(gmPage) {
   await gmPage.waitForTimeout(2_500);
   await gmPage.evaluate(async () => {
-    (await import(`${location.origin}/modules/familiar/scripts/art/host.mjs`)).useClassifier(null);
-    await game.settings.set("familiar", "playersMayRequestArt", false);
-    await game.settings.set("familiar", "artRelayBudgets", { daily: 10, users: {} });
-    await game.settings.set("familiar", "artRelayUsage", "[]");
+    (await import(`${location.origin}/modules/pf2e-familiar/scripts/art/host.mjs`)).useClassifier(null);
+    await game.settings.set("pf2e-familiar", "playersMayRequestArt", false);
+    await game.settings.set("pf2e-familiar", "artRelayBudgets", { daily: 10, users: {} });
+    await game.settings.set("pf2e-familiar", "artRelayUsage", "[]");
   });
 }

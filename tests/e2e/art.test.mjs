@@ -26,7 +26,7 @@ const generationRequests = (s) => Object.values(s.byApi ?? {}).reduce((a, b) => 
 /** The art provider form, opened as Foundry's settings window would open the menu (the harness has none). */
 async function openArtProviderForm(page) {
   await ravenInteractive(page);
-  await page.evaluate(() => new (game.settings.menus.get("familiar.artProviders").type)().render(true));
+  await page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.artProviders").type)().render(true));
   const form = page.locator("#familiar-art-providers form");
   await form.waitFor();
   return form;
@@ -74,7 +74,7 @@ describe("art provider settings", () => {
       // The chat form's model listing and connection test are not offered for images.
       assert.equal(await row.getByRole("button", { name: "Test connection" }).count(), 0);
       await saveArtProviders(page, form);
-      const stored = await page.evaluate(() => game.settings.get("familiar", "artProviderChain"));
+      const stored = await page.evaluate(() => game.settings.get("pf2e-familiar", "artProviderChain"));
       assert.equal(stored.providers.length, 1);
       assert.equal(stored.providers[0].api, "stability");
       assert.equal(stored.providers[0].baseUrl, "https://api.stability.ai");
@@ -82,7 +82,7 @@ describe("art provider settings", () => {
       const local = await page.evaluate(() => JSON.stringify(localStorage));
       assert.ok(!local.includes("sk-stability-secret-1234"), "the key is never stored in plain text");
       // The chat chain is untouched.
-      assert.equal((await page.evaluate(() => game.settings.get("familiar", "providerChain"))).providers.length, 0);
+      assert.equal((await page.evaluate(() => game.settings.get("pf2e-familiar", "providerChain"))).providers.length, 0);
       await page.reload();
       const again = await openArtProviderForm(page);
       assert.equal(await again.locator(".familiar-provider").count(), 1);
@@ -100,8 +100,8 @@ describe("art provider settings", () => {
     const player = await openGame(browser, harness, { profile: "v13", user: USERS.brannoc });
     try {
       const settings = await gm.page.evaluate(() => ["artStrictness", "playersMayRequestArt"].map((key) => {
-        const setting = game.settings.settings.get(`familiar.${key}`);
-        return { scope: setting.scope, restricted: setting.restricted, value: game.settings.get("familiar", key) };
+        const setting = game.settings.settings.get(`pf2e-familiar.${key}`);
+        return { scope: setting.scope, restricted: setting.restricted, value: game.settings.get("pf2e-familiar", key) };
       }));
       assert.deepEqual(settings, [
         { scope: "world", restricted: true, value: "strict" },
@@ -113,7 +113,7 @@ describe("art provider settings", () => {
       assert.equal(await gmPanel.getByRole("tab", { name: "Art" }).count(), 1);
       // Allowed, a player sees the tab with a request form for the GM's client (art-relay.test.mjs runs it): no
       // provider to pick, no Generate of their own.
-      await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", true));
+      await gm.page.evaluate(() => game.settings.set("pf2e-familiar", "playersMayRequestArt", true));
       await player.page.reload();
       await ravenInteractive(player.page);
       // The panel was open before the reload and the raven reopens it.
@@ -123,7 +123,7 @@ describe("art provider settings", () => {
       await allowed.getByRole("button", { name: "Request" }).waitFor();
       assert.equal(await allowed.getByRole("button", { name: "Generate" }).count(), 0);
       assert.equal(await allowed.getByLabel("Provider").count(), 0);
-      await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", false));
+      await gm.page.evaluate(() => game.settings.set("pf2e-familiar", "playersMayRequestArt", false));
     } finally {
       await gm.context.close();
       await player.context.close();

@@ -9,7 +9,7 @@ export const QUESTION = "how do I catch my breath after a fight?";
 export async function openProviderForm(page) {
   await ravenInteractive(page);
   await page.evaluate(() => {
-    const menu = game.settings.menus.get("familiar.providers");
+    const menu = game.settings.menus.get("pf2e-familiar.providers");
     new menu.type().render(true);
   });
   const form = page.locator("#familiar-providers form");

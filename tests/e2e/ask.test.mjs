@@ -35,7 +35,7 @@ async function configure(page, prefix, model, options = {}) {
 
 function openRequests(page) {
   return page.evaluate(async () => {
-    const session = await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`);
+    const session = await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`);
     return session.openProviderRequests();
   });
 }
@@ -107,8 +107,8 @@ for (const profile of ["v11", "v13"]) {
       await rows.nth(0).getByRole("button", { name: "Remove" }).click();
       assert.deepEqual(await rows.locator("legend").allTextContents(), ["Provider 1", "Provider 2"]);
       await saveForm(page, form);
-      assert.equal(await page.evaluate(() => game.settings.get("familiar", "playersMayUse")), false);
-      const chain = await page.evaluate(() => game.settings.get("familiar", "providerChain").providers);
+      assert.equal(await page.evaluate(() => game.settings.get("pf2e-familiar", "playersMayUse")), false);
+      const chain = await page.evaluate(() => game.settings.get("pf2e-familiar", "providerChain").providers);
       assert.deepEqual(
         chain.map((entry) => [entry.name, entry.api, Boolean(entry.key)]),
         [["third", "openai", false], ["second", "anthropic", true]],
@@ -127,13 +127,13 @@ for (const profile of ["v11", "v13"]) {
       await form.getByRole("button", { name: "Save" }).click();
       await form.getByText("would send your key unencrypted").first().waitFor();
       assert.equal(await page.locator("#familiar-providers").count(), 1, "the form stays open");
-      assert.equal(await page.evaluate(() => game.settings.get("familiar", "providerChain").providers.length), 2, "nothing saved");
+      assert.equal(await page.evaluate(() => game.settings.get("pf2e-familiar", "providerChain").providers.length), 2, "nothing saved");
       assert.equal((await providerLog("lan")).length, 0);
       // The loopback is fine over http, in any of its three spellings.
       await row.getByLabel("Base URL").fill(`${fakeUrl.replace("127.0.0.1", "localhost")}/lan/v1`);
       await saveForm(page, form);
-      assert.equal(await page.evaluate(() => game.settings.get("familiar", "providerChain").providers.at(-1).baseUrl), `${fakeUrl.replace("127.0.0.1", "localhost")}/lan/v1`);
-      assert.equal(await page.evaluate(() => game.settings.get("familiar", "playersMayUse")), true);
+      assert.equal(await page.evaluate(() => game.settings.get("pf2e-familiar", "providerChain").providers.at(-1).baseUrl), `${fakeUrl.replace("127.0.0.1", "localhost")}/lan/v1`);
+      assert.equal(await page.evaluate(() => game.settings.get("pf2e-familiar", "playersMayUse")), true);
     } finally {
       await context.close();
     }
@@ -148,7 +148,7 @@ for (const profile of ["v11", "v13"]) {
         const local = Object.fromEntries(Object.keys(localStorage).map((key) => [key, localStorage.getItem(key)]));
         const world = JSON.stringify([...game.settings.storage.get("world")]);
         const database = await new Promise((resolve, reject) => {
-          const request = indexedDB.open("familiar");
+          const request = indexedDB.open("pf2e-familiar");
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
@@ -161,7 +161,7 @@ for (const profile of ["v11", "v13"]) {
       for (const [key, value] of Object.entries(stored.local)) assert.ok(!value.includes(KEY), `localStorage ${key} holds the key`);
       assert.ok(!stored.world.includes(KEY));
       assert.ok(!JSON.stringify(harness.world.settings).includes(KEY), "no world or user setting on the server holds it");
-      const chain = JSON.parse(stored.local["familiar.providerChain"]);
+      const chain = JSON.parse(stored.local["pf2e-familiar.providerChain"]);
       assert.equal(chain.providers[0].name, prefix);
       assert.ok(chain.providers[0].key.iv && chain.providers[0].key.data, "sealed");
       assert.deepEqual(stored.wrapping, { type: "CryptoKey", extractable: false, algorithm: "AES-GCM" });

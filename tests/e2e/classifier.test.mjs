@@ -59,7 +59,7 @@ describe("image classifier", () => {
               }
             }, 0);
           }),
-        `${prefixed.url}/modules/familiar`,
+        `${prefixed.url}/modules/pf2e-familiar`,
       );
       assert.equal(result.error, undefined, result.error);
       assert.deepEqual(result.csp, []);
@@ -70,7 +70,7 @@ describe("image classifier", () => {
       const sum = Object.values(result.scores).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(sum - 1) < 0.01, `probabilities sum to ${sum}`);
       assert.ok(result.scores.porn + result.scores.hentai + result.scores.sexy < 0.5, JSON.stringify(result.scores));
-      assert.ok(fetched.every((p) => p.startsWith("/foundry/modules/familiar/")), fetched.join());
+      assert.ok(fetched.every((p) => p.startsWith("/foundry/modules/pf2e-familiar/")), fetched.join());
       assert.ok(fetched.some((p) => p.endsWith("/vendor/classifier.mjs")) && fetched.some((p) => p.endsWith(".wasm")), fetched.join());
       assert.deepEqual(consoleErrors, []);
     } finally {

@@ -122,7 +122,7 @@ for (const profile of ["v10", "v13"]) {
   test(`${profile}: players never see the combat button, with the Encounter view hidden or allowed`, async () => {
     const gm = await openGame(browser, harness, { profile });
     const player = await openGame(browser, harness, { profile, user: USERS.brannoc });
-    const setWorld = (key, value) => gm.page.evaluate(({ key, value }) => game.settings.set("familiar", key, value), { key, value });
+    const setWorld = (key, value) => gm.page.evaluate(({ key, value }) => game.settings.set("pf2e-familiar", key, value), { key, value });
     try {
       let panel = await openPanel(player.page);
       assert.equal(await panel.locator("#familiar-view-encounter").count(), 0, "the Encounter view is not rendered");

@@ -15,12 +15,12 @@ useModuleHarness({}, (started) => ({ browser, harness } = started));
 async function plantData(page) {
   // A page opened after an earlier test's removal applies it once, just after `ready`: planted data must come later.
   await page.waitForFunction(() => {
-    const marker = game.settings.get("familiar", "dataRemovedAt");
+    const marker = game.settings.get("pf2e-familiar", "dataRemovedAt");
     return !marker || JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp === marker;
   });
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
-    await game.settings.set("familiar", "animations", false);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    await game.settings.set("pf2e-familiar", "animations", false);
     const record = { v: 1, question: `${game.user.name}'s question`, answer: "an answer", citations: [], provider: "x", at: Date.now() };
     await storage.saveBlob(`ask-history:${game.world.id}:${game.user.id}`, [record]);
   });
@@ -29,18 +29,18 @@ async function plantData(page) {
 /** The planted data a page still holds: `{setting, history}`. */
 function plantedData(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
     const history = (await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? [];
-    return { setting: localStorage.getItem("familiar.animations") !== null, history: history.length };
+    return { setting: localStorage.getItem("pf2e-familiar.animations") !== null, history: history.length };
   });
 }
 
 /** How many client settings and stored records of the world a page holds (what its report should count). */
 function localCounts(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
     const stored = (await storage.listBlobKeys()).filter((key) => key.includes(`:${game.world.id}:`));
-    return { settings: Object.keys(localStorage).filter((key) => key.startsWith("familiar.")).length, stored: stored.length };
+    return { settings: Object.keys(localStorage).filter((key) => key.startsWith("pf2e-familiar.")).length, stored: stored.length };
   });
 }
 
@@ -52,7 +52,7 @@ const removed = { setting: false, history: 0 };
 async function waitForRemoval(page) {
   await page.waitForFunction(() => {
     const applied = JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp;
-    return applied === game.settings.get("familiar", "dataRemovedAt");
+    return applied === game.settings.get("pf2e-familiar", "dataRemovedAt");
   }, null, { timeout: 15_000 });
   assert.deepEqual(await plantedData(page), removed);
 }
@@ -61,8 +61,8 @@ async function waitForRemoval(page) {
 function forgeOrder(page, profile, target) {
   return page.evaluate(async ({ profile, target }) => {
     const stamp = Date.now() + 60_000;
-    if (profile === "v13") return game.users.get(target).query("familiar.removeLocalData", { stamp }, { timeout: 10_000 });
-    game.socket.emit("module.familiar", { kind: "remove-local-data", stamp });
+    if (profile === "v13") return game.users.get(target).query("pf2e-familiar.removeLocalData", { stamp }, { timeout: 10_000 });
+    game.socket.emit("module.pf2e-familiar", { kind: "remove-local-data", stamp });
     return null;
   }, { profile, target });
 }
@@ -71,7 +71,7 @@ function forgeOrder(page, profile, target) {
 function silence(page, profile) {
   return page.evaluate((profile) => {
     if (profile === "v13") {
-      CONFIG.queries["familiar.removeLocalData"] = () => new Promise(() => {});
+      CONFIG.queries["pf2e-familiar.removeLocalData"] = () => new Promise(() => {});
       return;
     }
     const emit = game.socket.emit.bind(game.socket);
@@ -102,7 +102,7 @@ for (const profile of ["v10", "v13"]) {
       await silence(brannoc.page, profile);
 
       const ysoldeHeld = await localCounts(ysolde.page);
-      await gm.page.evaluate(() => new (game.settings.menus.get("familiar.privacy").type)().render(true));
+      await gm.page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.privacy").type)().render(true));
       const privacy = gm.page.locator("#familiar-privacy form");
       await privacy.getByRole("button", { name: "Remove all Familiar data from this world" }).click();
       await privacy.getByRole("group", { name: "Remove all Familiar data from this world" }).getByRole("button", { name: "Remove all Familiar data from this world" }).click();
@@ -120,15 +120,15 @@ for (const profile of ["v10", "v13"]) {
       tamsin = await openGame(browser, harness, { profile, user: USERS.tamsin, context: tamsinContext });
       await waitForRemoval(tamsin.page);
       // Applied once: a player who sets a preference again keeps it through a reload.
-      await tamsin.page.evaluate(() => game.settings.set("familiar", "animations", false));
+      await tamsin.page.evaluate(() => game.settings.set("pf2e-familiar", "animations", false));
       await tamsin.page.reload();
       await tamsin.page.waitForFunction(() => window.__harness?.lifecycle.includes("ready"));
       await tamsin.page.waitForTimeout(500);
-      assert.equal(await tamsin.page.evaluate(() => localStorage.getItem("familiar.animations")), "false");
+      assert.equal(await tamsin.page.evaluate(() => localStorage.getItem("pf2e-familiar.animations")), "false");
 
       // The relay still works after its keys went with the users' flags: each page published its key again.
-      await ysolde.page.waitForFunction(() => typeof game.user.getFlag("familiar", "relayKey") === "string");
-      await gm.page.waitForFunction(() => typeof game.user.getFlag("familiar", "relayKey") === "string");
+      await ysolde.page.waitForFunction(() => typeof game.user.getFlag("pf2e-familiar", "relayKey") === "string");
+      await gm.page.waitForFunction(() => typeof game.user.getFlag("pf2e-familiar", "relayKey") === "string");
       for (const page of [gm, ysolde, brannoc, tamsin]) assert.deepEqual(page.pageErrors, []);
     } finally {
       for (const page of [ysolde, brannoc, tamsin, gm]) await page.context.close().catch(() => {});

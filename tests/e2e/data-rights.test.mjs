@@ -20,13 +20,13 @@ useModuleHarness({}, (started) => ({ browser, harness } = started));
 
 function storedHistory(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
     return (await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? [];
   });
 }
 
 async function openPrivacy(page) {
-  await page.evaluate(() => new (game.settings.menus.get("familiar.privacy").type)().render(true));
+  await page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.privacy").type)().render(true));
   const form = page.locator("#familiar-privacy form");
   await form.waitFor();
   return form;
@@ -46,18 +46,18 @@ for (const profile of ["v10", "v13"]) {
       await ask(panel, "how do I catch my breath after a fight?");
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
       await gm.page.waitForFunction(
-        (id) => JSON.parse(game.settings.get("familiar", "relayUsage") || "[]").some((entry) => entry.userId === id),
+        (id) => JSON.parse(game.settings.get("pf2e-familiar", "relayUsage") || "[]").some((entry) => entry.userId === id),
         USERS.brannoc,
         { timeout: 10_000 },
       );
       await waitForAsync(player.page, async () => {
-        const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
         return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 1;
       });
 
       // Two exchanges saved 100 days ago; the GM keeps 30 days.
       await player.page.evaluate(async (days) => {
-        const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
         const key = `ask-history:${game.world.id}:${game.user.id}`;
         const record = (question, age) => ({ v: 1, question, answer: "an answer", citations: [], provider: "x", at: Date.now() - age });
         const planted = [record("old question 1", 100 * days), record("old question 2", 100 * days), record("recent planted question", days)];
@@ -65,9 +65,9 @@ for (const profile of ["v10", "v13"]) {
       }, DAY_MS);
       assert.equal((await storedHistory(player.page)).length, 4);
       // Each profile's own value, so the setting changes (and its onChange runs) in both.
-      await gm.page.evaluate((days) => game.settings.set("familiar", "historyRetentionDays", days), profile === "v10" ? 30 : 31);
+      await gm.page.evaluate((days) => game.settings.set("pf2e-familiar", "historyRetentionDays", days), profile === "v10" ? 30 : 31);
       await waitForAsync(player.page, async () => {
-        const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
         return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 2;
       });
       const kept = ["recent planted question", "how do I catch my breath after a fight?"];
@@ -88,14 +88,14 @@ for (const profile of ["v10", "v13"]) {
       await privacy.getByRole("group", { name: "Forget me" }).getByRole("button", { name: "Forget me" }).click();
       await privacy.getByText(/Familiar forgot you: 2 saved questions deleted/).waitFor();
       assert.deepEqual(await storedHistory(player.page), []);
-      assert.equal(await player.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), null);
+      assert.equal(await player.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), null);
       // The GM's client removes the usage record and clears the request.
       await gm.page.waitForFunction(
-        (id) => !JSON.parse(game.settings.get("familiar", "relayUsage") || "[]").some((entry) => entry.userId === id),
+        (id) => !JSON.parse(game.settings.get("pf2e-familiar", "relayUsage") || "[]").some((entry) => entry.userId === id),
         USERS.brannoc,
         { timeout: 10_000 },
       );
-      await player.page.waitForFunction(() => game.user.getFlag("familiar", "forgetRequested") === undefined);
+      await player.page.waitForFunction(() => game.user.getFlag("pf2e-familiar", "forgetRequested") === undefined);
       assert.deepEqual(player.pageErrors, []);
       assert.deepEqual(gm.pageErrors, []);
     } finally {
@@ -109,14 +109,14 @@ for (const profile of ["v10", "v13"]) {
  * sessionStorage and IndexedDB records of this world. */
 function familiarFootprint(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/familiar/scripts/storage.mjs`);
-    const ours = (flags) => Object.keys(flags?.familiar ?? {}).length > 0;
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    const ours = (flags) => Object.keys(flags?.["pf2e-familiar"] ?? {}).length > 0;
     return {
-      worldSettings: [...game.settings.storage.get("world").keys()].filter((key) => key.startsWith("familiar.")),
+      worldSettings: [...game.settings.storage.get("world").keys()].filter((key) => key.startsWith("pf2e-familiar.")),
       userFlags: game.users.filter((user) => ours(user.flags)).map((user) => user.id),
       actorFlags: game.actors.filter((actor) => ours(actor.flags)).map((actor) => actor.id),
-      localStorage: Object.keys(localStorage).filter((key) => key.startsWith("familiar.")),
-      sessionStorage: Object.keys(sessionStorage).filter((key) => key.startsWith("familiar.")),
+      localStorage: Object.keys(localStorage).filter((key) => key.startsWith("pf2e-familiar.")),
+      sessionStorage: Object.keys(sessionStorage).filter((key) => key.startsWith("pf2e-familiar.")),
       stored: (await storage.listBlobKeys()).filter((key) => key.includes(`:${game.world.id}:`)),
     };
   });
@@ -138,18 +138,18 @@ for (const profile of ["v10", "v13"]) {
       const panel = await openAsk(player.page);
       await ask(panel);
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
-      await gm.page.waitForFunction(() => JSON.parse(game.settings.get("familiar", "relayUsage") || "[]").length > 0, null, { timeout: 10_000 });
-      await player.page.evaluate(() => game.user.setFlag("familiar", "consent", { providers: { "https://api.example.test": false }, at: Date.now() }));
+      await gm.page.waitForFunction(() => JSON.parse(game.settings.get("pf2e-familiar", "relayUsage") || "[]").length > 0, null, { timeout: 10_000 });
+      await player.page.evaluate(() => game.user.setFlag("pf2e-familiar", "consent", { providers: { "https://api.example.test": false }, at: Date.now() }));
       await gm.page.evaluate(async () => {
-        await game.settings.set("familiar", "historyRetentionDays", 45);
-        await game.settings.set("familiar", "providerConsent", { "https://api.example.test": { allowed: true, name: "x", at: Date.now() } });
-        await game.settings.set("familiar", "relayBudgets", { daily: 1000, users: {} });
+        await game.settings.set("pf2e-familiar", "historyRetentionDays", 45);
+        await game.settings.set("pf2e-familiar", "providerConsent", { "https://api.example.test": { allowed: true, name: "x", at: Date.now() } });
+        await game.settings.set("pf2e-familiar", "relayBudgets", { daily: 1000, users: {} });
       });
       const before = await familiarFootprint(gm.page);
       assert.ok(before.worldSettings.length >= 4, JSON.stringify(before));
       assert.ok(before.userFlags.length >= 1 && before.localStorage.length >= 1 && before.stored.length >= 1, JSON.stringify(before));
 
-      await gm.page.evaluate(() => new (game.settings.menus.get("familiar.privacy").type)().render(true));
+      await gm.page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.privacy").type)().render(true));
       const privacy = gm.page.locator("#familiar-privacy form");
       await privacy.getByRole("button", { name: "Remove all Familiar data from this world" }).click();
       await privacy.getByRole("group", { name: "Remove all Familiar data from this world" }).getByRole("button", { name: "Remove all Familiar data from this world" }).click();
@@ -161,13 +161,13 @@ for (const profile of ["v10", "v13"]) {
       assert.match(text, /Ysolde's browser removed \d+ settings, \d+ stored records and 0 waiting requests\./);
       assert.match(text, /Kept: the time of this removal/);
       // What stays: the removal's marker, and the public relay key each connected page publishes again.
-      const left = { worldSettings: ["familiar.dataRemovedAt"], userFlags: [], actorFlags: [], localStorage: [], sessionStorage: [], stored: [] };
+      const left = { worldSettings: ["pf2e-familiar.dataRemovedAt"], userFlags: [], actorFlags: [], localStorage: [], sessionStorage: [], stored: [] };
       assert.deepEqual({ ...(await familiarFootprint(gm.page)), userFlags: [] }, left);
-      assert.deepEqual(await gm.page.evaluate(() => game.users.filter((user) => user.flags?.familiar).flatMap((user) => Object.keys(user.flags.familiar)).filter((key) => key !== "relayKey")), []);
+      assert.deepEqual(await gm.page.evaluate(() => game.users.filter((user) => user.flags?.["pf2e-familiar"]).flatMap((user) => Object.keys(user.flags["pf2e-familiar"])).filter((key) => key !== "relayKey")), []);
       // Another client sees the world's part gone too, and its own browser's records went with them.
-      await player.page.waitForFunction(() => ![...game.settings.storage.get("world").keys()].some((key) => key.startsWith("familiar.") && key !== "familiar.dataRemovedAt"));
+      await player.page.waitForFunction(() => ![...game.settings.storage.get("world").keys()].some((key) => key.startsWith("pf2e-familiar.") && key !== "pf2e-familiar.dataRemovedAt"));
       const seen = await familiarFootprint(player.page);
-      assert.deepEqual([seen.worldSettings, seen.actorFlags, seen.localStorage, seen.stored], [["familiar.dataRemovedAt"], [], [], []]);
+      assert.deepEqual([seen.worldSettings, seen.actorFlags, seen.localStorage, seen.stored], [["pf2e-familiar.dataRemovedAt"], [], [], []]);
       assert.deepEqual(gm.pageErrors, []);
     } finally {
       await player.context.close();

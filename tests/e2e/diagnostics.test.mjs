@@ -48,14 +48,14 @@ for (const profile of ["v10", "v13"]) {
       assert.equal(typeof report.versions.core, "string");
       assert.equal(report.versions.system.id, "pf2e");
       assert.ok(report.versions.module, "the module's version");
-      assert.ok("familiar.providerChain" in report.settings, "the settings are there");
-      assert.equal(report.settings["familiar.providerChain"].providers[0].name, prefix);
-      assert.deepEqual(report.settings["familiar.providerChain"].providers[0].key, { iv: "[redacted]", data: "[redacted]" });
+      assert.ok("pf2e-familiar.providerChain" in report.settings, "the settings are there");
+      assert.equal(report.settings["pf2e-familiar.providerChain"].providers[0].name, prefix);
+      assert.deepEqual(report.settings["pf2e-familiar.providerChain"].providers[0].key, { iv: "[redacted]", data: "[redacted]" });
       assert.equal(report.health.rules.length, 5);
       assert.ok(report.health.providers.some((provider) => provider.name === prefix && provider.calls >= 1));
       assert.ok(Array.isArray(report.health.history) && Array.isArray(report.recentErrors));
       // The sealed key, the key itself, the question and the answer: none of them.
-      const sealed = await page.evaluate(() => game.settings.get("familiar", "providerChain").providers[0].key.data);
+      const sealed = await page.evaluate(() => game.settings.get("pf2e-familiar", "providerChain").providers[0].key.data);
       for (const secret of [KEY, sealed, QUESTION, "blue zebra", ANSWER_PART, "Step while grabbed"]) {
         assert.ok(!text.includes(secret), `the report holds ${secret}`);
       }

@@ -46,7 +46,7 @@ test("a bundle that fails to load gives one clear error and leaves Foundry worki
       assert.match(errors[0].message, /could not load its WebAssembly bundle/);
       assert.equal(await page.locator("#familiar-raven").count(), 0);
       assert.deepEqual(pageErrors, []);
-      await assert.rejects(page.evaluate(() => game.modules.get("familiar").api.buildInfo()), /inactive|WebAssembly|CompileError/i);
+      await assert.rejects(page.evaluate(() => game.modules.get("pf2e-familiar").api.buildInfo()), /inactive|WebAssembly|CompileError/i);
       // Foundry itself carries on: a chat message still posts.
       await page.evaluate(() => ChatMessage.create({ content: "still here" }));
       await page.locator("#chat-log").getByText("still here").last().waitFor();

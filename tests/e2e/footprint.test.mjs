@@ -138,10 +138,10 @@ for (const profile of ["v10", "v13"]) {
         assert.deepEqual(after.prototypes[name], props, `${name}: properties added, removed or replaced`);
       }
       assert.deepEqual(added(before.helpers, after.helpers), [], "Handlebars helpers");
-      assert.ok(added(before.partials, after.partials).every((p) => p.startsWith("modules/familiar/")), `partials: ${added(before.partials, after.partials)}`);
+      assert.ok(added(before.partials, after.partials).every((p) => p.startsWith("modules/pf2e-familiar/")), `partials: ${added(before.partials, after.partials)}`);
 
       const sheets = added(before.sheets, after.sheets);
-      assert.deepEqual(sheets.map((href) => new URL(href).pathname), ["/modules/familiar/styles/familiar.css"]);
+      assert.deepEqual(sheets.map((href) => new URL(href).pathname), ["/modules/pf2e-familiar/styles/familiar.css"]);
       const moduleRules = after.rules.filter((rule) => rule.href === sheets[0]);
       assert.ok(moduleRules.length > 100, `the module's sheet is read (${moduleRules.length} rules)`);
       const unscoped = moduleRules.filter((rule) => rule.selector !== undefined).flatMap((rule) => rule.selector.split(",").map((s) => s.trim())).filter((s) => !scoped(s));
@@ -151,8 +151,8 @@ for (const profile of ["v10", "v13"]) {
       assert.equal(after.rules.filter((rule) => rule.href !== sheets[0]).length, before.rules.length, "other sheets unchanged");
 
       const settings = added(before.settings, after.settings);
-      assert.ok(settings.length > 0 && settings.every((key) => key.startsWith("familiar.")), `settings: ${settings}`);
-      assert.ok(added(before.menus, after.menus).every((key) => key.startsWith("familiar.")), "menus");
+      assert.ok(settings.length > 0 && settings.every((key) => key.startsWith("pf2e-familiar.")), `settings: ${settings}`);
+      assert.ok(added(before.menus, after.menus).every((key) => key.startsWith("pf2e-familiar.")), "menus");
 
       const listened = Object.keys(after.hooks).filter((name) => (after.hooks[name] ?? 0) > (before.hooks[name] ?? 0));
       assert.ok(listened.length > 0, "the module listens to hooks");
@@ -165,12 +165,12 @@ for (const profile of ["v10", "v13"]) {
       }
       assert.deepEqual(added(Object.keys(before.config), Object.keys(after.config)), [], "new CONFIG keys");
       const queries = added(before.config.queries ?? [], after.config.queries ?? []);
-      assert.ok(queries.every((key) => key.startsWith("familiar.")), `CONFIG.queries: ${queries}`);
+      assert.ok(queries.every((key) => key.startsWith("pf2e-familiar.")), `CONFIG.queries: ${queries}`);
       // v13 carries the relay in a query of the module's own (the check looks at a real entry).
       if (profile === "v13") assert.ok(queries.length > 0, "the relay's query handler is registered");
 
-      assert.ok(added(before.localStorage, after.localStorage).every((key) => key.startsWith("familiar")), `localStorage: ${added(before.localStorage, after.localStorage)}`);
-      assert.ok(added(before.sessionStorage, after.sessionStorage).every((key) => key.startsWith("familiar")), "sessionStorage");
+      assert.ok(added(before.localStorage, after.localStorage).every((key) => key.startsWith("pf2e-familiar")), `localStorage: ${added(before.localStorage, after.localStorage)}`);
+      assert.ok(added(before.sessionStorage, after.sessionStorage).every((key) => key.startsWith("pf2e-familiar")), "sessionStorage");
       assert.equal(after.cookies, before.cookies, "cookies");
       const ids = added(before.ids, after.ids);
       assert.deepEqual(ids.filter((id) => !id.startsWith("familiar")), [], "element ids outside the prefix");

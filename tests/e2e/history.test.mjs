@@ -41,7 +41,7 @@ function historyStore(page, records) {
   return page.evaluate(async (records) => {
     const key = `ask-history:${game.world.id}:${game.user.id}`;
     const database = await new Promise((resolve, reject) => {
-      const request = indexedDB.open("familiar", 1);
+      const request = indexedDB.open("pf2e-familiar", 1);
       request.onupgradeneeded = () => request.result.createObjectStore("blobs");
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);

@@ -11,7 +11,7 @@ import { DIST, REPO, requireBuild } from "./paths.mjs";
 function listing() {
   requireBuild();
   const { version } = JSON.parse(readFileSync(path.join(REPO, "module.json"), "utf8"));
-  const zip = unzipSync(readFileSync(path.join(DIST, `familiar-${version}.zip`)));
+  const zip = unzipSync(readFileSync(path.join(DIST, `pf2e-familiar-${version}.zip`)));
   assert.ok(zip["THIRD-PARTY-LICENSES.md"], "THIRD-PARTY-LICENSES.md is at the zip's root");
   return new TextDecoder().decode(zip["THIRD-PARTY-LICENSES.md"]);
 }

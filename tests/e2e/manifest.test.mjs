@@ -12,7 +12,7 @@ const workspaceVersion = /^\[workspace\.package\][^[]*?^version = "([^"]+)"/ms.e
 )?.[1];
 
 test("module.json has the v10+ fields with the right types", () => {
-  assert.equal(source.id, "familiar");
+  assert.equal(source.id, "pf2e-familiar");
   for (const key of ["title", "description", "version", "url", "manifest", "download"]) {
     assert.equal(typeof source[key], "string", key);
     assert.ok(source[key].length > 0, key);

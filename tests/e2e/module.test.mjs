@@ -54,8 +54,8 @@ for (const profile of PROFILES) {
         );
         assert.deepEqual(diff.globals.added, []);
         assert.deepEqual(diff.prototypes, {});
-        assert.ok(diff.settings.added.every((key) => key.startsWith("familiar.")), diff.settings.added.join());
-        assert.ok(diff.stylesheets.added.every((href) => href.endsWith("/modules/familiar/styles/familiar.css")));
+        assert.ok(diff.settings.added.every((key) => key.startsWith("pf2e-familiar.")), diff.settings.added.join());
+        assert.ok(diff.stylesheets.added.every((href) => href.endsWith("/modules/pf2e-familiar/styles/familiar.css")));
       } finally {
         await context.close();
       }
@@ -82,7 +82,7 @@ for (const profile of PROFILES) {
         for (const href of docs) {
           assert.ok(existsSync(path.join(REPO, "docs", path.basename(new URL(href).pathname))), `${href} names a doc of ours`);
         }
-        const info = await page.evaluate(() => game.modules.get("familiar").api.buildInfo());
+        const info = await page.evaluate(() => game.modules.get("pf2e-familiar").api.buildInfo());
         assert.equal(info.version, VERSION);
         await page.locator("#familiar-raven").click();
         await panel.waitFor({ state: "detached" });
@@ -107,14 +107,14 @@ for (const profile of PROFILES) {
       try {
         await ravenInteractive(page);
         await page.evaluate(async () => {
-          await game.settings.set("familiar", "animations", false);
-          await game.settings.set("familiar", "playersMayUse", false);
+          await game.settings.set("pf2e-familiar", "animations", false);
+          await game.settings.set("pf2e-familiar", "playersMayUse", false);
         });
         await page.reload();
         await ravenInteractive(page);
         const saved = await page.evaluate(() => [
-          game.settings.get("familiar", "animations"),
-          game.settings.get("familiar", "playersMayUse"),
+          game.settings.get("pf2e-familiar", "animations"),
+          game.settings.get("pf2e-familiar", "playersMayUse"),
         ]);
         assert.deepEqual(saved, [false, false]);
         assert.match(await page.locator("#familiar-raven").getAttribute("class"), /familiar-raven--still/);
@@ -130,8 +130,8 @@ for (const profile of PROFILES) {
         }
       } finally {
         await page.evaluate(async () => {
-          await game.settings.set("familiar", "animations", true);
-          await game.settings.set("familiar", "playersMayUse", true);
+          await game.settings.set("pf2e-familiar", "animations", true);
+          await game.settings.set("pf2e-familiar", "playersMayUse", true);
         });
         await context.close();
       }
@@ -145,7 +145,7 @@ for (const profile of PROFILES) {
         await ravenInteractive(player.page);
         const peerOf = (page, userId) =>
           page.waitForFunction(
-            (id) => game.modules.get("familiar").api.peers().find((peer) => peer.userId === id),
+            (id) => game.modules.get("pf2e-familiar").api.peers().find((peer) => peer.userId === id),
             userId,
           );
         const seenByGm = await (await peerOf(gm.page, USERS.ysolde)).jsonValue();
@@ -153,9 +153,9 @@ for (const profile of PROFILES) {
         const seenByPlayer = await (await peerOf(player.page, USERS.gm)).jsonValue();
         assert.equal(seenByPlayer.version, VERSION);
         // A malformed message on the channel is ignored, not trusted.
-        await player.page.evaluate(() => game.socket.emit("module.familiar", { kind: "hello", userId: "nobody", version: "<b>" }));
+        await player.page.evaluate(() => game.socket.emit("module.pf2e-familiar", { kind: "hello", userId: "nobody", version: "<b>" }));
         await player.page.waitForTimeout(200);
-        const peers = await gm.page.evaluate(() => game.modules.get("familiar").api.peers().map((peer) => peer.userId));
+        const peers = await gm.page.evaluate(() => game.modules.get("pf2e-familiar").api.peers().map((peer) => peer.userId));
         assert.equal(peers.includes("nobody"), false);
       } finally {
         await gm.context.close();

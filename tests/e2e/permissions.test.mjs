@@ -13,7 +13,7 @@ let harness;
 useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
 const tabNames = (panel) => panel.getByRole("tab").evaluateAll((tabs) => tabs.map((tab) => tab.dataset.familiarView));
-const setWorld = (page, key, value) => page.evaluate(({ key, value }) => game.settings.set("familiar", key, value), { key, value });
+const setWorld = (page, key, value) => page.evaluate(({ key, value }) => game.settings.set("pf2e-familiar", key, value), { key, value });
 
 /** Waits until the player's panel shows exactly these tabs. */
 async function waitForTabs(page, views) {

@@ -53,7 +53,7 @@ async function routeRemote(page, prefix, target = () => fakeUrl) {
 
 /** The GM's art chain: one image provider (A1111's format, no key) on the prefix's remote host. */
 async function configureRemoteArt(page, prefix) {
-  await page.evaluate(() => new (game.settings.menus.get("familiar.artProviders").type)().render(true));
+  await page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.artProviders").type)().render(true));
   const form = page.locator("#familiar-art-providers form");
   await form.waitFor();
   await form.getByRole("button", { name: "Add provider" }).click();
@@ -87,7 +87,7 @@ async function configureRemote(page, prefix) {
 }
 
 async function openPrivacy(page) {
-  await page.evaluate(() => new (game.settings.menus.get("familiar.privacy").type)().render(true));
+  await page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.privacy").type)().render(true));
   const form = page.locator("#familiar-privacy form");
   await form.waitFor();
   return form;
@@ -142,7 +142,7 @@ for (const profile of ["v10", "v13"]) {
       await ask(panel);
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
       assert.ok(calls.length >= 1, "the provider answered once allowed");
-      const stored = await page.evaluate(() => game.settings.get("familiar", "providerConsent"));
+      const stored = await page.evaluate(() => game.settings.get("pf2e-familiar", "providerConsent"));
       assert.equal(stored[remote(prefix)].allowed, true);
       assert.equal(stored[remote(prefix)].name, prefix);
       assert.deepEqual(pageErrors, []);
@@ -176,7 +176,7 @@ for (const profile of ["v10", "v13"]) {
       await panel.getByText(/may not go to an AI provider without consent/).first().waitFor({ timeout: 15_000 });
       await idle(player.page);
       assert.equal(calls.length, afterGm, "the player's question never reached the provider");
-      const flag = await player.page.evaluate(() => game.user.getFlag("familiar", "consent"));
+      const flag = await player.page.evaluate(() => game.user.getFlag("pf2e-familiar", "consent"));
       assert.equal(flag.providers[remote(prefix)], false);
 
       const privacy = await openPrivacy(player.page);
@@ -226,7 +226,7 @@ for (const profile of ["v10", "v13"]) {
       await artStatus(panel).filter({ hasText: /Nothing was sent/ }).waitFor({ timeout: 15_000 });
       assert.equal(await artDialog(page).count(), 0);
       assert.equal(calls.length, 0);
-      const declined = await page.evaluate(() => [game.settings.get("familiar", "artProviderConsent"), game.settings.get("familiar", "providerConsent")]);
+      const declined = await page.evaluate(() => [game.settings.get("pf2e-familiar", "artProviderConsent"), game.settings.get("pf2e-familiar", "providerConsent")]);
       assert.equal(declined[0][remote(prefix)].allowed, false);
       assert.equal(declined[1][remote(prefix)], undefined, "an art decision is no decision on questions");
 
@@ -240,7 +240,7 @@ for (const profile of ["v10", "v13"]) {
       await paint(panel, "Generate");
       await artStatus(panel).filter({ hasText: "Finished" }).waitFor({ timeout: 60_000 });
       assert.ok(calls.length >= 1, "the image provider was called once allowed");
-      assert.equal((await page.evaluate(() => game.settings.get("familiar", "artProviderConsent")))[remote(prefix)].allowed, true);
+      assert.equal((await page.evaluate(() => game.settings.get("pf2e-familiar", "artProviderConsent")))[remote(prefix)].allowed, true);
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
@@ -257,7 +257,7 @@ test("v13: a player's first art request waits for their own yes; declining sends
     const calls = await routeRemote(gm.page, prefix, () => imageUrl);
     await ravenInteractive(gm.page);
     await configureRemoteArt(gm.page, prefix);
-    await gm.page.evaluate(() => game.settings.set("familiar", "playersMayRequestArt", true));
+    await gm.page.evaluate(() => game.settings.set("pf2e-familiar", "playersMayRequestArt", true));
     // The world agrees in the GM's own art dialog.
     const gmPanel = await openArt(gm.page);
     await paint(gmPanel, "Generate");
@@ -280,9 +280,9 @@ test("v13: a player's first art request waits for their own yes; declining sends
     await artStatus(panel).filter({ hasText: /Nothing was sent: you have not agreed/ }).waitFor({ timeout: 15_000 });
     await player.page.waitForTimeout(1000);
     assert.equal(calls.length, afterGm, "the player's prompt never reached the image provider");
-    const usage = await gm.page.evaluate(async (id) => (await import(`${location.origin}/modules/familiar/scripts/art/relay.mjs`)).artUsage().find((entry) => entry.userId === id), USERS.tamsin);
+    const usage = await gm.page.evaluate(async (id) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`)).artUsage().find((entry) => entry.userId === id), USERS.tamsin);
     assert.equal(usage.imagesToday, 0, "no request reached the GM's relay");
-    const flag = await player.page.evaluate(() => game.user.getFlag("familiar", "consent"));
+    const flag = await player.page.evaluate(() => game.user.getFlag("pf2e-familiar", "consent"));
     assert.equal(flag.art[remote(prefix)], false);
     assert.equal(flag.providers?.[remote(prefix)], undefined, "declining art says nothing about questions");
 

@@ -49,7 +49,7 @@ function storedWith(text) {
 
 /** The rules index's best passage for `question` on `page`: the one the answer's [1] cites. */
 async function topPassage(page, question) {
-  const [hit] = await page.evaluate((text) => game.modules.get("familiar").api.search(text, { top: 1 }), question);
+  const [hit] = await page.evaluate((text) => game.modules.get("pf2e-familiar").api.search(text, { top: 1 }), question);
   return hit;
 }
 
@@ -125,7 +125,7 @@ for (const profile of ["v10", "v13"]) {
     try {
       await configure(gm.page, prefix, "trickle");
       // One question a minute.
-      await gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/relay.mjs`)).configureRelay({ requestsPerMinute: 1 }));
+      await gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`)).configureRelay({ requestsPerMinute: 1 }));
       await ravenInteractive(playerB.page);
       await say(playerA.page, `/raven ${question}`);
       const whisper = card(playerA.page, question);
@@ -173,15 +173,15 @@ for (const profile of ["v10", "v13"]) {
       await configure(gm.page, prefix, "trickle");
       await ravenInteractive(playerA.page);
       await say(playerA.page, `/raven ${question}`);
-      await playerA.page.waitForFunction(() => JSON.parse(sessionStorage.getItem("familiar.relay.pending") ?? "[]").length === 1);
-      assert.equal(await playerA.page.evaluate(() => JSON.parse(sessionStorage.getItem("familiar.relay.pending"))[0].origin), "command");
+      await playerA.page.waitForFunction(() => JSON.parse(sessionStorage.getItem("pf2e-familiar.relay.pending") ?? "[]").length === 1);
+      assert.equal(await playerA.page.evaluate(() => JSON.parse(sessionStorage.getItem("pf2e-familiar.relay.pending"))[0].origin), "command");
       await playerA.page.reload();
       const whisper = card(playerA.page, question);
       // Generous: the reload, the resync with the GM and the resumed answer share a loaded 2-core machine.
       await whisper.getByText(`Answered by ${prefix}`).waitFor({ timeout: 45_000 });
       assert.match(await whisper.locator("[data-familiar-answer-body]").textContent(), /no, you can't Step/);
       assert.equal(harness.world.messages.filter((message) => String(message.content).includes(question)).length, 1, "one whisper");
-      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
       // The Ask view did not take the command's answer.
       assert.equal(await playerA.page.locator("#familiar-panel").count(), 0);
       for (const opened of [gm, playerA]) assert.deepEqual(opened.pageErrors, []);
@@ -252,8 +252,8 @@ for (const profile of ["v10", "v13"]) {
       assert.equal(dialogs, 0);
 
       // The GM turns players off: the player's /raven is refused with a notice, nothing asked, nothing posted.
-      await gm.page.evaluate(() => game.settings.set("familiar", "playersMayUse", false));
-      await player.page.waitForFunction(() => game.settings.get("familiar", "playersMayUse") === false);
+      await gm.page.evaluate(() => game.settings.set("pf2e-familiar", "playersMayUse", false));
+      await player.page.waitForFunction(() => game.settings.get("pf2e-familiar", "playersMayUse") === false);
       const before = (await (await fetch(`${fakeUrl}/_log`)).json()).length;
       const messages = harness.world.messages.length;
       const thinking = async () => (await notifications(player.page)).filter((message) => /looking into your question/.test(message)).length;
@@ -266,7 +266,7 @@ for (const profile of ["v10", "v13"]) {
       assert.equal((await (await fetch(`${fakeUrl}/_log`)).json()).length, before, "no provider was asked");
       for (const opened of [gm, player]) assert.deepEqual(opened.pageErrors, []);
     } finally {
-      await gm.page.evaluate(() => game.settings.set("familiar", "playersMayUse", true)).catch(() => {});
+      await gm.page.evaluate(() => game.settings.set("pf2e-familiar", "playersMayUse", true)).catch(() => {});
       await gm.context.close();
       await player.context.close();
     }

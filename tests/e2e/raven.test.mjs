@@ -37,7 +37,7 @@ test("a mouse drag moves the raven, and the spot survives a reload", async () =>
     // The release is not a click: the panel stays closed.
     assert.equal(await page.locator("#familiar-panel").count(), 0);
     assert.equal(await raven.getAttribute("aria-expanded"), "false");
-    const saved = JSON.parse(await page.evaluate(() => game.settings.get("familiar", "ravenPrefs")));
+    const saved = JSON.parse(await page.evaluate(() => game.settings.get("pf2e-familiar", "ravenPrefs")));
     assert.deepEqual(saved.position, { x: Math.round(moved.x), y: Math.round(moved.y) });
 
     await page.reload();

@@ -63,7 +63,7 @@ function pageContents(page) {
 
 function relayModule(page, call, arg) {
   return page.evaluate(
-    async ({ call, arg }) => (await import(`${location.origin}/modules/familiar/scripts/relay.mjs`))[call](arg),
+    async ({ call, arg }) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`))[call](arg),
     { call, arg },
   );
 }
@@ -94,7 +94,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
 
       const log = await (await fetch(`${fakeUrl}/_log`)).json();
       assert.ok(log.some((entry) => entry.path === `/${prefix}/v1/chat/completions` && entry.hasKey), "the GM's client called the provider with its key");
-      const kind = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/relay-transport.mjs`)).transportKind());
+      const kind = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay-transport.mjs`)).transportKind());
       assert.equal(kind, transport);
 
       // The GM searches with A's visibility: a question about the GM-only pack is not grounded in it.
@@ -144,12 +144,12 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       await ask(panel);
       // The first piece is on screen: reload while the rest streams.
       await panel.locator("[data-familiar-answer-body]", { hasText: "Answer" }).waitFor({ timeout: 15_000 });
-      assert.equal(await playerA.page.evaluate(() => JSON.parse(sessionStorage.getItem("familiar.relay.pending")).length), 1);
+      assert.equal(await playerA.page.evaluate(() => JSON.parse(sessionStorage.getItem("pf2e-familiar.relay.pending")).length), 1);
       await playerA.page.reload();
       panel = await openAsk(playerA.page);
       await panel.getByText(`Answered by ${prefix}`).waitFor({ timeout: 15_000 });
       assert.match(await panel.locator("[data-familiar-answer-body]").textContent(), /no, you can't Step while grabbed/);
-      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
       const log = await (await fetch(`${fakeUrl}/_log`)).json();
       assert.equal(log.filter((entry) => entry.path.startsWith(`/${prefix}/`)).length, 1, "the resume did not ask the provider again");
 
@@ -167,13 +167,13 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
   test(`${profile}: closing the panel leaves the GM's provider call going and Stop stops it; the GM leaving mid-answer ends the wait with a notice`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
-    const openRequests = () => gm.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests());
+    const openRequests = () => gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`)).openProviderRequests());
     try {
       await configureProvider(gm.page, `left-${profile}`, "stall");
       let panel = await openAsk(playerA.page);
       await ask(panel);
       await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
-      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
+      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
       // Closing the panel does not stop the answer (the raven's dot lights when it ends); Stop does.
       await playerA.page.keyboard.press("Escape");
       await panel.waitFor({ state: "detached" });
@@ -181,15 +181,15 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       assert.equal(await openRequests(), 1, "the GM's call goes on behind the player's closed panel");
       panel = await openAsk(playerA.page);
       await panel.getByRole("button", { name: "Stop" }).click();
-      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
+      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
       assert.equal(await openRequests(), 0);
-      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
 
       await ask(panel);
       await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
       await gm.context.close();
       await panel.getByText("The GM left before the answer came").waitFor({ timeout: 15_000 });
-      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
       assert.deepEqual(playerA.pageErrors, []);
     } finally {
       await playerA.context.close();
@@ -212,19 +212,19 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       await ravenInteractive(playerB.page);
       // The key binding holds: only A (or a GM) writes A's flags.
       await assert.rejects(
-        playerB.page.evaluate(({ a }) => game.users.get(a).setFlag("familiar", "relayKey", "AAAA"), { a: USERS.brannoc }),
+        playerB.page.evaluate(({ a }) => game.users.get(a).setFlag("pf2e-familiar", "relayKey", "AAAA"), { a: USERS.brannoc }),
         /lacks permission to update User/,
       );
       // B builds a real ask for A with the bundle, seals it with its own key and sends it as A, on the path this
       // core uses.
       await playerB.page.evaluate(async ({ a, gmId, question, kind }) => {
-        const base = `${location.origin}/modules/familiar/scripts`;
+        const base = `${location.origin}/modules/pf2e-familiar/scripts`;
         const { requireWasm } = await import(`${base}/runtime.mjs`);
         const { seal } = await import(`${base}/sealed-channel.mjs`);
         const asked = new (requireWasm().RelayPlayer)(a).ask({ question, language: "en" });
         const sealed = await seal(gmId, asked.message);
-        if (kind === "query") await game.users.get(gmId).query("familiar.relay", { from: a, ...sealed });
-        else game.socket.emit("module.familiar", { kind: "relay-sealed", from: a, to: gmId, ...sealed });
+        if (kind === "query") await game.users.get(gmId).query("pf2e-familiar.relay", { from: a, ...sealed });
+        else game.socket.emit("module.pf2e-familiar", { kind: "relay-sealed", from: a, to: gmId, ...sealed });
       }, { a: USERS.brannoc, gmId: USERS.gm, question: forged, kind: transport });
       for (let waited = 0; dropped.length === 0 && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(dropped.length, 1, "the GM's page dropped the forged message");
@@ -249,15 +249,15 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
       await ravenInteractive(playerA.page);
       // The GM's page stops reading relay messages, as a page too busy to read its socket (or a lost message).
       await gm.page.evaluate((kind) => {
-        if (kind === "query") CONFIG.queries["familiar.relay"] = () => true;
-        else game.socket.off("module.familiar");
+        if (kind === "query") CONFIG.queries["pf2e-familiar.relay"] = () => true;
+        else game.socket.off("module.pf2e-familiar");
       }, transport);
       const panel = await openAsk(playerA.page);
       await ask(panel, question);
       await panel.getByText(/The GM did not answer within \d+ s/).waitFor({ timeout: 45_000 });
-      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("familiar.relay.pending")), "[]");
+      assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
       // Nothing is lost: the question is in the history and still in the box, to ask again.
-      const kept = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/familiar/scripts/ask-history.mjs`)).askHistoryRecords());
+      const kept = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/ask-history.mjs`)).askHistoryRecords());
       assert.ok(kept.some((record) => record.question === question), "the question is kept in the Ask history");
       assert.equal(await panel.getByRole("searchbox").inputValue(), question);
       // The GM's page is back (a reload): the same question asked again is answered.

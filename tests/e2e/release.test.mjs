@@ -37,7 +37,7 @@ test("the release workflow checks the tag, runs the test command, builds, and up
   const at = steps.map((step) => workflow.indexOf(step));
   assert.ok(at.every((index) => index > 0), `missing a step: ${steps.filter((_, i) => at[i] < 0)}`);
   assert.deepEqual([...at].sort((a, b) => a - b), at, "steps out of order");
-  assert.match(workflow, /dist\/module\.json "dist\/familiar-\$version\.zip"/);
+  assert.match(workflow, /dist\/module\.json "dist\/pf2e-familiar-\$version\.zip"/);
   // The README names the same test command the workflow runs.
   assert.match(readFileSync(path.join(REPO, "README.md"), "utf8"), /\.\/tests\/run\.sh/);
 });

@@ -15,8 +15,8 @@ let harness;
 useModuleHarness({ packs: [GM_SECRETS] }, (started) => ({ browser, harness } = started));
 
 const search = (page, query, options) =>
-  page.evaluate(([q, o]) => game.modules.get("familiar").api.search(q, o), [query, options]);
-const indexStatus = (page) => page.evaluate(() => game.modules.get("familiar").api.rulesIndexStatus());
+  page.evaluate(([q, o]) => game.modules.get("pf2e-familiar").api.search(q, o), [query, options]);
+const indexStatus = (page) => page.evaluate(() => game.modules.get("pf2e-familiar").api.rulesIndexStatus());
 
 test("a GM's search finds rules by everyday words and cites them as content links", async () => {
   const { page, context, consoleErrors } = await openGame(browser, harness, { profile: "v13" });
@@ -59,7 +59,7 @@ test("the index is saved, loaded back on reload, and rebuilt when the saved byte
     // Saving happens right after the build; wait for it to land.
     await waitForAsync(page, async () => {
       const keys = await new Promise((resolve) => {
-        const open = indexedDB.open("familiar");
+        const open = indexedDB.open("pf2e-familiar");
         open.onsuccess = () => {
           const request = open.result.transaction("blobs").objectStore("blobs").getAllKeys();
           request.onsuccess = () => resolve(request.result);
@@ -75,7 +75,7 @@ test("the index is saved, loaded back on reload, and rebuilt when the saved byte
     await page.evaluate(
       () =>
         new Promise((resolve, reject) => {
-          const open = indexedDB.open("familiar");
+          const open = indexedDB.open("pf2e-familiar");
           open.onsuccess = () => {
             const transaction = open.result.transaction("blobs", "readwrite");
             const cursor = transaction.objectStore("blobs").openCursor();
@@ -119,7 +119,7 @@ test("edits to compendium documents update the index without a rebuild", async (
         toObject: () => structuredClone(source),
       };
       Hooks.callAll("createItem", document, {}, game.user.id);
-      const api = game.modules.get("familiar").api;
+      const api = game.modules.get("pf2e-familiar").api;
       const added = (await api.search("feather glide drift"))[0]?.name;
       source.name = "Feather Fall Glide";
       Hooks.callAll("updateItem", document, { name: source.name }, {}, game.user.id);

@@ -114,7 +114,7 @@ test("Status shows the rules index and the other clients to the GM", async () =>
   const gm = await openGame(browser, harness, { profile: "v12" });
   const player = await openGame(browser, harness, { profile: "v12", user: USERS.tamsin });
   try {
-    await gm.page.evaluate(() => game.modules.get("familiar").api.search("make camp"));
+    await gm.page.evaluate(() => game.modules.get("pf2e-familiar").api.search("make camp"));
     const panel = await openView(gm.page, "Status");
     assert.equal(await panel.locator('[data-familiar-fact="index-state"]').textContent(), "Ready");
     assert.ok(Number(await panel.locator('[data-familiar-fact="index-documents"]').textContent()) >= 12);

@@ -1,5 +1,5 @@
 // The Foundry harness server: plain node:http + socket.io. See README.md in this folder.
-//   node tests/harness/server.mjs --port 30000 --module-dir dist/familiar [--route-prefix /foundry]
+//   node tests/harness/server.mjs --port 30000 --module-dir dist/pf2e-familiar [--route-prefix /foundry]
 //        [--packs ../shared/pf2e/rules-sample.jsonl --packs-meta ../shared/pf2e/packs.json]
 //        [--world-dir /tmp/world] [--no-csp]
 import http from "node:http";

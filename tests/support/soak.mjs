@@ -44,7 +44,7 @@ async function gmRound({ round, chat, raven, cycles }) {
  * GM's rate limit (100 a minute: a fast round can ask more) is asked again after the wait the refusal names, as a
  * player would; `rateLimited` counts those waits. */
 async function playerRound({ round, count }) {
-  const { askGm } = await import(`${location.origin}/modules/familiar/scripts/relay.mjs`);
+  const { askGm } = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`);
   let answered = 0;
   let rateLimited = 0;
   const unanswered = {};
@@ -71,7 +71,7 @@ async function sample(page, cdp) {
   await cdp.send("HeapProfiler.collectGarbage");
   const heap = await cdp.send("Runtime.getHeapUsage");
   const state = await page.evaluate(async () => {
-    const glue = await import(`${location.origin}/modules/familiar/wasm/familiar_wasm.js`);
+    const glue = await import(`${location.origin}/modules/pf2e-familiar/wasm/familiar_wasm.js`);
     return {
       wasm: (await glue.default()).memory.buffer.byteLength,
       listeners: Object.values(Hooks.events).reduce((sum, list) => sum + list.length, 0),

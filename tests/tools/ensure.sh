@@ -40,9 +40,20 @@ ensure_wasm_toolchain() {
   command -v wasm-bindgen >/dev/null 2>&1 && have=$(wasm-bindgen --version | awk '{print $2}')
   if [ "$have" != "$want" ]; then
     log "installing wasm-bindgen-cli $want (was: ${have:-none}); about 4 minutes"
-    # --locked first for a reproducible tool; without it when the registry lacks a locked dependency version.
-    cargo install wasm-bindgen-cli --version "$want" --locked --quiet \
-      || cargo install wasm-bindgen-cli --version "$want" --quiet
+    # --locked first for a reproducible tool. Its lock file pins crates the registry no longer serves (yanked, e.g.
+    # webpki-roots 1.0.11), so that attempt may fail at resolution; its output is kept and shown only if the
+    # fallback, the newest compatible dependencies, fails too.
+    local locked_log
+    locked_log=$(mktemp)
+    if ! cargo install wasm-bindgen-cli --version "$want" --locked --quiet >"$locked_log" 2>&1; then
+      log "wasm-bindgen-cli's locked dependencies are not all in the registry; installing with the newest compatible ones"
+      if ! cargo install wasm-bindgen-cli --version "$want" --quiet; then
+        cat "$locked_log" >&2
+        rm -f "$locked_log"
+        return 1
+      fi
+    fi
+    rm -f "$locked_log"
   fi
 }
 

@@ -6,7 +6,7 @@
 // is not used inside it (`return class FamiliarRavenPanel extends …` becomes `return class extends …`). Foundry
 // derives hook names from class names (`renderFamiliarRavenPanel`), so the module declares its classes instead,
 // and this script refuses a staged script that still has an anonymous class.
-//   node tests/tools/minify-scripts.mjs dist/familiar
+//   node tests/tools/minify-scripts.mjs dist/pf2e-familiar
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

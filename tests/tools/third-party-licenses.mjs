@@ -2,7 +2,7 @@
 // familiar-wasm crate's normal dependencies for wasm32, without proc-macros and build-only dependencies, with the
 // features a `cargo build -p familiar-wasm` resolves) and every npm package bundled into vendor/classifier.mjs, each
 // with its version, licence and repository, then the licence texts the crates ship (identical texts printed once).
-//   node tests/tools/third-party-licenses.mjs --stage dist/familiar --classifier dist/classifier-packages.json
+//   node tests/tools/third-party-licenses.mjs --stage dist/pf2e-familiar --classifier dist/classifier-packages.json
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

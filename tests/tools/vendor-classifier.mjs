@@ -1,7 +1,7 @@
 // Builds the image classifier's vendored bundle into the staged module: TensorFlow.js, nsfwjs's core and its bundled
 // MobileNetV2 model in one minified ES module, `vendor/classifier.mjs` (scripts/art/classifier.mjs imports it on the
 // first classification), and `vendor/LICENSES.md` with the licence of every package esbuild put into it.
-//   node tests/tools/vendor-classifier.mjs --stage dist/familiar
+//   node tests/tools/vendor-classifier.mjs --stage dist/pf2e-familiar
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

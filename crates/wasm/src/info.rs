@@ -20,7 +20,7 @@ pub struct BuildInfo {
 impl BuildInfo {
     pub fn current() -> Self {
         BuildInfo {
-            name: "familiar",
+            name: "pf2e-familiar",
             version: env!("CARGO_PKG_VERSION"),
             git_commit: env!("FAMILIAR_GIT_COMMIT"),
             rustc: env!("FAMILIAR_RUSTC_VERSION"),
@@ -52,7 +52,7 @@ mod tests {
     fn version_is_the_workspace_version() {
         let info = BuildInfo::current();
         assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
-        assert_eq!(info.name, "familiar");
+        assert_eq!(info.name, "pf2e-familiar");
         assert!(!info.rustc.is_empty());
     }
 }

@@ -79,7 +79,7 @@ pub fn actor_source(creature: &Creature, traits: &[String], size: &str, rng: &mu
         "items": items,
         "prototypeToken": { "name": creature.name, "disposition": -1 },
         "flags": {
-            "familiar": {
+            "pf2e-familiar": {
                 "builder": {
                     "roadmap": creature.roadmap,
                     "seed": creature.seed,
