@@ -71,6 +71,11 @@ if [ "$mode" = serve ]; then
   shared="${FAMILIAR_SHARED:-../shared/pf2e}"
   if [ -d "$shared" ]; then
     packs=(--packs "$shared/rules-sample.jsonl" --packs "$shared/bestiary.jsonl" --packs-meta "$shared/packs.json")
+    # The v14 profile's world: pf2e 8 (the remaster), when the sample is there.
+    if [ -d "$shared/v8" ]; then
+      packs+=(--pf2e8-packs "$shared/v8/rules-sample.jsonl" --pf2e8-packs "$shared/v8/bestiary.jsonl"
+        --pf2e8-packs-meta "$shared/v8/packs.json")
+    fi
   else
     log "$shared not found: the demo world has only its own small packs"
   fi

@@ -1,5 +1,5 @@
 /**
- * Every difference between the Foundry core versions Familiar supports (v10–v13), in one place. The rest of the
+ * Every difference between the Foundry core versions Familiar supports (v10–v14), in one place. The rest of the
  * adapter asks this module instead of testing versions itself.
  */
 
@@ -180,3 +180,29 @@ export async function worldActorFor(uuid) {
 export function combatClass() {
   return CONFIG.Combat.documentClass;
 }
+
+/**
+ * The text a user typed, from the `chatMessage` hook's message: plain text on v10–v13; on v14, whose chat input is
+ * ProseMirror, the message as HTML, a paragraph per line (foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html;
+ * the HTML form as public module reports quote it). Parsed as inert HTML (a template's content runs nothing).
+ */
+export function chatMessageText(message) {
+  const text = String(message ?? "");
+  if (!/^\s*</.test(text)) return text;
+  const holder = document.createElement("template");
+  holder.innerHTML = text;
+  const blocks = [...holder.content.children];
+  return blocks.length ? blocks.map((block) => block.textContent).join("\n") : holder.content.textContent;
+}
+
+/**
+ * An update that deletes the value at `path` (e.g. "flags.pf2e-familiar"): v14's ForcedDeletion operator
+ * (`{path: _del}`, foundryvtt.com/api/modules/foundry.data.operators.html), where `{"a.-=b": null}` warns (since 14,
+ * until 16); the `-=` key before v14, which has no operators.
+ */
+export function deletionUpdate(path) {
+  const ForcedDeletion = globalThis.foundry?.data?.operators?.ForcedDeletion;
+  if (ForcedDeletion) return { [path]: globalThis._del instanceof ForcedDeletion ? globalThis._del : new ForcedDeletion() };
+  return { [path.replace(/[^.]+$/, (name) => `-=${name}`)]: null };
+}
+

@@ -10,7 +10,7 @@ function compatibility() {
   const declared = moduleEntry(MODULE_ID)?.compatibility ?? {};
   return {
     minimum: Number.parseInt(declared.minimum ?? "10", 10),
-    verified: Number.parseInt(declared.verified ?? "13", 10),
+    verified: Number.parseInt(declared.verified ?? "14", 10),
     maximum: declared.maximum ? Number.parseInt(declared.maximum, 10) : null,
   };
 }

@@ -8,7 +8,7 @@
  * (consent, the relay's public key).
  */
 import { MODULE_ID, t } from "./constants.mjs";
-import { filePicker, saveTextFile, worldSettingDocument } from "./compat.mjs";
+import { deletionUpdate, filePicker, saveTextFile, worldSettingDocument } from "./compat.mjs";
 import { noteOwnRemoval, orderRemoval, removalMarker, removeLocalData } from "./local-data.mjs";
 import { artFolder } from "./art/world-files.mjs";
 import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "./ask-history.mjs";
@@ -101,7 +101,7 @@ export async function removeAllData() {
     for (const document of collection ?? []) {
       const flags = document.flags?.[MODULE_ID];
       if (!flags) continue;
-      await document.update({ [`flags.-=${MODULE_ID}`]: null });
+      await document.update(deletionUpdate(`flags.${MODULE_ID}`));
       // An emptied namespace (every flag unset before) held nothing: removed, not counted.
       if (Object.keys(flags).length) removed[kind]++;
     }

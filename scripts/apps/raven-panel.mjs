@@ -15,8 +15,9 @@ import { statusContext } from "./views/status.mjs";
 import { copyDiagnostics } from "../diagnostics.mjs";
 import { t } from "../constants.mjs";
 import { playerViews } from "../settings.mjs";
+import { PANEL_ID, inPanel, panelRoot, registerPanelApp } from "./panel-root.mjs";
 
-export const PANEL_ID = `${MODULE_ID}-panel`;
+export { PANEL_ID };
 const TEMPLATE = templatePath("raven-panel.hbs");
 /** Called with the view's id after a view is switched in place (no render hook then). */
 const VIEW_DRAWN_HOOK = "familiarPanelViewDrawn";
@@ -154,7 +155,7 @@ async function selectTab(view) {
  * fall to the page, where Escape would no longer reach the panel. */
 async function selectTabAndFocus(view) {
   await selectTab(view);
-  document.querySelector(`#${PANEL_ID} [data-familiar-view="${view}"]`)?.focus();
+  inPanel(`[data-familiar-view="${view}"]`)?.focus();
 }
 
 /** Listeners delegated from the panel's root element, bound once per element (ApplicationV2 keeps its element
@@ -282,6 +283,7 @@ function ravenPanel() {
     const v2 = applicationV2();
     const Panel = v2 ? defineV2Panel(v2) : defineV1Panel();
     panel = new Panel();
+    registerPanelApp(panel);
   }
   return panel;
 }
@@ -319,7 +321,7 @@ export async function syncPanel(panelView) {
   const shown = displayed(panelView);
   const shape = { tabs: JSON.stringify(shown.tabs.map(({ id, label }) => ({ id, label }))), view: shown.view };
   const app = ravenPanel();
-  const root = app.rendered ? document.getElementById(PANEL_ID) : null;
+  const root = panelRoot();
   if (root && shape.tabs === renderedFrom?.tabs) {
     patchBadges(root, shown.tabs);
     const switched = shape.view !== renderedFrom.view;

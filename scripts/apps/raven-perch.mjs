@@ -9,6 +9,7 @@ import { requireWasm } from "../runtime.mjs";
 import { wasmReady } from "../wasm.mjs";
 import { getSetting, playerViews, setSetting, SETTINGS } from "../settings.mjs";
 import { connectPanel, machineViews, PANEL_ID, SHOWN_VIEW, syncPanel } from "./raven-panel.mjs";
+import { panelRoot } from "./panel-root.mjs";
 import { cancelRavenWork } from "./views/ask.mjs";
 
 /** Foundry UI the raven must not cover, by the ids used across v10–v13. */
@@ -148,7 +149,7 @@ async function applyEffects(effects, view, panelDrawn) {
 /** The open view's first stop when it names one (`data-familiar-focus`: Ask's question, below its history), else
  * its first control, else its selected tab. */
 function focusPanel() {
-  const root = document.getElementById(PANEL_ID);
+  const root = panelRoot();
   const target = root?.querySelector(`${SHOWN_VIEW} [data-familiar-focus]`)
     ?? root?.querySelector(`${SHOWN_VIEW} :is(input, select, textarea, button, a[href])`)
     ?? root?.querySelector('[role="tab"][aria-selected="true"]');

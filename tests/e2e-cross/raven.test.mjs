@@ -8,7 +8,7 @@
 //   FAMILIAR_BROWSER=firefox|webkit node --test --test-concurrency=1 tests/e2e-cross/   (or --browser=NAME)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { PROFILES, startTestHarness, USERS } from "../support/harness.mjs";
+import { PROFILES, startTestHarness, USERS, generationOf } from "../support/harness.mjs";
 import { GM_VIEWS, PANEL, PLAYER_VIEWS, RAVEN, tabId, VIEWS } from "../support/raven-ui.mjs";
 import { requireBuild, STAGED_MODULE } from "../e2e/paths.mjs";
 import { CREATURES } from "../e2e/setup.mjs";
@@ -183,7 +183,7 @@ async function byKeyboard(views, axe) {
 }
 
 /** v13 runs once per colour scheme, as in the Chromium suite's axe test; the others have one look. */
-const RUNS = PROFILES.flatMap((profile) => (profile === "v13" ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));
+const RUNS = PROFILES.flatMap((profile) => (generationOf(profile) >= 13 ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));
 
 for (const { profile, theme } of RUNS) {
   for (const { role, user, views } of WHO) {

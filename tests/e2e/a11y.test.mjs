@@ -3,7 +3,7 @@
 // combat rated, Monster with a preview, Status, About), as the GM and as a player, on each core version profile; on v13 in its light and its dark scheme.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openGame, PROFILES, USERS } from "../support/harness.mjs";
+import { openGame, PROFILES, USERS, generationOf } from "../support/harness.mjs";
 import { axeViolations, fillView, GM_VIEWS, openPanel, PLAYER_VIEWS, ravenButton, showView, VIEWS } from "./panel-states.mjs";
 import { CREATURES, useModuleHarness } from "./setup.mjs";
 
@@ -12,7 +12,7 @@ let harness;
 useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
 /** v13 runs once per colour scheme; the others have one look. */
-const RUNS = PROFILES.flatMap((profile) => (profile === "v13" ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));
+const RUNS = PROFILES.flatMap((profile) => (generationOf(profile) >= 13 ? ["light", "dark"].map((theme) => ({ profile, theme })) : [{ profile }]));
 const WHO = [
   { role: "GM", user: USERS.gm, views: GM_VIEWS },
   { role: "player", user: USERS.brannoc, views: PLAYER_VIEWS },

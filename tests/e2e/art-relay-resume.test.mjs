@@ -36,7 +36,7 @@ async function allowArt(gm) {
   await setWorld(gm.page, "playersMayRequestArt", true);
 }
 
-for (const profile of ["v12", "v13"]) {
+for (const profile of ["v12", "v13", "v14"]) {
   test(`${profile}: a player who reloads, or closes the tab, while the GM paints gets the picture once, charged once`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     let player = await openGame(browser, harness, { profile, user: USERS.ysolde });

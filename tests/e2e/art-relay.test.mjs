@@ -36,7 +36,7 @@ async function openRecordedPlayer(profile) {
   return { ...opened, frames };
 }
 
-for (const profile of ["v12", "v13"]) {
+for (const profile of ["v12", "v13", "v14"]) {
   test(`${profile}: a player's art goes through the GM's client: not allowed, allowed, over budget, flagged`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const player = await openRecordedPlayer(profile);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { openGame } from "../support/harness.mjs";
+import { openGame, generationOf } from "../support/harness.mjs";
 import { useModuleHarness } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
 
@@ -18,7 +18,7 @@ useModuleHarness({ worldDir: "familiar-art-world-" }, (started) => ({ browser, h
 
 const world = () => harness.world;
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   describe(`Foundry ${profile}`, () => {
     test("saves WebP into the module's folder without overwriting; applies to actor and token; posts to chat", async () => {
       const { page, context, consoleErrors, pageErrors } = await openGame(browser, harness, { profile });
@@ -83,7 +83,7 @@ for (const profile of ["v10", "v13"]) {
         await page.locator(`#chat-log img[src="${result.first}"]`).waitFor();
         assert.deepEqual(pageErrors, []);
         assert.deepEqual(consoleErrors, []);
-        if (profile === "v13") {
+        if (generationOf(profile) >= 13) {
           const warnings = await page.evaluate(() => window.__harness.compatibilityWarnings.map((w) => w.message ?? String(w)));
           assert.ok(!warnings.some((text) => /FilePicker/.test(text)), warnings.join("\n"));
         }

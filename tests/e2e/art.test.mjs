@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { openGame, USERS } from "../support/harness.mjs";
+import { openGame, USERS, generationOf } from "../support/harness.mjs";
 import { axeViolations, openPanel, showView } from "./panel-states.mjs";
 import { useFakeImageServer, useModuleHarness } from "./setup.mjs";
 import { ravenInteractive } from "./waits.mjs";
@@ -131,7 +131,7 @@ describe("art provider settings", () => {
   });
 });
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   describe(`Art view on ${profile}`, () => {
     test("blocks a blocked prompt before sending; a portrait + token fails over, applies to an actor, is WebP; axe", async () => {
       const { page, context, pageErrors } = await openGame(browser, harness, { profile });
@@ -180,7 +180,7 @@ for (const profile of ["v10", "v13"]) {
 
         assert.deepEqual(await axeViolations(page), []);
         assert.deepEqual(pageErrors, []);
-        if (profile === "v13") {
+        if (generationOf(profile) >= 13) {
           const progress = await page.evaluate(() => window.__harness.notifications.filter((n) => n.progress).length);
           assert.ok(progress >= 1, "v13 shows a progress notification");
         }
@@ -237,7 +237,7 @@ test("a creature's prompt carries its description, read from its HTML as the rul
   }
 });
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: Apply to token asks whether the actor's tokens on the scene change too (${profile === "v10" ? "Dialog" : "DialogV2"})`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     let created = [];

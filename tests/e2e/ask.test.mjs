@@ -40,7 +40,7 @@ function openRequests(page) {
   });
 }
 
-for (const profile of ["v10", "v11", "v12", "v13"]) {
+for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
   test(`${profile}: the GM sets up a provider in the form, asks, and reads a streamed answer with a working content link`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     const prefix = `stream-${profile}`;
@@ -93,7 +93,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
   });
 }
 
-for (const profile of ["v11", "v13"]) {
+for (const profile of ["v11", "v13", "v14"]) {
   test(`${profile}: the form adds, reorders and removes providers, and refuses a plain-http remote base URL`, async () => {
     const { page, context } = await openGame(browser, harness, { profile });
     try {

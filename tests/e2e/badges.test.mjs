@@ -15,7 +15,7 @@ let fakeUrl;
 useFakeProvider((url) => (fakeUrl = url));
 useModuleHarness({ packs: [CREATURES] }, (started) => ({ browser, harness } = started));
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: an answer finished behind another tab badges the Ask tab until Ask is opened`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     try {

@@ -43,7 +43,7 @@ function viewedCombat(page) {
   });
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: a proposal becomes a new combat in the scene, imported once, and the current combat is rated`, async () => {
     const gm = await openGame(browser, harness, { profile });
     const player = await openGame(browser, harness, { profile, user: USERS.tamsin });

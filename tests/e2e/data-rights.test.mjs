@@ -32,7 +32,7 @@ async function openPrivacy(page) {
   return form;
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: retention purges old history, Export my data has it all, Forget me leaves nothing of the player`, async () => {
     const gm = await openGame(browser, harness, { profile });
     const player = await openGame(browser, harness, { profile, user: USERS.brannoc });
@@ -122,7 +122,7 @@ function familiarFootprint(page) {
   });
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: the GM removes all of Familiar's data from the world and is told exactly what went`, async () => {
     const gm = await openGame(browser, harness, { profile });
     const player = await openGame(browser, harness, { profile, user: USERS.ysolde });

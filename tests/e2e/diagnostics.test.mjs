@@ -26,7 +26,7 @@ async function openStatus(panel) {
 
 const idle = (page) => page.waitForFunction(() => !document.querySelector("#familiar-panel [data-familiar-results='ask'][aria-busy='true']"));
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: Copy diagnostics puts a report on the clipboard with no key, question or answer in it`, async () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
     const { page, pageErrors } = await openGame(browser, harness, { profile, context });

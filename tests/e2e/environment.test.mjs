@@ -37,7 +37,7 @@ test("a bundle that fails to load gives one clear error and leaves Foundry worki
   cpSync(STAGED_MODULE, broken, { recursive: true });
   writeFileSync(path.join(broken, "wasm", "familiar_wasm_bg.wasm"), "this is not WebAssembly");
   const harness = await harnessFor({ moduleDir: broken });
-  for (const profile of ["v10", "v13"]) {
+  for (const profile of ["v10", "v13", "v14"]) {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     try {
       await page.waitForFunction(() => window.__harness.notifications.some((n) => n.type === "error"));
@@ -92,8 +92,8 @@ test("under a route prefix the module loads everything relative to itself", asyn
 test("a core version outside the manifest's range gets one warning, and the module still runs", async () => {
   const harness = await harnessFor({ moduleDir: STAGED_MODULE });
   for (const [profile, version, pattern] of [
-    ["v10", "9.280", /supports Foundry versions 10 to 13; this is version 9/],
-    ["v13", "14.350", /verified up to Foundry version 13; this is version 14/],
+    ["v10", "9.280", /supports Foundry versions 10 to 14; this is version 9/],
+    ["v14", "15.350", /verified up to Foundry version 14; this is version 15/],
   ]) {
     const { page, context } = await openGame(browser, harness, { profile, query: { version } });
     try {

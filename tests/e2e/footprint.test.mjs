@@ -7,7 +7,7 @@
 // Foundry's hook events: foundryvtt.com/api/modules/hookEvents.html.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openGame, USERS } from "../support/harness.mjs";
+import { openGame, USERS, generationOf } from "../support/harness.mjs";
 import { ravenInteractive } from "./waits.mjs";
 import { ask, openAsk } from "./ask-steps.mjs";
 import { useModuleHarness } from "./setup.mjs";
@@ -118,7 +118,7 @@ async function useModule(page) {
   await page.locator("#chat-log .chat-message .familiar-chat-answer__question").first().waitFor({ timeout: 30_000 });
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: after use, the module left nothing outside its namespace`, async () => {
     const bare = await openGame(browser, harness, { profile, user: USERS.gm, query: { nomodule: "1" } });
     const withModule = await openGame(browser, harness, { profile, user: USERS.gm });
@@ -167,7 +167,7 @@ for (const profile of ["v10", "v13"]) {
       const queries = added(before.config.queries ?? [], after.config.queries ?? []);
       assert.ok(queries.every((key) => key.startsWith("pf2e-familiar.")), `CONFIG.queries: ${queries}`);
       // v13 carries the relay in a query of the module's own (the check looks at a real entry).
-      if (profile === "v13") assert.ok(queries.length > 0, "the relay's query handler is registered");
+      if (generationOf(profile) >= 13) assert.ok(queries.length > 0, "the relay's query handler is registered");
 
       assert.ok(added(before.localStorage, after.localStorage).every((key) => key.startsWith("pf2e-familiar")), `localStorage: ${added(before.localStorage, after.localStorage)}`);
       assert.ok(added(before.sessionStorage, after.sessionStorage).every((key) => key.startsWith("pf2e-familiar")), "sessionStorage");

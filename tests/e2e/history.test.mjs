@@ -95,7 +95,7 @@ async function askTwo(page, prefix) {
 
 const historyQuestions = (panel) => panel.locator("[data-familiar-history-entry] .familiar-history__question").allTextContents();
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: two answers survive a reload, newest last, and another user of the same browser does not see them`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     const prefix = `history-${profile}`;

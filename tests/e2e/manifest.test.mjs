@@ -19,8 +19,10 @@ test("module.json has the v10+ fields with the right types", () => {
   }
   assert.ok(Array.isArray(source.authors) && source.authors.every((author) => typeof author.name === "string"));
   assert.equal(source.compatibility.minimum, "10");
-  assert.equal(source.compatibility.verified, "13");
+  assert.equal(source.compatibility.verified, "14");
   assert.deepEqual(source.relationships.systems.map((system) => [system.id, system.type]), [["pf2e", "system"]]);
+  // The pf2e versions the harness profiles run (tests/harness/client/versions.mjs): 4.12.1 on v10 … 8.0.0 on v14.
+  assert.deepEqual(source.relationships.systems[0].compatibility, { minimum: "4.12.1", verified: "8.0.0" });
   assert.ok(Array.isArray(source.esmodules) && source.esmodules.length > 0);
   assert.ok(Array.isArray(source.styles));
   assert.ok(source.languages.every((language) => language.lang && language.name && language.path));

@@ -50,7 +50,7 @@ async function showTab(page, panel, view) {
   await page.waitForFunction((view) => document.querySelector(`#familiar-view-${view}:not([hidden])`) && document.activeElement?.dataset.familiarView === view, view);
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: tabs switch the view in place; a view drawn once is kept with what it holds, Status is drawn anew`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     try {

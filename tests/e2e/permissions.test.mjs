@@ -24,7 +24,7 @@ async function waitForTabs(page, views) {
   );
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: the GM's players' views setting reaches an open panel live; a player's views use no GM data`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const player = await openGame(browser, harness, { profile, user: USERS.brannoc });

@@ -106,7 +106,7 @@ const dialog = (page) => page.locator("#familiar-consent");
 const artDialog = (page) => page.locator("#familiar-consent-art");
 const idle = (page) => page.waitForFunction(() => !document.querySelector("#familiar-panel [data-familiar-results='ask'][aria-busy='true']"));
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: the GM agrees per provider before the first call; declining stays offline until changed in the privacy settings`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     const prefix = `world-${profile}`;
@@ -198,7 +198,7 @@ for (const profile of ["v10", "v13"]) {
   });
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: the GM's first art prompt waits for the art consent dialog; declining sends nothing until changed in the privacy settings`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     const prefix = `art-world-${profile}`;

@@ -65,7 +65,7 @@ function messageOf(page, question) {
   }, question);
 }
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: the GM's /raven gets a whisper with the streamed answer and its content link; the raw command is never posted`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const player = await openGame(browser, harness, { profile, user: USERS.ysolde });

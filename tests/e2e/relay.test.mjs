@@ -6,7 +6,7 @@
 // a GM page that never answers → "the GM did not answer" after the wait, the question kept and asked again.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { openGame, USERS } from "../support/harness.mjs";
+import { openGame, USERS, generationOf } from "../support/harness.mjs";
 import { ravenInteractive, waitForAsync } from "./waits.mjs";
 import { QUESTION, addProvider, answerTexts, ask, openAsk, openProviderForm, recordAnswerTexts, saveForm } from "./ask-steps.mjs";
 import { GM_SECRETS, useFakeProvider, useModuleHarness } from "./setup.mjs";
@@ -68,8 +68,8 @@ function relayModule(page, call, arg) {
   );
 }
 
-for (const profile of ["v10", "v11", "v12", "v13"]) {
-  const transport = profile === "v13" ? "query" : "sealed";
+for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
+  const transport = generationOf(profile) >= 13 ? "query" : "sealed";
 
   test(`${profile}: player A asks through the GM's raven (${transport}), reads a streamed cited answer; player B sees none of it`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
@@ -240,7 +240,7 @@ for (const profile of ["v10", "v11", "v12", "v13"]) {
   });
 
   // One run per transport (the wait is half a minute): v12 sealed on the socket, v13 in queries.
-  if (profile === "v12" || profile === "v13") test(`${profile}: a GM page that never answers ends the wait with a notice; the question is kept and asked again`, async () => {
+  if (generationOf(profile) >= 12) test(`${profile}: a GM page that never answers ends the wait with a notice; the question is kept and asked again`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
     const question = `silent gm ${profile}: what does off-guard do?`;

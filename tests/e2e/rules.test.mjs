@@ -37,7 +37,7 @@ test("a GM's search finds rules by everyday words and cites them as content link
 });
 
 test("players never see documents of packs they may not open", async () => {
-  for (const profile of ["v10", "v13"]) {
+  for (const profile of ["v10", "v13", "v14"]) {
     const { page, context } = await openGame(browser, harness, { profile, user: USERS.brannoc });
     try {
       const hits = await search(page, "ferryman phylactery twist ambush weir bandits", { top: 20 });

@@ -14,7 +14,7 @@ let fakeUrl;
 useFakeProvider((url) => (fakeUrl = url));
 useModuleHarness({}, (started) => ({ browser, harness } = started));
 
-for (const profile of ["v10", "v13"]) {
+for (const profile of ["v10", "v13", "v14"]) {
   test(`${profile}: Status shows the providers' health and latency, the health rules, and the players' use`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile });
     try {

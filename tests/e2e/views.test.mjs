@@ -19,7 +19,7 @@ async function openView(page, name) {
   return panel;
 }
 
-for (const profile of ["v11", "v13"]) {
+for (const profile of ["v11", "v13", "v14"]) {
   test(`${profile}: Ask lists the rules as content links and renders hostile input as text`, async () => {
     const { page, context, pageErrors } = await openGame(browser, harness, { profile, user: USERS.brannoc });
     try {

@@ -1,6 +1,7 @@
 // The Foundry harness server: plain node:http + socket.io. See README.md in this folder.
 //   node tests/harness/server.mjs --port 30000 --module-dir dist/pf2e-familiar [--route-prefix /foundry]
 //        [--packs ../shared/pf2e/rules-sample.jsonl --packs-meta ../shared/pf2e/packs.json]
+//        [--pf2e8-packs ../shared/pf2e/v8/rules-sample.jsonl --pf2e8-packs-meta ../shared/pf2e/v8/packs.json]
 //        [--world-dir /tmp/world] [--no-csp]
 import http from "node:http";
 import fs from "node:fs";
@@ -10,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Server as SocketServer } from "socket.io";
 import { World } from "./server/world.mjs";
-import { PackStore } from "./server/packs.mjs";
+import { PackStore, SYSTEM_LINES } from "./server/packs.mjs";
+import { PROFILE_NAMES } from "./client/versions.mjs";
 import { createRouter } from "./server/http.mjs";
 import { attachSockets } from "./server/sockets.mjs";
 
@@ -39,6 +41,8 @@ export async function startHarness({
   routePrefix = "",
   packFiles = [],
   packsMeta = null,
+  pf2e8PackFiles = [],
+  pf2e8PacksMeta = null,
   includeDemoPack = true,
   worldDir = null,
   csp = true,
@@ -48,7 +52,7 @@ export async function startHarness({
   const world = new World({ worldDir });
   const filesDir = worldDir ? path.join(path.resolve(worldDir), "files") : fs.mkdtempSync(path.join(os.tmpdir(), "harness-files-"));
   fs.mkdirSync(filesDir, { recursive: true });
-  const packs = await PackStore.load({ packFiles, packsMeta, includeDemo: includeDemoPack });
+  const packs = await PackStore.load({ packFiles, packsMeta, pf2e8PackFiles, pf2e8PacksMeta, includeDemo: includeDemoPack });
 
   const route = createRouter({ prefix, modules, world, filesDir: path.resolve(filesDir), csp });
   const server = http.createServer((req, res) => {
@@ -92,28 +96,35 @@ async function main() {
       "route-prefix": { type: "string", default: "" },
       packs: { type: "string", multiple: true, default: [] },
       "packs-meta": { type: "string" },
+      "pf2e8-packs": { type: "string", multiple: true, default: [] },
+      "pf2e8-packs-meta": { type: "string" },
       "world-dir": { type: "string" },
       "no-csp": { type: "boolean", default: false },
     },
   });
-  const packFiles = values.packs.filter((f) => {
+  const present = (files) => files.filter((f) => {
     if (fs.existsSync(f)) return true;
     console.warn(`skipped: pack file ${f} not present`);
     return false;
   });
-  const packsMeta = values["packs-meta"] && fs.existsSync(values["packs-meta"]) ? values["packs-meta"] : null;
+  const metaFile = (file) => (file && fs.existsSync(file) ? file : null);
   const harness = await startHarness({
     port: Number(values.port),
     host: values.host,
     moduleDirs: values["module-dir"],
     routePrefix: values["route-prefix"],
-    packFiles,
-    packsMeta,
+    packFiles: present(values.packs),
+    packsMeta: metaFile(values["packs-meta"]),
+    pf2e8PackFiles: present(values["pf2e8-packs"]),
+    pf2e8PacksMeta: metaFile(values["pf2e8-packs-meta"]),
     worldDir: values["world-dir"] ?? null,
     csp: !values["no-csp"],
   });
-  console.log(`Foundry harness at ${harness.url}/ (profiles v10 v11 v12 v13; CSP ${values["no-csp"] ? "off" : "strict"})`);
-  for (const p of harness.packs.list()) if (p.size) console.log(`  pack ${p.id}: ${p.size} documents${p.private ? " (GM only)" : ""}`);
+  console.log(`Foundry harness at ${harness.url}/ (profiles ${PROFILE_NAMES.join(" ")}; CSP ${values["no-csp"] ? "off" : "strict"})`);
+  for (const line of SYSTEM_LINES) {
+    console.log(`  ${line === "pf2e8" ? "pf2e 8 world (v14)" : "2021 pf2e world (v10–v13)"}:`);
+    for (const p of harness.packs.list(line)) if (p.size) console.log(`    pack ${p.id}: ${p.size} documents${p.private ? " (GM only)" : ""}`);
+  }
   const stop = () => harness.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

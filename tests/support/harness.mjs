@@ -10,7 +10,9 @@ export const SHARED_PF2E = process.env.FAMILIAR_SHARED ?? path.resolve(REPO_ROOT
 
 // The demo world's users (tests/harness/world/users.json).
 export const USERS = { gm: "UserGamemaster01", brannoc: "UserBrannoc00001", ysolde: "UserYsolde000001", tamsin: "UserTamsin000001" };
-export const PROFILES = ["v10", "v11", "v12", "v13"];
+export const PROFILES = ["v10", "v11", "v12", "v13", "v14"];
+/** The core generation of a profile name ("v14" → 14), for tests of what changed from one version on. */
+export const generationOf = (profile) => Number.parseInt(String(profile).slice(1), 10);
 
 /** Start a harness on a free port: same options as startHarness (moduleDir, routePrefix, packFiles...). */
 export function startTestHarness(options = {}) {

@@ -8,6 +8,7 @@
  * player's view sends the prompt to the GM's client (scripts/art/relay.mjs) and shows the saved pictures or why not.
  */
 import { MARKS, t, templatePath } from "../../constants.mjs";
+import { inPanel } from "../panel-root.mjs";
 import { progressNotice, renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { artStrictness, getSetting, SETTINGS } from "../../settings.mjs";
@@ -379,8 +380,8 @@ async function showRelayed(form, results, prompt, start) {
 
 /** The player's Art form in the open panel, with its results, or null. */
 function playerArtForm() {
-  const form = document.querySelector('#familiar-panel [data-familiar-form="art"]');
-  const results = document.querySelector('#familiar-panel [data-familiar-results="art"]');
+  const form = inPanel('[data-familiar-form="art"]');
+  const results = inPanel('[data-familiar-results="art"]');
   return form && results && !game.user.isGM ? { form, results } : null;
 }
 

@@ -7,6 +7,7 @@
  */
 import { formatDateTime } from "../../locale-format.mjs";
 import { t, templatePath } from "../../constants.mjs";
+import { inPanel } from "../panel-root.mjs";
 import { renderTemplate, saveTextFile } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../ask-history.mjs";
@@ -23,7 +24,7 @@ const covered = new WeakMap();
 const onShow = new WeakMap();
 
 function section() {
-  return document.querySelector("#familiar-panel [data-familiar-history]");
+  return inPanel("[data-familiar-history]");
 }
 
 /** Fills the history of a freshly rendered Ask view (each render draws the view anew). */
@@ -170,10 +171,10 @@ const ACTIONS = {
     root.querySelector("[data-familiar-history-list]").replaceChildren();
     confirmBox(root).hidden = true;
     covered.set(root, 0);
-    const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+    const results = inPanel('[data-familiar-results="ask"]');
     if (results) onShow.delete(results);
     update(root, 0);
-    document.querySelector("#familiar-panel #familiar-ask-question")?.focus();
+    inPanel("#familiar-ask-question")?.focus();
     ui.notifications.info(t("History.Cleared"));
   },
 };

@@ -7,6 +7,7 @@
  * GM online, or when the GM does not let players ask, the player gets the offline answer with that notice.
  */
 import { t, templatePath } from "../../constants.mjs";
+import { inPanel } from "../panel-root.mjs";
 import { renderTemplate } from "../../compat.mjs";
 import { requireWasm } from "../../runtime.mjs";
 import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules-index.mjs";
@@ -34,7 +35,7 @@ function listenToPanel() {
   // shows its notification dot (the machine's answer-ready state). The Ask view drawn next, by a render of the
   // panel or a switch in place, takes the run over while it lasts.
   onViewDrawn(() => {
-    const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+    const results = inPanel('[data-familiar-results="ask"]');
     if (results) takeOver(results).catch((error) => console.error("Familiar |", error));
   });
 }
@@ -256,7 +257,7 @@ export function resumeRelayed() {
   const last = pendingQuestions().filter((entry) => entry.origin === "view").at(-1);
   if (!last) return;
   const tryResume = () => {
-    const results = document.querySelector('#familiar-panel [data-familiar-results="ask"]');
+    const results = inPanel('[data-familiar-results="ask"]');
     if (!results) return false;
     bindResults(results);
     streamRelayed(last.question, results, (onEvent) => last.resume(onEvent)).catch((error) => console.error("Familiar |", error));

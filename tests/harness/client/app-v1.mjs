@@ -2,9 +2,12 @@
 // static defaultOptions merged by subclasses, getData, activateListeners(html: jQuery),
 // render(force, options) returning the app synchronously while rendering asynchronously,
 // a window frame with header/title/close, and hooks render<ClassName>(app, html, data) and
-// close<ClassName>(app, html) for every class in the inheritance chain.
+// close<ClassName>(app, html) for every class in the inheritance chain. From v13 constructing one logs Foundry's
+// deprecation warning (foundryvtt.com/api/v14/classes/foundry.appv1.api.Application.html, "since v13"; the
+// wording, since 13 and until 16, as v14 consoles print it in public module issues).
 import { Hooks } from "./hooks.mjs";
-import { mergeObject, escapeHTML } from "./utils.mjs";
+import { mergeObject, escapeHTML, logCompatibilityWarning } from "./utils.mjs";
+import { ClientFeatures } from "./log.mjs";
 import { renderTemplate } from "./templates.mjs";
 
 let nextAppId = 1;
@@ -14,6 +17,9 @@ export class Application {
   static RENDER_STATES = { ERROR: -3, CLOSING: -2, CLOSED: -1, NONE: 0, RENDERING: 1, RENDERED: 2 };
 
   constructor(options = {}) {
+    if (ClientFeatures.appV1Deprecated) {
+      logCompatibilityWarning("The V1 Application framework is deprecated, and will be removed in a later core software version. Please use the V2 version of the Application framework available under foundry.applications.api.ApplicationV2.", { since: 13, until: 16, once: true });
+    }
     this.options = mergeObject(this.constructor.defaultOptions, options, { inplace: false });
     this.appId = nextAppId++;
     this._element = null;

@@ -5,7 +5,14 @@
 // _prepareContext, _onFirstRender, _onRender, close(); click dispatch for [data-action] with
 // `this` bound to the app; hooks render<ClassName>(app, element, context, options) and
 // close<ClassName>(app) for every class in the chain. No jQuery anywhere.
+// v14: a window can be detached into a browser window of its own: the `detached` render option and
+// `detachWindow()` / `attachWindow()` (foundryvtt.com/api/v14/interfaces/foundry.applications.types.ApplicationWindowRenderOptions.html:
+// "Pass false to attach to the main application, or true to detach into a new window"). The element is then
+// adopted into that window's document, with the page's stylesheets copied there (foundryvtt/foundryvtt issue
+// 13128); the module's code still runs in the main window. Closing the detached window closes the application
+// (guess: no page says whether Foundry re-attaches it instead).
 import { Hooks } from "./hooks.mjs";
+import { ClientFeatures } from "./log.mjs";
 import { mergeObject, deepClone, escapeHTML } from "./utils.mjs";
 import { renderTemplate, loadTemplates } from "./templates.mjs";
 
@@ -49,6 +56,40 @@ export class ApplicationV2 {
   #state;
   #element = null;
   #content = null;
+  #detachedWindow = null;
+
+  /** v14: the browser window this application was detached into, or null while it lives in the main one. */
+  get detachedWindow() {
+    return this.#detachedWindow;
+  }
+
+  /** v14: moves the rendered element into a new browser window of its own. */
+  async detachWindow() {
+    if (!ClientFeatures.detachedWindows) throw new Error("ApplicationV2#detachWindow is not available before v14");
+    if (!this.#element || this.#detachedWindow) return this;
+    const win = window.open("", `detached-${this.#id}`, "popup,width=720,height=800");
+    if (!win) throw new Error(`The browser refused to open a window for "${this.#id}"`);
+    for (const sheet of document.querySelectorAll('link[rel="stylesheet"]')) win.document.head.append(win.document.importNode(sheet));
+    win.document.title = this.title;
+    win.document.body.className = document.body.className;
+    win.document.body.append(this.#element);
+    this.#detachedWindow = win;
+    win.addEventListener("pagehide", () => {
+      if (this.#detachedWindow === win) this.close();
+    });
+    Hooks.callAll("detachWindow", this, win);
+    return this;
+  }
+
+  /** v14: brings a detached element back into the main window. */
+  async attachWindow() {
+    const win = this.#detachedWindow;
+    if (!win) return this;
+    this.#detachedWindow = null;
+    document.body.append(this.#element);
+    win.close();
+    return this;
+  }
 
   get id() {
     return this.#id;
@@ -103,6 +144,8 @@ export class ApplicationV2 {
       this.#state = S.RENDERED;
       await this._onRender(context, options);
       this.#callHooks((cls) => `render${cls.name}`, this.#element, context, options);
+      if (options.detached === true) await this.detachWindow();
+      else if (options.detached === false) await this.attachWindow();
     } catch (err) {
       this.#state = S.ERROR;
       throw new Error(`Failed to render Application "${this.#id}":\n${err.message}`, { cause: err });
@@ -140,7 +183,7 @@ export class ApplicationV2 {
 
   setPosition(position = {}) {
     const el = this.#element;
-    if (!el || !this.hasFrame || this.options.window.positioned === false) return this.position;
+    if (!el || this.#detachedWindow || !this.hasFrame || this.options.window.positioned === false) return this.position;
     Object.assign(this.position, position);
     const { width, height, left, top } = this.position;
     if (Number.isFinite(width)) el.style.width = `${width}px`;
@@ -159,6 +202,9 @@ export class ApplicationV2 {
     this._onClose?.(options);
     this.#callHooks((cls) => `close${cls.name}`);
     this.#element?.remove();
+    const win = this.#detachedWindow;
+    this.#detachedWindow = null;
+    win?.close();
     instances.delete(this.#id);
     this.#element = null;
     this.#content = null;

@@ -3,9 +3,9 @@
 // (foundryvtt.com/api/modules/hookEvents.html). Hooks are not awaited; the harness awaits its own
 // asynchronous steps between them (translations, documents), as Foundry's Game does.
 import { resolveProfile } from "./versions.mjs";
-import { log } from "./log.mjs";
+import { ClientFeatures, log } from "./log.mjs";
 import { Hooks, hooksCalled } from "./hooks.mjs";
-import { buildUtils, logCompatibilityWarning } from "./utils.mjs";
+import { buildUtils, ForcedDeletion, logCompatibilityWarning } from "./utils.mjs";
 import { Collection } from "./collection.mjs";
 import { Localization } from "./i18n.mjs";
 import { ClientSettings } from "./settings.mjs";
@@ -28,6 +28,14 @@ import { makeRequester } from "./net.mjs";
 import { installColorSchemes } from "./theme.mjs";
 import { installFontSize } from "./ui-scale.mjs";
 import { Canvas, HARNESS_SCENE_ID } from "./canvas.mjs";
+
+/** v14 message modes: what each does to the message's data, as v12's applyRollMode did (guess, see above). */
+const MESSAGE_MODES = {
+  public: { label: "CHAT.Modes.Public", icon: "fa-solid fa-globe", handler: (data) => void (data.whisper = []) },
+  gm: { label: "CHAT.Modes.GM", icon: "fa-solid fa-user-secret", handler: (data) => void (data.whisper = game.users.filter((u) => u.isGM).map((u) => u.id)) },
+  blind: { label: "CHAT.Modes.Blind", icon: "fa-solid fa-eye-slash", handler: (data) => Object.assign(data, { whisper: game.users.filter((u) => u.isGM).map((u) => u.id), blind: true }) },
+  self: { label: "CHAT.Modes.Self", icon: "fa-solid fa-user", handler: (data) => void (data.whisper = [game.user.id]) },
+};
 
 const prefix = document.querySelector('meta[name="harness-prefix"]').content;
 const profile = resolveProfile(location.search);
@@ -79,7 +87,7 @@ function deprecatedGlobal(name, value, replacement) {
 
 async function connect(userParam) {
   const { io } = await import(`${prefix}/socket.io/socket.io.esm.min.js`);
-  const socket = io({ path: `${prefix}/socket.io`, auth: { userId: userParam }, transports: ["websocket"] });
+  const socket = io({ path: `${prefix}/socket.io`, auth: { userId: userParam, systemLine: profile.systemLine }, transports: ["websocket"] });
   await new Promise((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("connect_error", (err) => reject(new Error(`Cannot join the game: ${err.message}`)));
@@ -95,6 +103,7 @@ async function main() {
 
   // --- the static surface: utilities, classes, CONST/CONFIG ---
   const utils = buildUtils();
+  Object.assign(ClientFeatures, F);
   const ctx = { request, features: F, Collection, chatLog: null };
   ClientDocument._ctx = ctx;
   registerHelpers(() => game.i18n);
@@ -108,6 +117,11 @@ async function main() {
     ...(F.applicationV2 ? { applications: { api: { ApplicationV2, HandlebarsApplicationMixin, Application: ApplicationV2, DialogV2 }, instances } } : {}),
   };
   if (F.templatesNamespace) foundry.applications.handlebars = handlebarsNs;
+  if (F.forcedDeletionOperator) {
+    // v14's update operators: foundry.data.operators and the shared `_del` instance (utils.mjs ForcedDeletion).
+    foundry.data = { operators: { ForcedDeletion } };
+    globalThis._del = new ForcedDeletion();
+  }
   if (F.filePickerNamespaced) {
     foundry.applications.apps = { FilePicker: { implementation: FilePicker } };
     foundry.appv1 = { api: { Application, FormApplication } };
@@ -117,7 +131,12 @@ async function main() {
   globalThis.CONFIG = {
     Actor: { documentClass: Actor },
     Item: { documentClass: Item },
-    ChatMessage: { documentClass: ChatMessage },
+    ChatMessage: {
+      documentClass: ChatMessage,
+      // v14's visibility modes (foundryvtt.com/api/v14/variables/CONFIG.ChatMessage.html); the keys and what each
+      // handler sets are a guess from v12's roll modes (no v14 page lists them).
+      ...(F.messageModes ? { modes: MESSAGE_MODES } : {}),
+    },
     JournalEntry: { documentClass: JournalEntry },
     User: { documentClass: User },
     Scene: { documentClass: Scene },

@@ -4,7 +4,9 @@
 //  - renderChatMessageHTML(message, html: HTMLElement, context) on v13
 //    (foundryvtt.com/api/functions/hookEvents.renderChatMessageHTML.html).
 // Enter in #chat-message fires chatMessage(chatLog, message, chatData); `false` cancels
-// (foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html). Slash commands are not parsed.
+// (foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html). Slash commands are not parsed. On v14 the
+// chat input is ProseMirror and the hook receives the message as HTML, a paragraph per line ("<p>/r d4</p>", as
+// public module issues quote v14's hook argument; the escaping of the text inside is a guess).
 import { Hooks } from "./hooks.mjs";
 import { escapeHTML, logCompatibilityWarning } from "./utils.mjs";
 
@@ -58,8 +60,9 @@ export class ChatLog {
     const text = content.trim();
     if (!text) return null;
     const chatData = { user: game.user.id, speaker: ChatMessage.getSpeaker() };
-    if (Hooks.call("chatMessage", this, text, chatData) === false) return null;
-    return ChatMessage.create({ content: escapeHTML(text), speaker: chatData.speaker });
+    const message = this._features.chatMessageHookHtml ? text.split("\n").map((line) => `<p>${escapeHTML(line)}</p>`).join("") : text;
+    if (Hooks.call("chatMessage", this, message, chatData) === false) return null;
+    return ChatMessage.create({ content: this._features.chatMessageHookHtml ? message : escapeHTML(text), speaker: chatData.speaker });
   }
 
   #onKeyDown(ev) {

@@ -32,6 +32,7 @@ function coreControls(shape) {
 export class SceneControls {
   constructor({ features }) {
     this._shape = features.sceneControlsShape;
+    this._toolNullable = features.controlsToolNullable;
     this.element = document.getElementById("controls");
     this.controls = null;
     this.activeControl = null;
@@ -58,6 +59,17 @@ export class SceneControls {
     this.element.querySelectorAll("[data-tool]").forEach((b) => b.addEventListener("click", (ev) => this.#onTool(ev, b.dataset.tool)));
     Hooks.callAll("renderSceneControls", this, this._shape === "array" ? $(this.element) : this.element, {});
     return this;
+  }
+
+  /** The active control group (SceneControls#control). */
+  get control() {
+    return this.controls ? this.#find(this.activeControl) ?? null : null;
+  }
+
+  /** The active tool's name: v14 types it `string | null` (a group without an active tool; foundryvtt/foundryvtt
+   * issue 12966), before v14 a string (guess: the empty one where no tool is active). */
+  get tool() {
+    return this.control?.activeTool ?? (this._toolNullable ? null : "");
   }
 
   initialize() {

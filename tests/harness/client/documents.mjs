@@ -4,7 +4,7 @@
 // hooks with (document, data|changes, options, userId), as foundryvtt.com/api/modules/hookEvents.html
 // describes for the generic document hooks. Cancellable pre-hooks run on the writing client.
 import { Hooks } from "./hooks.mjs";
-import { deepClone, getProperty, mergeObject, setProperty, logCompatibilityWarning } from "./utils.mjs";
+import { deepClone, getProperty, mergeObject, setProperty, logCompatibilityWarning, wireChanges } from "./utils.mjs";
 import { Collection } from "./collection.mjs";
 
 export class ClientDocument {
@@ -80,13 +80,14 @@ function worldDocumentClass(name, collectionName, { updatable = true } = {}) {
     async update(changes, options = {}) {
       if (!updatable) throw new Error(`${name} documents cannot be updated in the harness`);
       if (Hooks.call(`preUpdate${name}`, this, changes, options, game.userId) === false) return undefined;
+      changes = wireChanges(changes, ClientDocument._ctx.features);
       await ClientDocument._ctx.request(`harness.${lower}.update`, { id: this.id, changes });
       this._applyUpdate(changes, options, game.userId);
       return this;
     }
 
     _applyUpdate(changes, options, userId) {
-      mergeObject(this, deepClone(changes));
+      mergeObject(this, deepClone(changes), { performDeletions: true });
       Hooks.callAll(`update${name}`, this, changes, options, userId);
     }
 

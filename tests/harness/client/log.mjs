@@ -8,3 +8,7 @@ export const log = {
   lifecycle: [],
   moduleLoad: [],
 };
+
+/** The page's profile feature switches (client/versions.mjs features()), set once by boot.mjs before any module
+ * code runs, for the classes that behave differently per version. */
+export const ClientFeatures = {};

@@ -7,7 +7,7 @@
 import { ClientDocument } from "./documents.mjs";
 import { Collection } from "./collection.mjs";
 import { Hooks } from "./hooks.mjs";
-import { deepClone } from "./utils.mjs";
+import { deepClone, ForcedDeletion, wireChanges } from "./utils.mjs";
 
 export const USER_ROLES = { NONE: 0, PLAYER: 1, TRUSTED: 2, ASSISTANT: 3, GAMEMASTER: 4 };
 /** The permissions the harness knows, with their default roles (foundryvtt.com/api/variables/CONST.USER_PERMISSIONS.html;
@@ -52,6 +52,7 @@ export class User extends ClientDocument {
 
   async update(changes, options = {}) {
     if (Hooks.call("preUpdateUser", this, changes, options, game.userId) === false) return undefined;
+    changes = wireChanges(changes, ClientDocument._ctx.features);
     await ClientDocument._ctx.request("harness.user.update", { id: this.id, changes });
     this._applyUpdate(changes, options, game.userId);
     return this;
@@ -61,7 +62,9 @@ export class User extends ClientDocument {
     return this.update({ [`flags.${scope}.${key}`]: value });
   }
 
+  /** Foundry's own unsetFlag uses the deletion form of its version (no warning from core code). */
   unsetFlag(scope, key) {
+    if (ClientDocument._ctx.features.forcedDeletionOperator) return this.update({ [`flags.${scope}.${key}`]: new ForcedDeletion() });
     return this.update({ [`flags.${scope}.-=${key}`]: null });
   }
 

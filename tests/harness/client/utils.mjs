@@ -174,7 +174,11 @@ export function logCompatibilityWarning(message, { since, until, details, once =
   if (since) text += `\nDeprecated since Version ${since}`;
   if (until) text += `\nBackwards-compatible support will be removed in Version ${until}`;
   if (details) text += `\n${details}`;
-  log.compatibility.push({ message, since, until });
+  // Whose call it was: a module's script on the stack (served under /modules/) or the harness's own code. The e2e
+  // suites fail on warnings a module causes (tests/support/browser.mjs receives them through this binding).
+  const caller = /\/modules\/([^/]+)\/[^\s)]*/.exec(new Error().stack ?? "")?.[0] ?? null;
+  log.compatibility.push({ message, since, until, caller });
+  if (caller) globalThis.__harnessModuleDeprecation?.({ message, caller, profile: window.__harness?.profile ?? null });
   console.warn(`Error: ${text}`);
 }
 
@@ -184,3 +188,37 @@ export function buildUtils() {
     flattenObject, mergeObject, diffObject, objectsEqual, isNewerVersion, escapeHTML, debounce, logCompatibilityWarning,
   };
 }
+
+/**
+ * v14's update operators (foundryvtt.com/api/modules/foundry.data.operators.html): `{"a.b": _del}` deletes `a.b`,
+ * replacing v10–v13's `{"a.-=b": null}`, which v14 still applies with a deprecation warning (since 14, until 16;
+ * the wording as v14 consoles print it, quoted in public module issues). `_del` is a shared ForcedDeletion instance.
+ */
+export class ForcedDeletion {}
+
+const holdsOperator = (value) => getType(value) === "Object"
+  && Object.entries(value).some(([key, inner]) => inner instanceof ForcedDeletion || key.startsWith("-=") || holdsOperator(inner));
+
+/**
+ * An update's changes in the harness's wire form (`-=` keys), warning as v14 does for a caller's legacy key. Walks
+ * dotted keys and nested objects alike.
+ */
+export function wireChanges(changes, features) {
+  const out = {};
+  for (const [key, value] of Object.entries(changes ?? {})) {
+    const last = key.split(".").at(-1);
+    if (value instanceof ForcedDeletion) {
+      if (!features.forcedDeletionOperator) throw new Error(`ForcedDeletion is not available before v14 (key "${key}")`);
+      out[key.replace(/[^.]+$/, (name) => `-=${name}`)] = null;
+    } else if (last.startsWith("-=")) {
+      if (features.forcedDeletionOperator) {
+        logCompatibilityWarning(`The {-=${last.slice(2)}: null} syntax for forced deletion of a data field value is no longer supported in favor of {${last.slice(2)}: new foundry.data.operators.ForcedDeletion()}`, { since: 14, until: 16 });
+      }
+      out[key] = value;
+    } else if (holdsOperator(value)) {
+      for (const [inner, v] of Object.entries(wireChanges(value, features))) out[`${key}.${inner}`] = v;
+    } else out[key] = value;
+  }
+  return out;
+}
+

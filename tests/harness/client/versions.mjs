@@ -35,6 +35,8 @@ export const PROFILES = {
   v11: { generation: 11, version: "11.315", pf2e: "5.16.1" },
   v12: { generation: 12, version: "12.331", pf2e: "6.12.2" },
   v13: { generation: 13, version: "13.346", pf2e: "7.4.1" },
+  // pf2e 8.0.0's manifest: core minimum 14.360, verified 14.360, maximum 14 (../shared/pf2e/v8/system.json).
+  v14: { generation: 14, version: "14.360", pf2e: "8.0.0" },
 };
 export const PROFILE_NAMES = Object.keys(PROFILES);
 
@@ -75,6 +77,24 @@ export function features(generation) {
     // combats linked to no scene show in every scene's tracker (guess: Combat#toggleSceneLink from v12,
     // foundryvtt.com/api/classes/foundry.documents.Combat.html)
     unlinkedCombats: g >= 12,
+    // v1 Application: "The V1 Application framework is deprecated" on construction, since 13, until 16
+    // (foundryvtt.com/api/v14/classes/foundry.appv1.api.Application.html "since v13"; the warning's wording and
+    // versions as v14 consoles print it, quoted in public module issues)
+    appV1Deprecated: g >= 13,
+    // v14: update operators `_del` / foundry.data.operators.ForcedDeletion replace `-=` keys, which warn
+    // (foundryvtt.com/api/modules/foundry.data.operators.html)
+    forcedDeletionOperator: g >= 14,
+    // v14: the chat input is ProseMirror; the chatMessage hook receives the message as HTML ("<p>/r d4</p>"),
+    // foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html (the HTML form: public module reports)
+    chatMessageHookHtml: g >= 14,
+    // v14: message modes (CONFIG.ChatMessage.modes, foundryvtt.com/api/v14/variables/CONFIG.ChatMessage.html) and
+    // the `core.messageMode` setting in place of roll modes (`core.rollMode` deprecated since 14, until 16)
+    messageModes: g >= 14,
+    // v14: SceneControls#tool is `string | null` (foundryvtt/foundryvtt issue 12966)
+    controlsToolNullable: g >= 14,
+    // v14: ApplicationV2 windows may be detached into a browser window of their own (`detached` render option,
+    // ApplicationV2#detachWindow; foundryvtt.com/api/v14/interfaces/foundry.applications.types.ApplicationWindowRenderOptions.html)
+    detachedWindows: g >= 14,
     // themes
     colorSchemes: g >= 13, // core.uiConfig colorScheme, theme-dark / theme-light classes
     // interface scale
@@ -82,7 +102,14 @@ export function features(generation) {
   };
 }
 
-/** Resolve the profile from the page URL: ?profile=v10..v13 (default v13), ?version= overrides the string. */
+/** Which pf2e world a profile's pages see: the remaster's packs (pf2e 8, which needs core 14) or the 2021 ones.
+ * The server keeps the system's packs of each line apart and serves a page those of its line (packs of worlds and
+ * modules are in both). */
+export function systemLine(generation) {
+  return generation >= 14 ? "pf2e8" : "legacy";
+}
+
+/** Resolve the profile from the page URL: ?profile=v10..v14 (default v13), ?version= overrides the string. */
 export function resolveProfile(search) {
   const params = new URLSearchParams(search);
   const name = params.get("profile") ?? "v13";
@@ -98,6 +125,7 @@ export function resolveProfile(search) {
     version,
     build: Number(version.split(".")[1] ?? 0),
     pf2eVersion: base.pf2e,
+    systemLine: systemLine(base.generation),
     systemId: params.get("system") ?? "pf2e",
     lang: params.get("lang") ?? "en",
     // v13 colour scheme for both applications and interface: "dark", "light", or "" to follow the browser.

@@ -18,7 +18,7 @@ after(async () => {
 });
 
 describe("canvas and interface scale", () => {
-  for (const profile of ["v10", "v13"]) {
+  for (const profile of ["v10", "v13", "v14"]) {
     it(`${profile}: scene changes fire the canvas hooks in Foundry's order`, async () => {
       const { page, context } = await openGame(browser, harness, { profile });
       const seen = await page.evaluate(async () => {

@@ -5,7 +5,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "../../support/browser.mjs";
-import { startTestHarness, openGame, USERS } from "../../support/harness.mjs";
+import { startTestHarness, openGame, USERS, generationOf } from "../../support/harness.mjs";
 import { CREATURES } from "../../e2e/setup.mjs";
 
 let harness;
@@ -20,7 +20,7 @@ after(async () => {
 });
 
 describe("scenes, tokens and combats", () => {
-  for (const profile of ["v10", "v13"]) {
+  for (const profile of ["v10", "v13", "v14"]) {
     it(`${profile}: import, place a token, make the viewed combat; another client sees it; a player may not`, async () => {
       const gm = await openGame(browser, harness, { profile });
       const player = await openGame(browser, harness, { profile, user: USERS.tamsin });
@@ -64,7 +64,7 @@ describe("scenes, tokens and combats", () => {
         {
           const { source, sourceId, compendiumSource, inWorld, newId } = seen.imported;
           assert.ok(inWorld && newId);
-          assert.deepEqual(profile === "v13" ? [compendiumSource, sourceId] : [sourceId, compendiumSource], [source, null]);
+          assert.deepEqual(generationOf(profile) >= 13 ? [compendiumSource, sourceId] : [sourceId, compendiumSource], [source, null]);
         }
 
         await player.page.waitForFunction((id) => game.combat?.id === id && game.combat.combatants.size === 1, seen.combatId);

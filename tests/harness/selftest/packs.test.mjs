@@ -78,7 +78,7 @@ describe("demo pack familiar-demo.rules", () => {
 });
 
 describe("shared pf2e packs", { skip: !shared && "../shared/pf2e not present" }, () => {
-  for (const profile of ["v10", "v13"]) {
+  for (const profile of ["v10", "v13", "v14"]) {
     it(`${profile}: private bestiaries are GM-only; players see and read the public packs`, async () => {
       const gm = await openGame(browser, harness, { profile });
       const player = await openGame(browser, harness, { profile, user: USERS.brannoc });

@@ -2,7 +2,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "../../support/browser.mjs";
-import { startTestHarness, openGame, waitReady, PROFILES, USERS } from "../../support/harness.mjs";
+import { startTestHarness, openGame, waitReady, PROFILES, USERS, generationOf } from "../../support/harness.mjs";
 import { PROBE_DIR, probe } from "./fixtures.mjs";
 
 let harness;
@@ -42,7 +42,7 @@ describe("settings, sockets and queries per profile", () => {
       assert.equal(await player.page.evaluate(() => game.settings.get("harness-probe", "clientValue")), "a");
       await assert.rejects(gm.page.evaluate(() => game.settings.get("harness-probe", "nope")), /not a registered game setting/);
 
-      if (profile === "v13") {
+      if (generationOf(profile) >= 13) {
         await player.page.evaluate(() => game.settings.set("harness-probe", "userValue", { n: 7 }));
         await player.page.reload();
         await waitReady(player.page);

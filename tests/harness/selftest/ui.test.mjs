@@ -145,7 +145,7 @@ describe("world documents across pages", () => {
   });
 
   it("FilePicker: createDirectory, upload, browse, then the file is served under the prefix", async () => {
-    for (const profile of ["v12", "v13"]) {
+    for (const profile of ["v12", "v13", "v14"]) {
       const { page, context } = await openGame(browser, harness, { profile });
       const r = await page.evaluate(async (p) => {
         const FP = foundry.applications?.apps?.FilePicker?.implementation ?? FilePicker;

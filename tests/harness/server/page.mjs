@@ -1,6 +1,6 @@
 // HTML of the harness pages. No inline script or style anywhere: everything the page runs is a
 // same-origin file, so the strict CSP applies to the harness exactly as to the module under test.
-import { PROFILE_NAMES } from "../client/versions.mjs";
+import { PROFILE_NAMES, PROFILES, systemLine } from "../client/versions.mjs";
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -33,9 +33,12 @@ export function gamePage({ prefix, title = "Foundry Virtual Tabletop (harness)" 
 }
 
 export function indexPage({ prefix, users, modules }) {
-  const links = PROFILE_NAMES.map((p) => {
+  // Newest first: v14 with pf2e 8 is what current GMs run.
+  const links = [...PROFILE_NAMES].reverse().map((p) => {
+    const { version, pf2e, generation } = PROFILES[p];
+    const world = systemLine(generation) === "pf2e8" ? "pf2e 8 (remaster) world" : "2021 pf2e world";
     const userLinks = users.map((u) => `<a href="${prefix}/game?profile=${p}&amp;user=${esc(u._id)}">${esc(u.name)}</a>`).join(" · ");
-    return `<li><strong>${p}</strong>: ${userLinks}</li>`;
+    return `<li><strong>${p}</strong> (core ${version}, pf2e ${pf2e}, ${world}): ${userLinks}</li>`;
   }).join("\n");
   const mods = modules.map((m) => `<li>${esc(m.manifest.title ?? m.manifest.id)} <code>${esc(m.url)}</code></li>`).join("\n");
   return `<!DOCTYPE html>

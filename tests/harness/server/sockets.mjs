@@ -3,6 +3,7 @@
 // OTHER connected client (foundryvtt.wiki/en/development/api/sockets).
 import { ROLES } from "./world.mjs";
 import { randomID } from "./ids.mjs";
+import { SYSTEM_LINES } from "./packs.mjs";
 
 const OWNER = 3;
 // Where each embedded document type lives in its parent's stored data.
@@ -19,6 +20,8 @@ export function attachSockets(io, { world, packs, modules }) {
     const user = world.findUser(socket.handshake.auth?.userId);
     if (!user) return next(new Error(`unknown user "${socket.handshake.auth?.userId}"`));
     socket.data.user = user;
+    // The pf2e world of the page's profile (client/versions.mjs systemLine): its system packs.
+    socket.data.line = SYSTEM_LINES.includes(socket.handshake.auth?.systemLine) ? socket.handshake.auth.systemLine : "legacy";
     next();
   });
 
@@ -48,7 +51,7 @@ export function attachSockets(io, { world, packs, modules }) {
         messages: world.messages,
         scenes: world.scenes,
         combats: world.combats,
-        packs: packs.list(),
+        packs: packs.list(socket.data.line),
         modules: modules.map((m) => ({ id: m.manifest.id, url: m.url })),
       };
     });
@@ -196,8 +199,8 @@ export function attachSockets(io, { world, packs, modules }) {
       return { id, changes };
     });
 
-    handle("harness.packs.index", ({ pack, fields }) => packs.index(pack, user, Array.isArray(fields) ? fields : []));
-    handle("harness.packs.documents", ({ pack, query }) => packs.documents(pack, user, query ?? {}));
+    handle("harness.packs.index", ({ pack, fields }) => packs.index(pack, user, Array.isArray(fields) ? fields : [], socket.data.line));
+    handle("harness.packs.documents", ({ pack, query }) => packs.documents(pack, user, query ?? {}, socket.data.line));
 
     // v13 User#query: route to one page of the target user and resolve with its handler's return.
     handle("harness.query", async ({ userId, name, data, timeout }) => {
