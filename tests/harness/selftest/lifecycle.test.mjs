@@ -16,7 +16,7 @@ after(async () => {
   await harness?.close();
 });
 
-const GENERATION = { v10: 10, v11: 11, v12: 12, v13: 13 };
+const GENERATION = { v10: 10, v11: 11, v12: 12, v13: 13, v14: 14 };
 
 describe("lifecycle per profile", () => {
   for (const profile of PROFILES) {

@@ -12,12 +12,20 @@ const RULES = path.join(SHARED_PF2E, "rules-sample.jsonl");
 const BESTIARY = path.join(SHARED_PF2E, "bestiary.jsonl");
 const META = path.join(SHARED_PF2E, "packs.json");
 const shared = fs.existsSync(RULES) && fs.existsSync(BESTIARY) && fs.existsSync(META);
+// pf2e 8's sample, the v14 profile's world (absent: v14 sees only the demo pack).
+const V8 = path.join(SHARED_PF2E, "v8");
+const V8_FILES = [path.join(V8, "rules-sample.jsonl"), path.join(V8, "bestiary.jsonl")];
+const v8 = fs.existsSync(path.join(V8, "packs.json")) && V8_FILES.every((file) => fs.existsSync(file));
 if (!shared) console.log("skipped: ../shared/pf2e not present (demo pack tests still run)");
 
 let harness;
 let browser;
 before(async () => {
-  harness = await startTestHarness({ moduleDir: PROBE_DIR, ...(shared ? { packFiles: [RULES, BESTIARY], packsMeta: META } : {}) });
+  harness = await startTestHarness({
+    moduleDir: PROBE_DIR,
+    ...(shared ? { packFiles: [RULES, BESTIARY], packsMeta: META } : {}),
+    ...(v8 ? { pf2e8PackFiles: V8_FILES, pf2e8PacksMeta: path.join(V8, "packs.json") } : {}),
+  });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -78,20 +86,22 @@ describe("demo pack familiar-demo.rules", () => {
 });
 
 describe("shared pf2e packs", { skip: !shared && "../shared/pf2e not present" }, () => {
-  for (const profile of ["v10", "v13", "v14"]) {
+  for (const profile of ["v10", "v13", ...(v8 ? ["v14"] : [])]) {
     it(`${profile}: private bestiaries are GM-only; players see and read the public packs`, async () => {
       const gm = await openGame(browser, harness, { profile });
       const player = await openGame(browser, harness, { profile, user: USERS.brannoc });
       const visible = (p) => p.evaluate(() => game.packs.filter((x) => x.visible).map((x) => x.collection).sort());
       const gmPacks = await visible(gm.page);
       const playerPacks = await visible(player.page);
-      assert.ok(gmPacks.includes("pf2e.pathfinder-bestiary") || gmPacks.includes("pf2e.hazards"));
+      // The 2021 world's bestiaries on v10–v13, pf2e 8's Monster Core on v14.
+      assert.ok(profile === "v14" ? gmPacks.includes("pf2e.pathfinder-monster-core") : gmPacks.some((id) => id.endsWith("-bestiary")), gmPacks.join());
+      assert.ok(gmPacks.includes("pf2e.hazards"));
       assert.ok(!playerPacks.includes("pf2e.hazards"));
       assert.ok(playerPacks.includes("pf2e.spells-srd") && playerPacks.includes("familiar-demo.rules"));
       assert.ok(gmPacks.length > playerPacks.length);
       await assert.rejects(player.page.evaluate(() => game.packs.get("pf2e.hazards").getIndex()), /lacks permission/);
       const hazards = await gm.page.evaluate(async () => (await game.packs.get("pf2e.hazards").getIndex({ fields: ["system.details.level.value"] })).size);
-      assert.ok(hazards > 10);
+      assert.ok(hazards >= (profile === "v14" ? 6 : 10), `${hazards} hazards`);
       const spells = await player.page.evaluate(async () => {
         const pack = game.packs.get("pf2e.spells-srd");
         const index = await pack.getIndex({ fields: ["system.level.value"] });
@@ -99,7 +109,7 @@ describe("shared pf2e packs", { skip: !shared && "../shared/pf2e not present" },
         const doc = await pack.getDocument(first._id);
         return { size: index.size, level: typeof first.system?.level?.value, name: doc.name === first.name, type: pack.documentName };
       });
-      assert.ok(spells.size > 1000);
+      assert.ok(spells.size >= (profile === "v14" ? 15 : 1000), `${spells.size} spells`);
       assert.deepEqual([spells.level, spells.name, spells.type], ["number", true, "Item"]);
       await gm.context.close();
       await player.context.close();

@@ -16,7 +16,7 @@ after(async () => {
   await harness?.close();
 });
 
-const GEN = { v10: 10, v11: 11, v12: 12, v13: 13 };
+const GEN = { v10: 10, v11: 11, v12: 12, v13: 13, v14: 14 };
 const waitFor = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 5000 });
 
 describe("per profile UI surface (under route prefix /vtt)", () => {
