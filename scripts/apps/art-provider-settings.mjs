@@ -12,7 +12,7 @@ import { ART_API_FORMATS, ART_DEFAULT_BASE_URLS, artChain, hasKey, newProviderId
 import { canSealKeys } from "../key-store.mjs";
 import { checkUrl, field, move, readRow, refit, remove, renumber, rows, showFieldError } from "./provider-settings.mjs";
 
-export const ART_PROVIDER_SETTINGS_ID = `${MODULE_ID}-art-providers`;
+export const ART_PROVIDER_SETTINGS_ID = "familiar-art-providers";
 const TEMPLATE = templatePath("art-provider-settings.hbs");
 const ROW_TEMPLATE = templatePath("provider-row.hbs");
 export const ART_PROVIDER_TEMPLATES = [TEMPLATE];

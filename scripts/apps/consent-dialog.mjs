@@ -4,14 +4,14 @@
  * user (their own requests, which reach the providers through the GM's client), and for one purpose: rules
  * questions (`chat`) or art prompts (`art`), each with its own text (the bundle's `consentDisclosure`).
  */
-import { MODULE_ID, t, templatePath } from "../constants.mjs";
+import { t, templatePath } from "../constants.mjs";
 import { applicationV2 } from "../compat.mjs";
 import { requireWasm } from "../runtime.mjs";
 
 const TEMPLATE = templatePath("consent-dialog.hbs");
 export const CONSENT_TEMPLATES = [TEMPLATE];
 /** `familiar-consent` for questions (as before art had one), `familiar-consent-art` for art. */
-const dialogId = (purpose) => `${MODULE_ID}-consent${purpose === "chat" ? "" : `-${purpose}`}`;
+const dialogId = (purpose) => `familiar-consent${purpose === "chat" ? "" : `-${purpose}`}`;
 
 function disclosureOf({ scope, purpose }) {
   return requireWasm().consentDisclosure({ purpose, scope });

@@ -4,9 +4,10 @@
  * and its element then belongs to that window's document, so the panel and its views find their elements from
  * the application's own element, never through the main page's `document`.
  */
-import { MODULE_ID } from "../constants.mjs";
 
-export const PANEL_ID = `${MODULE_ID}-panel`;
+// Element ids keep the `familiar-` prefix of every class and id the module draws (only Foundry-keyed names follow the
+// package id).
+export const PANEL_ID = "familiar-panel";
 
 let panelApp = null;
 

@@ -8,7 +8,7 @@ import { applicationV2 } from "../compat.mjs";
 import { PURPOSES, setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../consent.mjs";
 import { exportMyData, forgetMe, removeAllData } from "../privacy.mjs";
 
-export const PRIVACY_SETTINGS_ID = `${MODULE_ID}-privacy`;
+export const PRIVACY_SETTINGS_ID = "familiar-privacy";
 const TEMPLATE = templatePath("privacy-settings.hbs");
 export const PRIVACY_TEMPLATES = [TEMPLATE];
 

@@ -17,7 +17,7 @@ import { dropChatSession } from "../chat-session.mjs";
 import { playerBudgets, playersUsage } from "../relay.mjs";
 import { artBudgets, artUsage } from "../art/relay.mjs";
 
-export const PROVIDER_SETTINGS_ID = `${MODULE_ID}-providers`;
+export const PROVIDER_SETTINGS_ID = "familiar-providers";
 const TEMPLATE = templatePath("provider-settings.hbs");
 const ROW_TEMPLATE = templatePath("provider-row.hbs");
 export const PROVIDER_TEMPLATES = [TEMPLATE, ROW_TEMPLATE];

@@ -52,7 +52,7 @@ for (const profile of ["v10", "v13", "v14"]) {
           await files.saveArt({ bytes, mime: "image/gif", subject: "x" }).catch((error) => (refused = error.name));
           return { noTokens, updates, folder, first, second, token, img: actor.img, tokenSrc: actor.prototypeToken?.texture?.src, content: message.content, refused, bytes: [...bytes] };
         }, `${harness.url}/modules/pf2e-familiar`);
-        const folder = `worlds/harness-vale/familiar-art`;
+        const folder = `worlds/harness-vale/pf2e-familiar-art`;
         assert.equal(result.folder, folder);
         // The second save of the same name got the next free one; v10 and v13 share the world, so v13 sees v10's.
         assert.match(result.first, new RegExp(`^${folder}/mill-crow(-\\d+)?\\.webp$`));

@@ -19,7 +19,7 @@ test("v14: the raven's panel detached into its own window answers, switches view
     await page.locator("#familiar-raven").click();
     await page.locator("#familiar-panel").waitFor();
     const opened = context.waitForEvent("page");
-    await page.evaluate(() => foundry.applications.instances.get("pf2e-familiar-panel").detachWindow());
+    await page.evaluate(() => foundry.applications.instances.get("familiar-panel").detachWindow());
     const popup = await opened;
     const panel = popup.locator("#familiar-panel");
     await panel.waitFor();

@@ -42,7 +42,7 @@ test("module.json and the Rust workspace carry one version", () => {
 
 test("the release zip holds module.json at its root and every file the manifest names", () => {
   requireBuild();
-  const zip = unzipSync(readFileSync(path.join(DIST, `familiar-${source.version}.zip`)));
+  const zip = unzipSync(readFileSync(path.join(DIST, `pf2e-familiar-${source.version}.zip`)));
   const manifest = JSON.parse(new TextDecoder().decode(zip["module.json"]));
   assert.equal(manifest.version, source.version);
   const named = [...manifest.esmodules, ...manifest.styles, ...manifest.languages.map((language) => language.path)];
@@ -50,12 +50,12 @@ test("the release zip holds module.json at its root and every file the manifest 
   for (const file of ["wasm/familiar_wasm.js", "wasm/familiar_wasm_bg.wasm", "templates/raven-panel.hbs", "LICENSE"]) {
     assert.ok(zip[file], `${file} is in the zip`);
   }
-  assert.equal(Object.keys(zip).some((name) => name.startsWith("familiar/")), false, "no extra top folder");
+  assert.equal(Object.keys(zip).some((name) => name.startsWith("pf2e-familiar/")), false, "no extra top folder");
 });
 
 test("the release manifest points manifest and download at this version's release assets", () => {
   requireBuild();
   const release = JSON.parse(readFileSync(path.join(DIST, "module.json"), "utf8"));
   assert.equal(release.manifest, `${source.url}/releases/latest/download/module.json`);
-  assert.equal(release.download, `${source.url}/releases/download/v${source.version}/familiar-${source.version}.zip`);
+  assert.equal(release.download, `${source.url}/releases/download/v${source.version}/pf2e-familiar-${source.version}.zip`);
 });

@@ -58,8 +58,9 @@ describe("the pf2e 8 world on v14 beside the 2021 world on v13", { skip }, () =>
       const [modern, legacy] = [await world(v14.page), await world(v13.page)];
       assert.match(modern.system, /^8\./);
       assert.ok(modern.packs.includes("pf2e.pathfinder-monster-core"), modern.packs.join());
-      assert.ok(!modern.packs.includes("pf2e.pathfinder-bestiary"), "no 2021 bestiary on v14");
-      assert.ok(legacy.packs.includes("pf2e.pathfinder-bestiary"), legacy.packs.join());
+      // pf2e 8 merged the separate Lost Omens bestiaries into one pack: the 2021 one exists only on v13.
+      assert.ok(!modern.packs.includes("pf2e.lost-omens-mwangi-expanse-bestiary"), "no 2021 Lost Omens bestiary on v14");
+      assert.ok(legacy.packs.includes("pf2e.lost-omens-mwangi-expanse-bestiary"), legacy.packs.join());
       assert.ok(!legacy.packs.includes("pf2e.pathfinder-monster-core"), "no Monster Core on v13");
     } finally {
       await v14.context.close();
@@ -70,7 +71,7 @@ describe("the pf2e 8 world on v14 beside the 2021 world on v13", { skip }, () =>
   test("v14: the rules index takes every remaster document, and legacy names find the renamed rules", async () => {
     const { page, context } = await openGame(browser, harness, { profile: "v14", user: USERS.gm });
     try {
-      await page.waitForFunction(async () => game.modules.get("pf2e-familiar").api.rulesIndexStatus().state === "ready", null, { timeout: 60_000, polling: 250 });
+      await page.waitForFunction(() => game.modules.get("pf2e-familiar").api.rulesIndexStatus().state === "ready", null, { timeout: 60_000, polling: 250 });
       const status = await indexStatus(page);
       assert.equal(status.skipped.length ?? status.skipped, 0, JSON.stringify(status.skipped));
       assert.ok(status.documents >= 104, `${status.documents} documents`);
@@ -100,7 +101,7 @@ describe("the pf2e 8 world on v14 beside the 2021 world on v13", { skip }, () =>
 
       await panel.getByRole("tab", { name: "Monster" }).click();
       await panel.getByLabel("Name").fill("Remaster Warden");
-      await panel.getByLabel("Level").fill("4");
+      await panel.getByLabel("Level", { exact: true }).fill("4");
       await panel.getByLabel("Road map").selectOption("brute");
       await panel.getByRole("button", { name: "Preview" }).click();
       await panel.locator(".familiar-statblock").waitFor();
