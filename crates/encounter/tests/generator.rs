@@ -366,13 +366,7 @@ fn v8_pool() -> Option<Vec<PoolEntry>> {
             Some(format!("{:?}", entry.rarity).to_lowercase().as_str()),
             system["traits"]["rarity"].as_str()
         );
-        let traits: Vec<&str> = system["traits"]["value"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
-        assert_eq!(entry.traits, traits);
+        assert_eq!(entry.traits, common::strings(&system["traits"]["value"]));
         let expected = match (
             raw["type"].as_str().unwrap(),
             system["details"]["isComplex"].as_bool(),

@@ -149,12 +149,7 @@ fn strikes_carry_range_traits_before_8_and_range_data_from_8() {
             })
             .unwrap_or_else(|| panic!("{version}: a ranged strike"));
         let system = &ranged["system"];
-        let traits: Vec<&str> = system["traits"]["value"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
+        let traits = common::strings(&system["traits"]["value"]);
         let roll = system["damageRolls"]
             .as_object()
             .unwrap()
@@ -275,26 +270,28 @@ fn frequencies<'a>(
     (counts, total)
 }
 
-/// Our paths the real documents never have, and real paths that at least 80 % of them share but ours lacks.
-fn compare(
+/// Fails on our paths that no real document has (but for [`V8_DATA_MODEL_WINS`]), and on real paths that at
+/// least 80 % of them share but ours lacks.
+fn assert_like_v8(
+    what: &str,
     ours: &BTreeSet<(String, &'static str)>,
     real: &BTreeMap<(String, &'static str), usize>,
     total: usize,
     keep: impl Fn(&str) -> bool,
-) -> (Vec<String>, Vec<String>) {
+) {
     // An empty array stands for any content: `traits.value: array` matches `traits.value[]: string`.
     let has_elements = |array: &str| {
         real.keys()
             .any(|(p, _)| p.starts_with(&format!("{array}[]")))
     };
-    let extra = ours
+    let extra: Vec<String> = ours
         .iter()
         .filter(|(path, _)| keep(path))
         .filter(|path| !real.contains_key(*path))
         .filter(|(path, kind)| !(*kind == "array" && has_elements(path)))
         .map(|(path, kind)| format!("{path}: {kind}"))
         .collect();
-    let missing = real
+    let missing: Vec<String> = real
         .iter()
         .filter(|((path, _), count)| keep(path) && **count * 5 >= total * 4)
         .filter(|(path, _)| !ours.contains(*path))
@@ -304,7 +301,18 @@ fn compare(
         })
         .map(|((path, kind), count)| format!("{path}: {kind} ({count}/{total})"))
         .collect();
-    (extra, missing)
+    let extra: Vec<String> = extra
+        .into_iter()
+        .filter(|e: &String| !V8_DATA_MODEL_WINS.iter().any(|(path, _)| e.ends_with(path)))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "{what}: ours has {extra:?}, no v8 document has"
+    );
+    assert!(
+        missing.is_empty(),
+        "{what}: v8 documents share {missing:?}, ours lacks"
+    );
 }
 
 /// Where the pf2e 8.0 data model and the v8 sample's stored source disagree; the data model wins.
@@ -346,21 +354,9 @@ fn the_pf2e_8_npc_matches_the_real_v8_npcs_key_by_key() {
             .filter(|(p, _)| in_group(p.trim_start_matches('.'), prefixes))
             .count();
         assert!(compared > 0, "{group}: nothing compared");
-        let (extra, missing) = compare(&our_paths, &counts, total, |path| {
+        assert_like_v8(group, &our_paths, &counts, total, |path| {
             in_group(path.trim_start_matches('.'), prefixes)
         });
-        let extra: Vec<&String> = extra
-            .iter()
-            .filter(|e| !V8_DATA_MODEL_WINS.iter().any(|(path, _)| e.ends_with(path)))
-            .collect();
-        assert!(
-            extra.is_empty(),
-            "{group}: ours has {extra:?}, no v8 NPC has"
-        );
-        assert!(
-            missing.is_empty(),
-            "{group}: v8 NPCs share {missing:?}, ours lacks"
-        );
     }
     // The exceptions are real: the sample lacks them, the builder writes them.
     for (path, _) in V8_DATA_MODEL_WINS {
@@ -384,19 +380,7 @@ fn the_pf2e_8_npc_matches_the_real_v8_npcs_key_by_key() {
     for strike in items(&ours, "melee") {
         ours_strikes.extend(common::typed_paths(&strike["system"], "", &MAPS));
     }
-    let (extra, missing) = compare(&ours_strikes, &counts, total, |_| true);
-    let extra: Vec<&String> = extra
-        .iter()
-        .filter(|e| !V8_DATA_MODEL_WINS.iter().any(|(path, _)| e.ends_with(path)))
-        .collect();
-    assert!(
-        extra.is_empty(),
-        "strikes: ours has {extra:?}, no v8 strike has"
-    );
-    assert!(
-        missing.is_empty(),
-        "strikes: v8 strikes share {missing:?}, ours lacks"
-    );
+    assert_like_v8("strikes", &ours_strikes, &counts, total, |_| true);
     assert!(ours_strikes.contains(&(".range.increment".into(), "number")));
     assert!(ours_strikes.contains(&(".range".into(), "null")));
 

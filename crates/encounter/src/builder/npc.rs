@@ -74,20 +74,10 @@ pub fn actor_source(
             system["skills"] = Value::Object(skills);
         }
         SkillsAt::LoreItems => items.extend(creature.skills.iter().map(|stat| {
-            with_book(
-                json!({
-                    "name": title_case(stat.skill),
-                    "type": "lore",
-                    "img": "systems/pf2e/icons/default-icons/lore.svg",
-                    "system": {
-                        "description": { "value": "" },
-                        "rules": [],
-                        "slug": null,
-                        "traits": { "value": [] },
-                        "mod": { "value": stat.value },
-                        "proficient": { "value": 0 },
-                    },
-                }),
+            embedded(
+                &title_case(stat.skill),
+                "lore",
+                json!({ "mod": { "value": stat.value }, "proficient": { "value": 0 } }),
                 shape.details,
             )
         })),
@@ -99,7 +89,7 @@ pub fn actor_source(
             .map(|strike| melee_item(strike, shape, rng)),
     );
     if let Some(spells) = &creature.spellcasting {
-        items.push(with_book(spellcasting_item(spells), shape.details));
+        items.push(spellcasting_item(spells, shape.details));
     }
     json!({
         "name": creature.name,
@@ -194,9 +184,6 @@ fn is_range_trait(trait_: &str) -> bool {
 fn melee_item(strike: &Strike, shape: NpcShape, rng: &mut StdRng) -> Value {
     let damage_id = foundry_id(rng);
     let mut system = json!({
-        "description": { "value": "" },
-        "rules": [],
-        "slug": null,
         "bonus": { "value": strike.attack.value },
         "damageRolls": {
             damage_id: { "damage": strike.damage, "damageType": strike.damage_type }
@@ -221,25 +208,32 @@ fn melee_item(strike: &Strike, shape: NpcShape, rng: &mut StdRng) -> Value {
             system["range"] = range_data(&strike.traits).unwrap_or(Value::Null);
         }
     }
-    with_book(
-        json!({
-            "name": strike.name,
-            "type": "melee",
-            "img": "systems/pf2e/icons/default-icons/melee.svg",
-            "system": system,
-        }),
-        shape.details,
-    )
+    embedded(strike.name, "melee", system, shape.details)
 }
 
-/// An embedded item with its book where the release keeps it.
-fn with_book(mut item: Value, at: DetailsAt) -> Value {
-    let (key, book) = book(at);
-    item["system"][key] = book;
-    item
+/// An embedded item: the fields every pf2e item's `system` has, its book where the release keeps it, then the
+/// type's own fields (`own`, an object, wins over the defaults).
+fn embedded(name: &str, kind: &str, own: Value, at: DetailsAt) -> Value {
+    let (book_key, book) = book(at);
+    let mut system = json!({
+        "description": { "value": "" },
+        "rules": [],
+        "slug": null,
+        "traits": { "value": [] },
+        book_key: book,
+    });
+    if let (Some(system), Value::Object(own)) = (system.as_object_mut(), own) {
+        system.extend(own);
+    }
+    json!({
+        "name": name,
+        "type": kind,
+        "img": format!("systems/pf2e/icons/default-icons/{kind}.svg"),
+        "system": system,
+    })
 }
 
-fn spellcasting_item(spells: &SpellStats) -> Value {
+fn spellcasting_item(spells: &SpellStats, at: DetailsAt) -> Value {
     let tradition = spells.tradition.key();
     let casting = spells.casting.key();
     let mut slots = Map::new();
@@ -256,19 +250,10 @@ fn spellcasting_item(spells: &SpellStats) -> Value {
             json!({ "max": max, "value": max, "prepared": [] }),
         );
     }
-    let mut title = tradition.to_string();
-    title[..1].make_ascii_uppercase();
-    let mut kind = casting.to_string();
-    kind[..1].make_ascii_uppercase();
-    json!({
-        "name": format!("{title} {kind} Spells"),
-        "type": "spellcastingEntry",
-        "img": "systems/pf2e/icons/default-icons/spellcastingEntry.svg",
-        "system": {
-            "description": { "value": "" },
-            "rules": [],
-            "slug": null,
-            "traits": { "value": [] },
+    embedded(
+        &format!("{} {} Spells", title_case(tradition), title_case(casting)),
+        "spellcastingEntry",
+        json!({
             "ability": { "value": spells.ability.key() },
             "spelldc": { "value": spells.attack, "dc": spells.dc.value },
             "tradition": { "value": tradition },
@@ -277,6 +262,7 @@ fn spellcasting_item(spells: &SpellStats) -> Value {
             "proficiency": { "value": 1 },
             "slots": slots,
             "autoHeightenLevel": { "value": null },
-        },
-    })
+        }),
+        at,
+    )
 }

@@ -56,3 +56,14 @@ pub fn typed_paths(
     }
     out
 }
+
+/// The strings of a JSON array (a trait list); panics on anything else, as a test should.
+#[allow(dead_code)]
+pub fn strings(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|item| item.as_str().expect("a string"))
+        .collect()
+}
