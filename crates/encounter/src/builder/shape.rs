@@ -183,8 +183,9 @@ pub const SHAPES: [NpcShape; 4] = [
         skills: SkillsAt::SystemSkills,
         strikes: StrikeShape::WeaponTypeAndRangeTraits,
     },
-    // 8.0.0 (Foundry v14): the NPC-attack data model with range data (migration 949 and its `migrateData`, which
-    // also turns range traits into data, so 7.x releases that have it read the traits above as well).
+    // 8.0.0 (Foundry v14): the NPC-attack data model with range data. Migration 949 came late on the 7.x line
+    // (after 7.4.1); the model's `migrateData` turns range traits into data, so those 7.x releases read the
+    // traits above as well.
     NpcShape {
         since: Pf2eVersion::NEWEST,
         perception: PerceptionAt::TopLevel,
