@@ -20,7 +20,7 @@ function readRequest(form) {
     seed: Number(data.get("seed")) || 0,
     name: name || undefined,
     // The NPC is written where the running pf2e release keeps each field (absent: the newest we support).
-    pf2eVersion: game.system?.version || undefined,
+    pf2eVersion: (game.system?.id === "pf2e" && game.system.version) || undefined,
   };
 }
 
