@@ -55,7 +55,7 @@ fn every_release_keeps_perception_senses_and_languages_where_it_reads_them() {
             assert!(system["attributes"]["perception"]["value"].is_number());
             assert_eq!(
                 system["attributes"]["initiative"],
-                json!({"ability": "perception"})
+                json!({"statistic": "perception"})
             );
             assert_eq!(
                 system["traits"]["senses"]["value"],
@@ -413,9 +413,11 @@ fn the_pf2e_8_npc_matches_the_real_v8_npcs_key_by_key() {
 
 /// Where pf2e 4.x's data model and the 2021 bestiary (schema 0.691, converted for today's Foundry) disagree;
 /// the data model wins.
-const V4_DATA_MODEL_WINS: [&str; 7] = [
+const V4_DATA_MODEL_WINS: [&str; 8] = [
     // 4.x `NPCAttributesSource.perception: {value}`; the 2021 lines carry `system.perception.mod` (converted).
     ".system.attributes.perception.value: number",
+    // 4.x `CreatureInitiativeSource {statistic}` under `attributes`; the 2021 lines have `{ability: "perception"}`.
+    ".system.attributes.initiative.statistic: string",
     // 4.x `ActorAttributesSource.immunities/weaknesses/resistances`; the 2021 lines keep `traits.di/dr/dv`.
     ".system.attributes.immunities[].type: string",
     ".system.attributes.weaknesses[].",

@@ -123,7 +123,7 @@ fn place_perception(
         PerceptionAt::Attributes => {
             let senses: Vec<String> = features.senses.iter().map(|s| s.legacy_text()).collect();
             system["attributes"]["perception"] = json!({ "value": perception });
-            system["attributes"]["initiative"] = json!({ "ability": "perception" });
+            system["attributes"]["initiative"] = json!({ "statistic": "perception" });
             system["traits"]["senses"] = json!({ "value": senses.join(", ") });
             system["traits"]["languages"] =
                 json!({ "value": features.languages, "selected": [], "custom": "" });

@@ -104,7 +104,7 @@ impl Serialize for Pf2eVersion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PerceptionAt {
-    /// `attributes.perception.value`, `attributes.initiative.ability`, `traits.senses.value` (one string),
+    /// `attributes.perception.value`, `attributes.initiative.statistic`, `traits.senses.value` (one string),
     /// `traits.languages`.
     Attributes,
     /// `perception {mod, details, senses: [{type, acuity?, range?}], vision}`, `initiative.statistic`,
