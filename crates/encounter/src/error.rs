@@ -69,6 +69,8 @@ pub enum BuildError {
     UnknownRoadmap { name: String, known: String },
     #[error("a creature can be elite or weak, not both")]
     EliteAndWeak,
+    #[error("pf2e {version} is older than {oldest}, the oldest pf2e release the builder writes NPCs for")]
+    UnsupportedPf2eVersion { version: String, oldest: String },
     #[error("could not read {what}: {reason}")]
     Malformed { what: String, reason: String },
 }

@@ -5,6 +5,7 @@ mod common;
 use std::collections::HashSet;
 
 use familiar_encounter::generator::pool::{pool_from_jsonl, Rarity};
+use familiar_encounter::generator::stats::threat_stats;
 use familiar_encounter::generator::{generate, GenerateRequest, Generated, PoolEntry, Shape};
 use familiar_encounter::xp::{EntityKind, XpTable};
 use familiar_encounter::EncounterBudgets;
@@ -341,4 +342,130 @@ fn generates_from_the_real_bestiary() {
             }
         }
     }
+}
+
+/// The v8 sample's actors as the generator reads them, checked against the raw JSON.
+fn v8_pool() -> Option<Vec<PoolEntry>> {
+    let path = common::shared_file("v8/bestiary.jsonl")?;
+    let text = std::fs::read_to_string(path).unwrap();
+    let (pool, skipped) = pool_from_jsonl(&text);
+    assert_eq!(skipped, 0, "every v8 line is an NPC or a hazard");
+    for (line, entry) in text.lines().zip(&pool) {
+        let raw: serde_json::Value = serde_json::from_str(line).unwrap();
+        let system = &raw["system"];
+        assert_eq!(entry.uuid, raw["uuid"].as_str().unwrap());
+        assert_eq!(
+            i64::from(entry.level),
+            system["details"]["level"]["value"].as_i64().unwrap()
+        );
+        assert_eq!(
+            entry.size.as_deref(),
+            system["traits"]["size"]["value"].as_str()
+        );
+        assert_eq!(
+            Some(format!("{:?}", entry.rarity).to_lowercase().as_str()),
+            system["traits"]["rarity"].as_str()
+        );
+        assert_eq!(entry.traits, common::strings(&system["traits"]["value"]));
+        let expected = match (
+            raw["type"].as_str().unwrap(),
+            system["details"]["isComplex"].as_bool(),
+        ) {
+            ("npc", _) => EntityKind::Creature,
+            ("hazard", Some(true)) => EntityKind::ComplexHazard,
+            _ => EntityKind::SimpleHazard,
+        };
+        assert_eq!(entry.kind, expected, "{}", entry.name);
+    }
+    Some(pool)
+}
+
+#[test]
+fn reads_and_generates_from_the_pf2e_8_packs() {
+    let Some(pool) = v8_pool() else {
+        return;
+    };
+    let count = |kind| pool.iter().filter(|e| e.kind == kind).count();
+    assert_eq!(
+        (
+            count(EntityKind::Creature),
+            count(EntityKind::SimpleHazard),
+            count(EntityKind::ComplexHazard)
+        ),
+        (57, 3, 3)
+    );
+    assert!(pool
+        .iter()
+        .any(|e| e.uuid.starts_with("Compendium.pf2e.pathfinder-npc-core.")));
+    let mut hazards_used = false;
+    for threat in Threat::ALL {
+        for (level, size) in [(1, 4), (5, 3), (12, 6), (20, 4)] {
+            let mut ask = request(level, size, threat, None, 10, 7);
+            ask.allow_hazards = true;
+            let generated = generate(&ask, &pool).unwrap();
+            assert!(!generated.encounters.is_empty(), "{threat} L{level}");
+            assert_all_in_band(&generated, threat);
+            hazards_used |= generated
+                .encounters
+                .iter()
+                .any(|e| e.members.iter().any(|m| m.kind.is_hazard()));
+            for uuid in generated.encounters.iter().flat_map(|e| &e.uuids) {
+                assert!(uuid.starts_with("Compendium.pf2e."), "{uuid}");
+            }
+        }
+    }
+    assert!(hazards_used, "the v8 hazards join encounters");
+}
+
+/// `familiar bench-encounter`'s statistics: 10,000 encounters per threat over party levels 1–20 × sizes 1–8.
+/// Every generated encounter lands in band, and every refused request is one the rules make impossible.
+fn statistics_hold(pool: &[PoolEntry], name: &str, min_generated: usize) {
+    println!("{name}: {} entries", pool.len());
+    for threat in Threat::ALL {
+        let stats = threat_stats(pool, threat, 10_000, 10, 1);
+        println!(
+            "{threat}: {} of {} generated, {:.2} % exact, mean |XP - budget| {:.3}, {} refused ({} impossible), \
+             {} short requests, creatures {:?}",
+            stats.generated,
+            stats.requested,
+            100.0 * stats.share(stats.exact),
+            stats.mean_abs_difference(),
+            stats.refused_requests,
+            stats.refused_impossible,
+            stats.short_requests,
+            stats.creature_counts,
+        );
+        assert_eq!(stats.requested, 10_000);
+        assert_eq!(stats.in_band, stats.generated, "{name} {threat}");
+        assert_eq!(stats.distinct, stats.generated, "{name} {threat}");
+        assert_eq!(
+            stats.refused_requests, stats.refused_impossible,
+            "{name} {threat}"
+        );
+        assert_eq!(stats.short_without_note, 0, "{name} {threat}");
+        assert!(
+            stats.generated >= min_generated,
+            "{name} {threat}: {stats:?}"
+        );
+    }
+}
+
+#[test]
+fn the_ten_thousand_encounter_statistics_hold_on_the_2021_bestiary() {
+    let Some(path) = common::shared_file("bestiary.jsonl") else {
+        return;
+    };
+    let (pool, _) = pool_from_jsonl(&std::fs::read_to_string(path).unwrap());
+    // BENCHMARKS.md: 9,860 of 10,000 at trivial, where 14 requests are impossible by the rules.
+    statistics_hold(&pool, "2021 bestiary", 9_800);
+}
+
+#[test]
+fn the_ten_thousand_encounter_statistics_hold_on_the_pf2e_8_pool() {
+    let Some(pool) = v8_pool() else {
+        return;
+    };
+    // 57 creatures (one or two a level above 10) hold fewer distinct encounters than 10 a request for some
+    // parties: those requests come back short with a note. Measured: 7,980 (trivial) to 9,805 (extreme).
+    statistics_hold(&pool, "pf2e 8 sample", 7_900);
 }

@@ -73,8 +73,10 @@ pub fn generate_encounters(request: JsValue, pool: JsValue) -> Result<JsValue, J
     EncounterPool::new(pool)?.generate(request)
 }
 
-/// `buildCreature({level, roadmap, elite?, weak?, seed?, name?, traits?, size?})`: `{creature, actor}`, where
-/// `actor` goes straight to `Actor.create`.
+/// `buildCreature({level, roadmap, elite?, weak?, seed?, name?, traits?, size?, pf2eVersion?, senses?, immunities?,
+/// weaknesses?, resistances?, languages?, speeds?})`: `{creature, shape, actor}`, where `actor` goes straight to
+/// `Actor.create`, written where the pf2e release `pf2eVersion` (the caller's `game.system.version`; the newest
+/// supported when absent) keeps each field.
 #[wasm_bindgen(js_name = buildCreature)]
 pub fn build_creature_js(request: JsValue) -> Result<JsValue, JsValue> {
     let request: BuildRequest = interop::from_js(request)?;

@@ -129,6 +129,22 @@ fn build_creature_returns_an_actor_source() {
     let error = familiar_wasm::build_creature_js(parse(r#"{"level": 30, "roadmap": "brute"}"#))
         .unwrap_err();
     assert!(error_message(error).contains("-1 to 24"));
+    // "Create actor" passes `game.system.version`: a pf2e 4 world gets perception where pf2e 4 reads it.
+    let v4 = familiar_wasm::build_creature_js(parse(
+        r#"{"level": 2, "roadmap": "brute", "pf2eVersion": "4.12.1"}"#,
+    ))
+    .expect("built for pf2e 4");
+    let v4_system = get(&get(&v4, "actor"), "system");
+    assert_eq!(
+        get(&get(&get(&v4_system, "attributes"), "perception"), "value").as_f64(),
+        get(&get(&get(&v4, "creature"), "perception"), "value").as_f64()
+    );
+    assert!(get(&v4_system, "perception").is_undefined());
+    let error = familiar_wasm::build_creature_js(parse(
+        r#"{"level": 2, "roadmap": "brute", "pf2eVersion": "latest"}"#,
+    ))
+    .unwrap_err();
+    assert!(error_message(error).contains("pf2e version"));
     let roadmaps = js_sys::Array::from(&familiar_wasm::creature_roadmaps().expect("list"));
     assert!(roadmaps.length() >= 19);
 }

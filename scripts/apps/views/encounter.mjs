@@ -38,7 +38,8 @@ function poolRow(entry, pack) {
     name: entry.name,
     level: Number(system.details?.level?.value),
     traits: system.traits?.value ?? [],
-    rarity: system.traits?.rarity ?? "common",
+    // A string since pf2e's migration 612; `{value}` in older documents (the wasm reader takes both too).
+    rarity: system.traits?.rarity?.value ?? system.traits?.rarity ?? "common",
     size: system.traits?.size?.value ?? null,
     kind,
   };

@@ -19,6 +19,8 @@ function readRequest(form) {
     weak: adjustment === "weak",
     seed: Number(data.get("seed")) || 0,
     name: name || undefined,
+    // The NPC is written where the running pf2e release keeps each field (absent: the newest we support).
+    pf2eVersion: (game.system?.id === "pf2e" && game.system.version) || undefined,
   };
 }
 
@@ -39,7 +41,8 @@ function statBlock(actor) {
     level: system.details.level.value,
     ac: system.attributes.ac.value,
     hp: system.attributes.hp.max,
-    perception: signed(system.perception.mod),
+    // pf2e 5.12 moved perception from `attributes.perception.value` to `perception.mod`.
+    perception: signed(system.perception?.mod ?? system.attributes.perception.value),
     saves,
     strikes,
     spellcasting: casting ? `${casting.name}: DC ${casting.system.spelldc.dc}, ${signed(casting.system.spelldc.value)}` : "",

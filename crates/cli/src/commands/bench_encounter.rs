@@ -2,13 +2,13 @@
 //! to rate 10,000 encounters, and the time of one generation from a 3,000-creature pool. A human table goes to
 //! stderr, the figures as JSON to stdout.
 
-use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 use familiar_encounter::generator::pool::{PoolEntry, Rarity};
+use familiar_encounter::generator::stats::threat_stats;
 use familiar_encounter::generator::{generate, GenerateRequest};
 use familiar_encounter::xp::{rate_request, EntityKind, XpRequest};
 use familiar_encounter::Threat;
@@ -93,63 +93,38 @@ pub fn run(args: BenchEncounterArgs) -> Result<(), CliError> {
     eprintln!("| threat | requested | generated | in band | exact budget | mean abs(XP − budget) | distinct | refused requests | creatures 1/2/3/4/5/6/7/8+ | µs per encounter |");
     eprintln!("|---|---|---|---|---|---|---|---|---|---|");
     for threat in Threat::ALL {
-        let mut generated = 0usize;
-        let mut in_band = 0usize;
-        let mut exact = 0usize;
-        let mut abs_difference = 0u64;
-        let mut refused = 0usize;
-        let mut distinct = 0usize;
-        let mut histogram: BTreeMap<usize, usize> = BTreeMap::new();
         let started = Instant::now();
-        for i in 0..requests_per_threat {
-            let combo = i % 160;
-            let mut request =
-                GenerateRequest::new(1 + (combo % 20) as i32, 1 + (combo / 20) as u32, threat);
-            request.count = Some(batch);
-            request.seed = args.seed.wrapping_mul(1_000_003).wrapping_add(i as u64);
-            let Ok(result) = generate(&request, &pool) else {
-                refused += 1;
-                continue;
-            };
-            let mut keys = HashSet::new();
-            for encounter in &result.encounters {
-                generated += 1;
-                let xp = &encounter.xp;
-                if xp.rating == threat && xp.total_xp <= result.budget {
-                    in_band += 1;
-                }
-                if encounter.budget_difference == 0 {
-                    exact += 1;
-                }
-                abs_difference += encounter.budget_difference.unsigned_abs();
-                *histogram.entry(encounter.uuids.len().min(8)).or_default() += 1;
-                let mut key = encounter.uuids.clone();
-                key.sort();
-                keys.insert(key);
-            }
-            distinct += keys.len();
-        }
+        let stats = threat_stats(&pool, threat, args.per_threat, batch, args.seed);
         let elapsed = started.elapsed();
-        let requested = requests_per_threat * batch;
-        let share = |n: usize| 100.0 * n as f64 / requested.max(1) as f64;
-        let per_encounter_us = elapsed.as_secs_f64() * 1e6 / generated.max(1) as f64;
+        let per_encounter_us = elapsed.as_secs_f64() * 1e6 / stats.generated.max(1) as f64;
         let counts: Vec<String> = (1..=8)
-            .map(|n| histogram.get(&n).copied().unwrap_or(0).to_string())
+            .map(|n| {
+                stats
+                    .creature_counts
+                    .get(&n)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string()
+            })
             .collect();
         eprintln!(
-            "| {threat} | {requested} | {generated} | {:.2} % | {:.2} % | {:.3} | {:.2} % | {refused} | {} | {per_encounter_us:.1} |",
-            share(in_band),
-            share(exact),
-            abs_difference as f64 / generated.max(1) as f64,
-            share(distinct),
+            "| {threat} | {} | {} | {:.2} % | {:.2} % | {:.3} | {:.2} % | {} | {} | {per_encounter_us:.1} |",
+            stats.requested,
+            stats.generated,
+            100.0 * stats.share(stats.in_band),
+            100.0 * stats.share(stats.exact),
+            stats.mean_abs_difference(),
+            100.0 * stats.share(stats.distinct),
+            stats.refused_requests,
             counts.join("/")
         );
         threats.push(json!({
-            "threat": threat, "requested": requested, "generated": generated,
-            "inBandShare": share(in_band) / 100.0, "exactShare": share(exact) / 100.0,
-            "meanAbsDifference": abs_difference as f64 / generated.max(1) as f64,
-            "distinctShare": share(distinct) / 100.0, "refusedRequests": refused,
-            "creatureCounts": histogram, "microsPerEncounter": per_encounter_us,
+            "threat": threat, "requested": stats.requested, "generated": stats.generated,
+            "inBandShare": stats.share(stats.in_band), "exactShare": stats.share(stats.exact),
+            "meanAbsDifference": stats.mean_abs_difference(),
+            "distinctShare": stats.share(stats.distinct), "refusedRequests": stats.refused_requests,
+            "refusedImpossible": stats.refused_impossible,
+            "creatureCounts": stats.creature_counts, "microsPerEncounter": per_encounter_us,
         }));
     }
 

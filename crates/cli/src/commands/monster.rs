@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use clap::Args;
-use familiar_encounter::builder::{build_creature, roadmaps, BuildRequest};
+use familiar_encounter::builder::{
+    build_creature, roadmaps, BuildRequest, Iwr, OtherSpeed, Pf2eVersion, Sense,
+};
 
 use super::CliError;
 
@@ -35,7 +37,30 @@ pub struct MonsterArgs {
     /// pf2e size: tiny, sm, med, lg, huge, grg.
     #[arg(long)]
     size: Option<String>,
-    /// Print `{"creature": <explained statistics>, "actor": <document>}` instead of the bare document.
+    /// The pf2e release that will receive the NPC (its `game.system.version`): the document is written where that
+    /// release keeps each field (4.x, 5.12+, 6.1+, 8.0+; newer releases get the newest shape).
+    #[arg(long, default_value_t = Pf2eVersion::NEWEST)]
+    pf2e_version: Pf2eVersion,
+    /// A special sense (repeatable): `darkvision`, `scent:imprecise:30`.
+    #[arg(long = "sense")]
+    senses: Vec<Sense>,
+    /// An immunity (repeatable), e.g. `--immunity poison`.
+    #[arg(long = "immunity")]
+    immunities: Vec<String>,
+    /// A weakness (repeatable), e.g. `--weakness cold-iron:5`.
+    #[arg(long = "weakness")]
+    weaknesses: Vec<Iwr>,
+    /// A resistance (repeatable), e.g. `--resistance fire:10`.
+    #[arg(long = "resistance")]
+    resistances: Vec<Iwr>,
+    /// A language (repeatable), e.g. `--language common`.
+    #[arg(long = "language")]
+    languages: Vec<String>,
+    /// A speed besides the land speed (repeatable): `fly:60`, `swim:30`, `climb:20`, `burrow:10`.
+    #[arg(long = "speed")]
+    speeds: Vec<OtherSpeed>,
+    /// Print `{"creature": <explained statistics>, "shape": <where each field lives>, "actor": <document>}` instead
+    /// of the bare document.
     #[arg(long)]
     explain: bool,
     /// List the road maps and exit.
@@ -59,6 +84,13 @@ pub fn run(args: MonsterArgs) -> Result<(), CliError> {
         name: args.name,
         traits: (!args.traits.is_empty()).then_some(args.traits),
         size: args.size,
+        pf2e_version: Some(args.pf2e_version.to_string()),
+        senses: args.senses,
+        immunities: args.immunities,
+        weaknesses: args.weaknesses,
+        resistances: args.resistances,
+        languages: args.languages,
+        speeds: args.speeds,
     };
     let built = build_creature(&request)?;
     if args.explain {

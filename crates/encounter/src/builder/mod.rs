@@ -3,8 +3,10 @@
 pub mod adjust;
 pub mod creature;
 pub mod dice;
+pub mod features;
 pub mod npc;
 pub mod roadmaps;
+pub mod shape;
 pub mod tables;
 
 use rand::rngs::StdRng;
@@ -15,9 +17,11 @@ use crate::error::BuildError;
 use crate::xp::whole;
 pub use adjust::Adjustment;
 pub use creature::Creature;
+pub use features::{Acuity, Features, Iwr, OtherSpeed, Sense};
+pub use shape::{NpcShape, Pf2eVersion};
 
 /// What the GM asks for: `familiar monster --level 5 --roadmap brute --elite --seed 7`, or the `buildCreature` export.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BuildRequest {
     pub level: f64,
@@ -36,12 +40,32 @@ pub struct BuildRequest {
     /// pf2e size key: tiny, sm, med, lg, huge, grg.
     #[serde(default)]
     pub size: Option<String>,
+    /// The pf2e release that will receive the NPC (`game.system.version`); the newest supported when absent.
+    #[serde(default)]
+    pub pf2e_version: Option<String>,
+    #[serde(default)]
+    pub senses: Vec<Sense>,
+    /// Immunity types, e.g. `["fire", "paralyzed"]`.
+    #[serde(default)]
+    pub immunities: Vec<String>,
+    #[serde(default)]
+    pub weaknesses: Vec<Iwr>,
+    #[serde(default)]
+    pub resistances: Vec<Iwr>,
+    /// Language slugs, e.g. `["common", "draconic"]`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Speeds besides the land speed: burrow, climb, fly, swim.
+    #[serde(default)]
+    pub speeds: Vec<OtherSpeed>,
 }
 
 /// The creature with its statistics explained, and the pf2e NPC document to hand to `Actor.create`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BuiltCreature {
     pub creature: Creature,
+    /// Where the document keeps each field: the shape of the pf2e release it was written for.
+    pub shape: NpcShape,
     pub actor: serde_json::Value,
 }
 
@@ -86,11 +110,32 @@ pub fn build_creature(request: &BuildRequest) -> Result<BuiltCreature, BuildErro
         }
     });
 
+    let version = match &request.pf2e_version {
+        Some(text) => Pf2eVersion::parse(text)?,
+        None => Pf2eVersion::NEWEST,
+    };
+    let shape = NpcShape::for_version(version);
+    let features = Features {
+        traits,
+        size: size.to_string(),
+        senses: request.senses.clone(),
+        immunities: request.immunities.clone(),
+        weaknesses: request.weaknesses.clone(),
+        resistances: request.resistances.clone(),
+        languages: request.languages.clone(),
+        speeds: request.speeds.clone(),
+    };
+    features.check()?;
+
     let mut rng = StdRng::seed_from_u64(request.seed);
     let mut creature = creature::roll(roadmap, level, name, request.seed, &mut rng);
     if let Some(adjustment) = adjustment {
         creature.apply(adjustment);
     }
-    let actor = npc::actor_source(&creature, &traits, size, &mut rng);
-    Ok(BuiltCreature { creature, actor })
+    let actor = npc::actor_source(&creature, &features, shape, &mut rng);
+    Ok(BuiltCreature {
+        creature,
+        shape,
+        actor,
+    })
 }

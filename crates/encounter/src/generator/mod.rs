@@ -5,6 +5,7 @@
 pub mod pool;
 mod search;
 pub mod shape;
+pub mod stats;
 
 use std::collections::{BTreeMap, HashSet};
 
