@@ -144,7 +144,7 @@ async function main() {
     }
     const seconds = (Date.now() - started) / 1000;
     const after = await sample();
-    const files = readdirSync(path.join(worldDir, "files", "worlds", "harness-vale", "familiar-art")).length;
+    const files = readdirSync(path.join(worldDir, "files", "worlds", "harness-vale", "pf2e-familiar-art")).length;
     const stats = await (await fetch(`${fakeUrl}/stats`)).json();
     console.log(`\nArt in the browser (v13 harness, headless Chromium, classifier ${values.classifier}): ${IMAGES} requests, ${FAULTS} % fault mix, ${PROVIDER_MS} ms per generation, ${seconds.toFixed(0)} s in all.`);
     console.log(`| requests | saved images | click → saved p50 / p95 / max | minus provider time p50 / p95 / max | JS heap before → after | wasm memory before → after | goal |`);

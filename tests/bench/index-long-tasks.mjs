@@ -1,7 +1,9 @@
 // Benchmark: the main thread's long tasks (over 50 ms) on the GM's page while the rules index is built from the
 // shared packs (rules sample and bestiaries, 8,287 documents), with the pack reads and the index's wasm calls over
 // 40 ms that fell in them. Total blocking time is the sum of each long task's time over 50 ms, as Lighthouse counts it.
-//   ./www-build.sh && node tests/bench/index-long-tasks.mjs        # needs ../shared/pf2e
+//   ./www-build.sh && node tests/bench/index-long-tasks.mjs [--profile v14]        # needs ../shared/pf2e
+// On v14 the same 2021 packs are served as that profile's pf2e world (v14 pages see only their own line's system
+// packs), so the figures compare the core versions on one set of documents.
 import fs from "node:fs";
 import path from "node:path";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
@@ -12,7 +14,11 @@ if (!fs.existsSync(shared("bestiary.jsonl"))) {
   console.log("skipped: ../shared/pf2e not present");
   process.exit(0);
 }
-const harness = await startTestHarness({ moduleDir: STAGED_MODULE, packFiles: ["rules-sample.jsonl", "bestiary.jsonl"].map(shared), packsMeta: shared("packs.json") });
+const profileAt = process.argv.indexOf("--profile");
+const profile = profileAt > 0 ? process.argv[profileAt + 1] : "v13";
+const files = ["rules-sample.jsonl", "bestiary.jsonl"].map(shared);
+const packs = profile === "v14" ? { pf2e8PackFiles: files, pf2e8PacksMeta: shared("packs.json") } : { packFiles: files, packsMeta: shared("packs.json") };
+const harness = await startTestHarness({ moduleDir: STAGED_MODULE, ...packs });
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext();
@@ -34,7 +40,7 @@ try {
     }, 5);
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: "longtask", buffered: true });
   });
-  const { page } = await openGame(browser, harness, { profile: "v13", context });
+  const { page } = await openGame(browser, harness, { profile, context });
   const t0 = Date.now();
   for (;;) { const st = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state); if (st === "ready" || st === "failed") break; await new Promise((r) => setTimeout(r, 500)); }
   const status = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus());

@@ -68,7 +68,7 @@ for (const profile of ["v12", "v13", "v14"]) {
       assert.match(caption, /quality \d/);
       assert.match(caption, /Image classifier: passed/);
       const src = await item.locator("img").getAttribute("src");
-      assert.match(src, /^worlds\/harness-vale\/familiar-art\/a-halfling-bard[-\w]*\.webp$/);
+      assert.match(src, /^worlds\/harness-vale\/pf2e-familiar-art\/a-halfling-bard[-\w]*\.webp$/);
       assert.equal(artFiles().length, before + 1, "the GM's client saved the image into the world's files");
       // The saved file is served to the player (the image loads).
       assert.ok((await item.locator("img").evaluate((img) => img.decode().then(() => img.naturalWidth))) > 0);

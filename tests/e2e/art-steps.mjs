@@ -8,7 +8,7 @@ import { ravenInteractive } from "./waits.mjs";
 /** The art files the GM's client saved into the world under `worldDir`. */
 export function artFiles(worldDir) {
   try {
-    return readdirSync(path.join(worldDir, "files", "worlds", "harness-vale", "familiar-art"));
+    return readdirSync(path.join(worldDir, "files", "worlds", "harness-vale", "pf2e-familiar-art"));
   } catch {
     return [];
   }

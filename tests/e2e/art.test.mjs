@@ -167,7 +167,7 @@ for (const profile of ["v10", "v13", "v14"]) {
         await items.first().getByRole("button", { name: "Apply to actor" }).click();
         await page.waitForFunction(() => Boolean(game.actors.get("ActorMillCrow001").img));
         const img = await page.evaluate(() => game.actors.get("ActorMillCrow001").img);
-        assert.match(img, /^worlds\/harness-vale\/familiar-art\/mill-crow[-\w]*\.webp$/);
+        assert.match(img, /^worlds\/harness-vale\/pf2e-familiar-art\/mill-crow[-\w]*\.webp$/);
         const bytes = readFileSync(path.join(worldDir, "files", img));
         assert.equal(bytes.subarray(0, 4).toString("latin1"), "RIFF");
         assert.equal(bytes.subarray(8, 12).toString("latin1"), "WEBP");
@@ -266,7 +266,7 @@ for (const profile of ["v10", "v13", "v14"]) {
       await dialog.getByRole("button", { name: "No" }).click();
       await page.waitForFunction(() => window.__harness.notifications.some((n) => /prototype token has the new picture/.test(n.message)));
       const src = await page.evaluate(() => game.actors.get("ActorMillCrow001").prototypeToken.texture.src);
-      assert.match(src, /^worlds\/harness-vale\/familiar-art\/mill-crow-token[-\w]*\.webp$/);
+      assert.match(src, /^worlds\/harness-vale\/pf2e-familiar-art\/mill-crow-token[-\w]*\.webp$/);
       assert.deepEqual(await textures(), ["icons/old.webp", "icons/old.webp", "icons/old.webp"]);
 
       // Yes: the actor's two tokens get the picture; the other actor's token keeps its own.

@@ -18,7 +18,7 @@ useModuleHarness({}, (started) => ({ browser, harness } = started));
 const usageRow = (form, userId) => form.locator(`[data-familiar-usage-user="${userId}"]`);
 
 // One player per profile: the world's settings (budgets, saved usage) outlive each test's pages.
-for (const [profile, playerId] of [["v11", USERS.brannoc], ["v13", USERS.tamsin], ["v14", USERS.brannoc]]) {
+for (const [profile, playerId] of [["v11", USERS.brannoc], ["v13", USERS.tamsin], ["v14", USERS.ysolde]]) {
   test(`${profile}: a daily budget stops a player's questions, the GM sees the spend, a reload keeps it, an own budget lifts it`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const player = await openGame(browser, harness, { profile, user: playerId });

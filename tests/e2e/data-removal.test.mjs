@@ -61,7 +61,7 @@ async function waitForRemoval(page) {
 function forgeOrder(page, profile, target) {
   return page.evaluate(async ({ profile, target }) => {
     const stamp = Date.now() + 60_000;
-    if (generationOf(profile) >= 13) return game.users.get(target).query("pf2e-familiar.removeLocalData", { stamp }, { timeout: 10_000 });
+    if (game.release.generation >= 13) return game.users.get(target).query("pf2e-familiar.removeLocalData", { stamp }, { timeout: 10_000 });
     game.socket.emit("module.pf2e-familiar", { kind: "remove-local-data", stamp });
     return null;
   }, { profile, target });
@@ -69,8 +69,8 @@ function forgeOrder(page, profile, target) {
 
 /** Makes a page's answer to the GM's order go missing; its data still goes when the marker changes. */
 function silence(page, profile) {
-  return page.evaluate((profile) => {
-    if (generationOf(profile) >= 13) {
+  return page.evaluate(() => {
+    if (game.release.generation >= 13) {
       CONFIG.queries["pf2e-familiar.removeLocalData"] = () => new Promise(() => {});
       return;
     }
