@@ -403,26 +403,6 @@ mod tests {
             "DC 22 basic Reflex"
         );
         assert_eq!(
-            resolve(
-                "a @Check[will|dc:31|basic|options:area-effect] save",
-                &NoResolver
-            )
-            .text,
-            "a DC 31 basic Will save"
-        );
-        assert_eq!(
-            resolve(
-                "@Check[crafting|dc:19|name:Unjam|traits:action:repair]",
-                &NoResolver
-            )
-            .text,
-            "DC 19 Crafting"
-        );
-        assert_eq!(
-            resolve("@Check[flat|showDC:all|dc:3]", &NoResolver).text,
-            "DC 3 flat check"
-        );
-        assert_eq!(
             resolve("@Check[type:athletics|dc:15]{Athletics}", &NoResolver).text,
             "Athletics"
         );
@@ -452,51 +432,55 @@ mod tests {
     }
 
     #[test]
-    fn unresolved_localize_reads_as_its_key() {
-        let read = |source| resolve(source, &NoResolver).text;
-        assert_eq!(read("@Localize[Book.Glossary.TailLash]"), "Tail Lash");
-        assert_eq!(read("@Localize[Book.condition.dazed.rules]"), "dazed rules");
-        assert_eq!(read("@Localize[Book.AC]"), "AC");
-        assert_eq!(read("@Localize[Book.Hidden]{Shown}"), "Shown");
-    }
-
-    #[test]
-    fn damage_reads_as_dice_and_types() {
-        let read = |source| resolve(source, &NoResolver).text;
-        assert_eq!(
-            read("@Damage[2d8[slashing]|options:area-damage] damage"),
-            "2d8 slashing damage"
-        );
-        assert_eq!(read("@Damage[(2d12+7)[cold]]"), "2d12+7 cold");
-        assert_eq!(read("@Damage[5[persistent,acid]]"), "5 persistent acid");
-        assert_eq!(
-            read("@Damage[1d4[fire],2d6[spirit]|traits:holy]"),
-            "1d4 fire plus 2d6 spirit"
-        );
-        assert_eq!(read("@Damage[4d4[healing]]{4d4 HP}"), "4d4 HP");
-    }
-
-    #[test]
-    fn templates_and_actions_read_as_rules_text() {
-        let read = |source| resolve(source, &NoResolver).text;
-        assert_eq!(
-            read("a @Template[line|distance:90] of ice"),
-            "a 90-foot line of ice"
-        );
-        assert_eq!(
-            read("@Template[burst|distance:5|traits:cold]"),
-            "5-foot burst"
-        );
-        assert_eq!(read("[[/act force-open dc=25]]"), "Force Open (DC 25)");
-        assert_eq!(
-            read("[[/act recall-knowledge skill=arcana]]"),
-            "Recall Knowledge (Arcana)"
-        );
-        assert_eq!(read("[[/act tumble-through]]{Acrobatics}"), "Acrobatics");
-        assert_eq!(
-            read("[[/gmr 1d6 #Recharge Tail Sweep]]"),
-            "1d6 Recharge Tail Sweep"
-        );
+    fn pf2e8_enrichers_read_as_rules_text() {
+        for (source, reading) in [
+            // @Localize without a translation: the key's words.
+            ("@Localize[Book.Glossary.TailLash]", "Tail Lash"),
+            ("@Localize[Book.condition.dazed.rules]", "dazed rules"),
+            ("@Localize[Book.AC]", "AC"),
+            ("@Localize[Book.Hidden]{Shown}", "Shown"),
+            // @Check with the type first and a bare `basic`.
+            (
+                "a @Check[will|dc:31|basic|options:area-effect] save",
+                "a DC 31 basic Will save",
+            ),
+            (
+                "@Check[crafting|dc:19|name:Unjam|traits:action:repair]",
+                "DC 19 Crafting",
+            ),
+            ("@Check[flat|showDC:all|dc:3]", "DC 3 flat check"),
+            // @Damage: dice and types; the text says "damage".
+            (
+                "@Damage[2d8[slashing]|options:area-damage] damage",
+                "2d8 slashing damage",
+            ),
+            ("@Damage[(2d12+7)[cold]]", "2d12+7 cold"),
+            ("@Damage[5[persistent,acid]]", "5 persistent acid"),
+            (
+                "@Damage[1d4[fire],2d6[spirit]|traits:holy]",
+                "1d4 fire plus 2d6 spirit",
+            ),
+            ("@Damage[4d4[healing]]{4d4 HP}", "4d4 HP"),
+            // @Template with the shape first.
+            (
+                "a @Template[line|distance:90] of ice",
+                "a 90-foot line of ice",
+            ),
+            ("@Template[burst|distance:5|traits:cold]", "5-foot burst"),
+            // [[/act]]: the action's name with its DC or skill.
+            ("[[/act force-open dc=25]]", "Force Open (DC 25)"),
+            (
+                "[[/act recall-knowledge skill=arcana]]",
+                "Recall Knowledge (Arcana)",
+            ),
+            ("[[/act tumble-through]]{Acrobatics}", "Acrobatics"),
+            (
+                "[[/gmr 1d6 #Recharge Tail Sweep]]",
+                "1d6 Recharge Tail Sweep",
+            ),
+        ] {
+            assert_eq!(resolve(source, &NoResolver).text, reading, "{source}");
+        }
     }
 
     #[test]

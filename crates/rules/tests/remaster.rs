@@ -91,48 +91,28 @@ fn first(index: &mut RulesIndex, query: &str) -> Option<String> {
     hits.into_iter().next().map(|hit| hit.name)
 }
 
-#[test]
-fn legacy_questions_find_remastered_documents() {
-    let mut index = index_of(
-        PAIRS
-            .iter()
-            .map(|(_, remastered, kind)| (*remastered, *kind)),
-    );
-    for (legacy, remastered, _) in PAIRS {
-        for question in [
-            legacy.to_lowercase(),
-            format!("how does {} work", legacy.to_lowercase()),
-        ] {
-            assert_eq!(
-                first(&mut index, &question).as_deref(),
-                Some(*remastered),
-                "{question}"
-            );
+/// Indexes the rules under one vocabulary (`indexed`: 0 legacy, 1 remastered) and asks for each under the other,
+/// by name alone and in a phrasing, then one question in everyday words.
+fn each_is_found_by_its_other_name(indexed: usize, phrasing: &str, everyday: (&str, &str)) {
+    let name =
+        |pair: &(&'static str, &'static str, &'static str), side: usize| [pair.0, pair.1][side];
+    let mut index = index_of(PAIRS.iter().map(|pair| (name(pair, indexed), pair.2)));
+    for pair in PAIRS {
+        let asked = name(pair, 1 - indexed).to_lowercase();
+        for question in [asked.clone(), phrasing.replace("{}", &asked)] {
+            let found = first(&mut index, &question);
+            assert_eq!(found.as_deref(), Some(name(pair, indexed)), "{question}");
         }
     }
-    assert_eq!(
-        first(&mut index, "am I flat footed").as_deref(),
-        Some("Off-Guard")
-    );
+    assert_eq!(first(&mut index, everyday.0).as_deref(), Some(everyday.1));
+}
+
+#[test]
+fn legacy_questions_find_remastered_documents() {
+    each_is_found_by_its_other_name(1, "how does {} work", ("am I flat footed", "Off-Guard"));
 }
 
 #[test]
 fn remastered_questions_find_legacy_documents() {
-    let mut index = index_of(PAIRS.iter().map(|(legacy, _, kind)| (*legacy, *kind)));
-    for (legacy, remastered, _) in PAIRS {
-        for question in [
-            remastered.to_lowercase(),
-            format!("what does {} do", remastered.to_lowercase()),
-        ] {
-            assert_eq!(
-                first(&mut index, &question).as_deref(),
-                Some(*legacy),
-                "{question}"
-            );
-        }
-    }
-    assert_eq!(
-        first(&mut index, "when am I off guard").as_deref(),
-        Some("Flat-Footed")
-    );
+    each_is_found_by_its_other_name(0, "what does {} do", ("when am I off guard", "Flat-Footed"));
 }
