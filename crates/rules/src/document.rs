@@ -178,11 +178,9 @@ fn read_pages(
 /// embedded items' names and texts say what they do.
 fn actor_html(value: &Value) -> String {
     let mut html = String::new();
+    let details = value.pointer("/system/details");
     for field in ["publicNotes", "description", "disable", "reset", "routine"] {
-        if let Some(text) = value
-            .pointer(&format!("/system/details/{field}"))
-            .and_then(Value::as_str)
-        {
+        if let Some(text) = details.and_then(|details| details.get(field)?.as_str()) {
             html.push_str(text);
         }
     }

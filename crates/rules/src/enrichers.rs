@@ -214,7 +214,7 @@ fn check_reading(params: &str) -> String {
     let noun = match kind.as_str() {
         "flat" => "flat check".to_string(),
         "" => "check".to_string(),
-        _ => capitalize(&kind.replace('-', " ")),
+        _ => title_words(&kind),
     };
     let basic = if basic { "basic " } else { "" };
     let dc = dc
@@ -227,59 +227,71 @@ fn check_reading(params: &str) -> String {
 /// `3d6[piercing]|options:area-damage` or `3d6[sonic],(2d8+4)[bludgeoning]` → "3d6 piercing",
 /// "3d6 sonic plus 2d8+4 bludgeoning" (the text around it says "damage").
 fn damage_reading(params: &str) -> String {
-    let formulas = top_level(params, '|').next().unwrap_or_default();
-    top_level(formulas, ',')
-        .map(dice_reading)
-        .filter(|dice| !dice.is_empty())
-        .collect::<Vec<_>>()
-        .join(" plus ")
+    let mut text = String::new();
+    for formula in top_level(top_level(params, b'|')[0], b',') {
+        let dice = dice_reading(formula);
+        if !text.is_empty() && !dice.is_empty() {
+            text.push_str(" plus ");
+        }
+        text.push_str(&dice);
+    }
+    text
 }
 
 /// `text` split at `separator` where it is outside brackets, braces and parentheses.
-fn top_level(text: &str, separator: char) -> impl Iterator<Item = &str> {
-    let mut depth = 0i32;
-    text.split(move |ch: char| {
-        match ch {
-            '[' | '{' | '(' => depth += 1,
-            ']' | '}' | ')' => depth -= 1,
+fn top_level(text: &str, separator: u8) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (at, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' | b'(' => depth += 1,
+            b']' | b'}' | b')' => depth -= 1,
+            _ if byte == separator && depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
             _ => {}
         }
-        ch == separator && depth == 0
-    })
+    }
+    parts.push(&text[start..]);
+    parts
 }
 
 /// ` escape dc=18` or ` sense-direction skill=society` (after `/act`) → "Escape (DC 18)", "Sense Direction
 /// (Society)": the action's name, with the DC or skill the roll uses.
 fn action_reading(arguments: &str) -> String {
     let mut words = arguments.split_whitespace();
-    let name = title_words(words.next().unwrap_or_default());
-    let details: Vec<String> = words
-        .filter_map(|option| match option.split_once('=')? {
-            ("dc", dc) => Some(format!("DC {dc}")),
-            ("skill" | "statistic" | "variant", value) => Some(title_words(value)),
-            _ => None,
-        })
-        .collect();
-    match details.is_empty() {
-        true => name,
-        false => format!("{name} ({})", details.join(", ")),
+    let mut text = title_words(words.next().unwrap_or_default());
+    let mut open = " (";
+    for option in words {
+        let (dc, detail) = match option.split_once('=') {
+            Some(("dc", dc)) => ("DC ", dc.to_string()),
+            Some(("skill" | "statistic" | "variant", value)) => ("", title_words(value)),
+            _ => continue,
+        };
+        text.push_str(open);
+        text.push_str(dc);
+        text.push_str(&detail);
+        open = ", ";
     }
+    if open == ", " {
+        text.push(')');
+    }
+    text
 }
 
 /// `PF2E.NPC.Abilities.Glossary.SwallowWhole` → "Swallow Whole"; `PF2E.condition.sickened.rules` → "sickened
 /// rules" (a lower-case last segment says little alone). What an unresolved `@Localize` reads as.
 fn key_words(key: &str) -> String {
-    let mut segments = key.rsplit('.');
-    let last = segments.next().unwrap_or_default();
+    let (rest, last) = key.rsplit_once('.').unwrap_or(("", key));
     let mut words = String::new();
-    if last.starts_with(|ch: char| ch.is_ascii_lowercase()) {
-        if let Some(before) = segments.next() {
-            words.push_str(before);
-            words.push(' ');
-        }
+    if last.starts_with(|ch: char| ch.is_ascii_lowercase()) && !rest.is_empty() {
+        words.push_str(rest.rsplit_once('.').map_or(rest, |(_, before)| before));
+        words.push(' ');
     }
+    let bytes = last.as_bytes();
     for (index, ch) in last.char_indices() {
-        if index > 0 && ch.is_uppercase() && !last[..index].ends_with(char::is_uppercase) {
+        if index > 0 && ch.is_ascii_uppercase() && !bytes[index - 1].is_ascii_uppercase() {
             words.push(' ');
         }
         words.push(ch);
@@ -292,7 +304,7 @@ fn key_words(key: &str) -> String {
 fn name_in_uuid(uuid: &str) -> Option<&str> {
     // Compendium.<package>.<pack>.<Type>.<id or name, which may hold dots>
     let last = uuid.strip_prefix("Compendium.")?.splitn(4, '.').nth(3)?;
-    let last = last.rsplit(".JournalEntryPage.").next()?.trim();
+    let last = last.split(".JournalEntryPage.").last()?.trim();
     let is_random_id = last.len() == 16
         && last.bytes().all(|byte| byte.is_ascii_alphanumeric())
         && last
@@ -304,10 +316,14 @@ fn name_in_uuid(uuid: &str) -> Option<&str> {
 
 /// `sense-direction` → "Sense Direction".
 fn title_words(slug: &str) -> String {
-    slug.split(['-', '_'])
-        .map(capitalize)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut text = String::new();
+    for word in slug.split('-') {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&capitalize(word));
+    }
+    text
 }
 
 /// `type:cone|distance:30` or `cone|distance:30` → "30-foot cone".
