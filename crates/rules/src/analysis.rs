@@ -8,7 +8,7 @@ use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 
 use crate::stemming::EnglishStemmer;
 
-use crate::vocabulary::{ABBREVIATIONS, CONDITION_WORDS, INTENTS, RENAMES};
+use crate::vocabulary::{renames, ABBREVIATIONS, CONDITION_WORDS, INTENTS};
 
 /// A stemmed term with how much it counts: the player's own words count most.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,10 +136,21 @@ fn phrase_table() -> &'static [Phrase] {
         for (patterns, target) in CONDITION_WORDS {
             add(patterns, target, 1.0);
         }
-        for (legacy, remastered) in RENAMES {
+        for (legacy, remastered) in renames() {
             for pattern in [legacy, remastered] {
-                add(pattern, legacy, 1.2);
-                add(pattern, remastered, 1.2);
+                let words = stem_words(pattern);
+                // "Petrify" (the spell) is a word for the petrified condition too: that question is not about
+                // Flesh to Stone.
+                if words.len() == 1 && condition_names().contains(&words[0]) {
+                    continue;
+                }
+                for target in [legacy, remastered] {
+                    table.push(Phrase {
+                        words: words.clone(),
+                        target,
+                        weight: 1.2,
+                    });
+                }
             }
         }
         table
@@ -228,7 +239,7 @@ pub fn analyze(query: &str) -> AnalyzedQuery {
             for expanded in stem_words(expansion) {
                 add_term(&mut analyzed, &expanded, LITERAL * 0.8);
             }
-            if let Some((_, remastered)) = RENAMES.iter().find(|(legacy, _)| legacy == expansion) {
+            if let Some((_, remastered)) = renames().find(|(legacy, _)| legacy == expansion) {
                 push_name(&mut analyzed.rule_names, remastered, 0.8);
             }
             push_name(&mut analyzed.rule_names, expansion, 0.8);
@@ -309,6 +320,23 @@ mod tests {
         assert!(names("am I flat footed").contains(&"off-guard".to_string()));
         assert!(names("force barrage damage").contains(&"magic missile".to_string()));
         assert!(names("reactive strike trigger").contains(&"attack of opportunity".to_string()));
+        assert!(names("is sure strike a cantrip").contains(&"true strike".to_string()));
+        assert!(names("spell level of fireball").contains(&"spell rank".to_string()));
+    }
+
+    #[test]
+    fn renames_table_is_well_formed_and_spares_condition_words() {
+        let pairs: Vec<_> = renames().collect();
+        assert!(pairs.len() > 100);
+        for (legacy, remastered) in &pairs {
+            for name in [legacy, remastered] {
+                assert!(!name.is_empty() && name.trim() == *name && *name == name.to_lowercase());
+            }
+        }
+        // "Petrify" is the remastered Flesh to Stone, but "petrified" asks about the condition.
+        let petrified = names("what does petrified do");
+        assert!(petrified.contains(&"petrified".to_string()));
+        assert!(!petrified.contains(&"flesh to stone".to_string()));
     }
 
     #[test]

@@ -174,14 +174,15 @@ fn read_pages(
     units
 }
 
-/// Actors have no description: their embedded items' names and texts say what they do.
+/// Actors have no description: their public notes (a hazard's description and how to disable it) and their
+/// embedded items' names and texts say what they do.
 fn actor_html(value: &Value) -> String {
     let mut html = String::new();
-    if let Some(notes) = value
-        .pointer("/system/details/publicNotes")
-        .and_then(Value::as_str)
-    {
-        html.push_str(notes);
+    let details = value.pointer("/system/details");
+    for field in ["publicNotes", "description", "disable", "reset", "routine"] {
+        if let Some(text) = details.and_then(|details| details.get(field)?.as_str()) {
+            html.push_str(text);
+        }
     }
     for item in value
         .get("items")
@@ -326,6 +327,18 @@ mod tests {
             "Compendium.home.lore.JournalEntry.e.JournalEntryPage.p1"
         );
         assert_eq!(docs[0].parent_name.as_deref(), Some("Gods"));
+    }
+
+    #[test]
+    fn hazards_are_read_from_their_details() {
+        let (docs, report) = read(json!({
+            "name": "Rolling Log", "type": "hazard", "uuid": "Compendium.home.traps.Actor.h",
+            "system": {"details": {"description": "<p>A log rolls.</p>", "disable": "<p>Wedge it.</p>",
+                                   "reset": "", "level": {"value": 2}}}
+        }));
+        assert_eq!(report.skipped, vec![]);
+        assert_eq!(docs[0].html, "<p>A log rolls.</p><p>Wedge it.</p>");
+        assert_eq!(docs[0].level, Some(2));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! PF2e rules vocabulary for query analysis, written from the rules themselves (Player Core / GM Core action,
-//! activity and condition lists): the everyday words a player uses for each rule, the remaster renames, and the
+//! activity and condition lists, and the pf2e system's own record of the remaster renames): the everyday words a
+//! player uses for each rule, the remaster renames, and the
 //! table abbreviations. Each row: `"phrase|phrase|..."` → the rule's name. Phrases match word stems in order, with
 //! small gaps allowed ("push the goblin away" matches "push away").
 
@@ -156,66 +157,63 @@ pub const CONDITION_WORDS: &[(&str, &str)] = &[
     ("wounded|wound value|recover dying|back from dying", "Wounded"),
 ];
 
-/// Remaster renames (Player Core, GM Core, Player Core 2, Monster Core), legacy ↔ remastered. Applied both ways.
-pub const RENAMES: &[(&str, &str)] = &[
-    ("flat-footed", "off-guard"),
-    ("attack of opportunity", "reactive strike"),
-    ("magic missile", "force barrage"),
-    ("mage armor", "mystic armor"),
-    ("magic weapon", "runic weapon"),
-    ("magic fang", "runic body"),
-    ("acid splash", "caustic blast"),
-    ("burning hands", "breathe fire"),
-    ("chill touch", "void warp"),
-    ("color spray", "dizzying colors"),
-    ("disrupt undead", "vitality lash"),
-    ("produce flame", "ignition"),
-    ("ray of frost", "frostbite"),
-    ("comprehend language", "translate"),
-    ("tongues", "truespeech"),
-    ("finger of death", "execute"),
-    ("flaming sphere", "floating flame"),
-    ("gentle repose", "peaceful rest"),
-    ("hideous laughter", "laughing fit"),
-    ("remove curse", "cleanse affliction"),
-    ("remove disease", "cleanse affliction"),
-    ("neutralize poison", "cleanse affliction"),
-    ("restore senses", "sound body"),
-    ("obscuring mist", "mist"),
-    ("see invisibility", "see the unseen"),
-    ("glitterdust", "revealing light"),
-    ("longstrider", "tailwind"),
-    ("magic aura", "disguise magic"),
-    ("false life", "false vitality"),
-    ("ghost sound", "figment"),
-    ("glyph of warding", "rune trap"),
-    ("spiritual weapon", "spiritual armament"),
-    ("stoneskin", "mountain resilience"),
-    ("wail of the banshee", "wails of the damned"),
-    ("zone of truth", "ring of truth"),
-    ("baleful polymorph", "cursed metamorphosis"),
-    ("continual flame", "everlight"),
-    ("mage hand", "telekinetic hand"),
-    ("magic mouth", "embed message"),
-    ("animate dead", "summon undead"),
-    ("calm emotions", "calm"),
-    ("dancing lights", "light"),
-    ("negative energy", "void"),
-    ("positive energy", "vitality"),
-    ("negative damage", "void damage"),
-    ("positive damage", "vital damage"),
-    ("negative healing", "void healing"),
-    ("good damage", "holy"),
-    ("evil damage", "unholy"),
-    ("ability score", "attribute"),
-    ("ability modifier", "attribute modifier"),
-    ("key ability", "key attribute"),
-    ("spell level", "spell rank"),
-    ("heightened level", "heightened rank"),
-    ("channel energy", "divine font"),
-    ("handle an animal", "command an animal"),
-    ("retributive strike", "champion's reaction"),
-];
+/// Remaster renames, `legacy|remastered` pairs separated by `;`, applied both ways (one string, not a slice of
+/// pairs: the start-up wasm payload is near its budget). Only pairs the pf2e system itself records, by source:
+pub const RENAMES: &str = concat!(
+    // Condition: pf2e migration 850 (`850-flat-footed-to-off-guard.ts`, "Rename all uses and mentions of flat-footed
+    // to off-guard"); the pf2e 8 conditionitems pack has Off-Guard, the 2021 one Flat-Footed.
+    "flat-footed|off-guard;",
+    // Action: the pf2e `journals` pack, Remaster Changes, page Class Features ("Attack of Opportunity | Renamed |
+    // Reactive Strike"); pf2e 8 creatures have Reactive Strike.
+    "attack of opportunity|reactive strike;",
+    // Traits and damage types: pf2e migration 865 (`865-vitality-void.ts`: positive → vitality, negative → void);
+    // pf2e 8 creatures have "void healing" where 2021 ones have "negative healing".
+    "positive energy|vitality;negative energy|void;positive damage|vitality damage;negative damage|void damage;",
+    "negative healing|void healing;",
+    // Remaster Changes, page Rules and Languages: good and evil damage became spirit damage with holy or unholy.
+    "good damage|holy;evil damage|unholy;",
+    // Rules terms: pf2e migration 852 (`852-ability-scores-to-modifiers.ts`, "Convert ability scores to attribute
+    // modifiers"); spell levels are ranks in pf2e 8's spells ("2nd-rank", "that spell's rank"), levels in 2021's.
+    "ability score|attribute modifier;ability modifier|attribute modifier;spell level|spell rank;",
+    // Spells: Remaster Changes, page Spells (every row "Renamed" or "Merged").
+    "animate dead|summon undead;augment summoning|fortify summoning;baleful polymorph|cursed metamorphosis;",
+    "barkskin|oaken resilience;bind soul|seize soul;blind ambition|ignite ambition;blink|flicker;",
+    "burning hands|breathe fire;calm emotions|calm;charming words|charming push;chill touch|void warp;",
+    "cloudkill|toxic cloud;color spray|dizzying colors;commune with nature|commune;comprehend language|translate;",
+    "continual flame|everlight;crushing despair|wave of despair;dancing lights|light;dimension door|translocate;",
+    "dimensional anchor|planar seal;dimensional lock|planar tether;discern location|pinpoint;",
+    "disrupt undead|vitality lash;disrupting weapons|infuse vitality;endure elements|environmental endurance;",
+    "entangle|entangling flora;false life|false vitality;feather fall|gentle landing;feeblemind|never mind;",
+    "finger of death|execute;flaming sphere|floating flame;flesh to stone|petrify;",
+    "freedom of movement|unfettered movement;gaseous form|vapor form;gentle repose|peaceful rest;",
+    "glibness|honeyed words;glitterdust|revealing light;globe of invulnerability|dispelling globe;",
+    "hallucinatory terrain|mirage;hideous laughter|laughing fit;horrid wilting|desiccate;",
+    "hypnotic pattern|hypnotize;inspire competence|uplifting overture;inspire courage|courageous anthem;",
+    "inspire defense|rallying anthem;inspire heroics|fortissimo composition;know direction|know the way;",
+    "legend lore|collective memories;longstrider|tailwind;mage armor|mystic armor;mage hand|telekinetic hand;",
+    "magic aura|disguise magic;magic fang|runic body;magic missile|force barrage;magic mouth|embed message;",
+    "magic weapon|runic weapon;magnificent mansion|planar palace;maze|quandary;meld into stone|one with stone;",
+    "meteor swarm|falling stars;mind blank|hidden mind;misdirection|disguise magic;modify memory|rewrite memory;",
+    "neutralize poison|cleanse affliction;nondetection|veil of privacy;obscuring mist|mist;",
+    "pass without trace|vanishing tracks;passwall|magic passage;phantom mount|marvelous mount;",
+    "planar binding|planar servitor;plane shift|interplanar teleport;positive luminance|vital luminance;",
+    "private sanctum|peaceful bubble;prying eye|scouting eye;pulse of the city|pulse of civilization;",
+    "purify food and drink|cleanse cuisine;ray of enfeeblement|enfeeble;remove curse|cleanse affliction;",
+    "remove disease|cleanse affliction;remove fear|clear mind;remove paralysis|sure footing;",
+    "restore senses|sound body;scorching ray|blazing bolt;searing light|holy light;see invisibility|see the unseen;",
+    "shadow walk|umbral journey;shapechange|metamorphosis;shield other|share life;sound burst|noise blast;",
+    "spectral hand|ghostly carrier;spider climb|gecko grip;splash of art|creative splash;",
+    "stone tell|speak with stones;stoneskin|mountain resilience;tanglefoot|tangle vine;time stop|freeze time;",
+    "tongues|truespeech;touch of idiocy|stupefy;tree shape|one with plants;tree stride|nature's pathway;",
+    "trueseeing|truesight;true strike|sure strike;unseen servant|phantasmal minion;",
+    "vampiric touch|vampiric feast;veil|illusory disguise;vigilant eye|rune of observation;",
+    "wail of the banshee|wails of the damned;wind walk|migration;zone of truth|ring of truth",
+);
+
+/// The [`RENAMES`] pairs, legacy name first.
+pub fn renames() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RENAMES.split(';').filter_map(|pair| pair.split_once('|'))
+}
 
 /// Table abbreviations → the words the rules use.
 pub const ABBREVIATIONS: &[(&str, &str)] = &[
