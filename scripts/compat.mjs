@@ -184,15 +184,15 @@ export function combatClass() {
 /**
  * The text a user typed, from the `chatMessage` hook's message: plain text on v10–v13; on v14, whose chat input is
  * ProseMirror, the message as HTML, a paragraph per line (foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html;
- * the HTML form as public module reports quote it). Parsed as inert HTML (a template's content runs nothing).
+ * the HTML form as public module reports quote it). Parsed as inert HTML (a DOMParser document runs and fetches
+ * nothing).
  */
 export function chatMessageText(message) {
   const text = String(message ?? "");
   if (!/^\s*</.test(text)) return text;
-  const holder = document.createElement("template");
-  holder.innerHTML = text;
-  const blocks = [...holder.content.children];
-  return blocks.length ? blocks.map((block) => block.textContent).join("\n") : holder.content.textContent;
+  const { body } = new DOMParser().parseFromString(text, "text/html");
+  const blocks = [...body.children];
+  return blocks.length ? blocks.map((block) => block.textContent).join("\n") : body.textContent;
 }
 
 /**

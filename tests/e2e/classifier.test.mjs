@@ -14,7 +14,7 @@ let browser;
 let harness;
 useModuleHarness({}, (started) => ({ browser, harness } = started));
 
-const isClassifierFile = (url) => /\/modules\/familiar\/(vendor\/|scripts\/art\/classifier\.mjs)/.test(url);
+const isClassifierFile = (url) => /\/modules\/pf2e-familiar\/(vendor\/|scripts\/art\/classifier\.mjs)/.test(url);
 
 describe("image classifier", () => {
   test("start-up fetches none of it; opening the panel neither", async () => {
