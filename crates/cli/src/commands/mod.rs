@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
 pub mod art;
+pub mod art_check;
 pub mod ask;
 pub mod bench_art;
 pub mod bench_chat;
