@@ -40,16 +40,23 @@ impl Strictness {
     }
 }
 
+/// Why a prompt is refused: the categories of OpenAI's moderation taxonomy (sexual, sexual/minors, harassment,
+/// hate, self-harm, violence/graphic), plus real people and real tragedies. The snake_case name is the key of the
+/// refusal's text in lang/*.json (`FAMILIAR.Art.Categories.<name>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Sexual,
     SexualMinors,
     Suggestive,
-    RealPerson,
-    ExtremeGore,
+    Harassment,
     Hate,
     SelfHarm,
+    /// Violence of the real world: shootings, terror, cruelty, weapons instructions, a camera on a killing.
+    Violence,
+    ExtremeGore,
+    RealPerson,
+    RealTragedy,
 }
 
 impl Category {
@@ -58,10 +65,13 @@ impl Category {
             Category::Sexual => "sexual content",
             Category::SexualMinors => "sexual content involving minors",
             Category::Suggestive => "suggestive content (blocked at strict)",
-            Category::RealPerson => "a real person's likeness",
-            Category::ExtremeGore => "gore for its own sake",
+            Category::Harassment => "harassment of a real person",
             Category::Hate => "a hate symbol or hateful content",
             Category::SelfHarm => "self-harm",
+            Category::Violence => "real-world violence",
+            Category::ExtremeGore => "gore for its own sake",
+            Category::RealPerson => "a real person's likeness",
+            Category::RealTragedy => "a real tragedy or its victims",
         }
     }
 }
@@ -129,67 +139,108 @@ pub fn check_prompt(prompt: &str, strictness: Strictness) -> PromptVerdict {
 }
 
 fn first_block(words: &Words, strictness: Strictness) -> Option<(Category, Vec<String>)> {
-    use Strictness::*;
-    let hit = |list: &[&str]| words.find_any(list);
-    let strict = strictness == Strict;
-    let relaxed = strictness == Relaxed;
+    use Category::*;
+    let strict = strictness == Strictness::Strict;
+    let relaxed = strictness == Strictness::Relaxed;
+    let hit = |list| words.find_any(list).map(|term| vec![term]);
+    let near = |a, b, window| words.near(a, b, window);
+    let block = |category, found: Option<Vec<String>>| found.map(|terms| (category, terms));
 
-    if let Some(term) = hit(MINOR_SEXUAL) {
-        return Some((Category::SexualMinors, vec![term]));
-    }
-    let explicit = hit(EXPLICIT).or_else(|| words.naked_meaning_nude(NAKED, NAKED_IS_FINE_BEFORE));
+    let sexual = hit(EXPLICIT)
+        .or_else(|| hit(EXPOSURE))
+        .or_else(|| near(GARMENT, COMES_OFF, 2))
+        .or_else(|| near(BODY_PART, ON_SHOW, 3))
+        .or_else(|| {
+            words
+                .unless_beside(NAKED, NAKED_IS_FINE_BEFORE, true)
+                .map(|t| vec![t])
+        })
+        .or_else(|| hit(FETISH))
+        .or_else(|| {
+            words
+                .unless_beside(FETISH_WORD, FETISH_OBJECT_BEFORE, false)
+                .map(|t| vec![t])
+        })
+        .or_else(|| near(BED_ACT, BED, 6));
     let suggestive = hit(SUGGESTIVE);
-    if let Some(minor) = hit(MINOR).or_else(|| words.age_under_18()) {
-        if let Some(sexual) = explicit.clone().or(suggestive.clone()) {
-            return Some((Category::SexualMinors, vec![minor, sexual]));
-        }
-    }
-    if let Some(term) = hit(GORE_FETISH) {
-        return Some((Category::ExtremeGore, vec![term]));
-    }
-    if let Some(term) = explicit {
-        return Some((Category::Sexual, vec![term]));
-    }
-    if let Some(term) = hit(HATE) {
-        return Some((Category::Hate, vec![term]));
-    }
-    if let (Some(group), Some(insult)) = (hit(PROTECTED_GROUPS), hit(DEHUMANISING)) {
-        return Some((Category::Hate, vec![group, insult]));
-    }
-    if let Some(term) = hit(LIKENESS_ABUSE) {
-        return Some((Category::RealPerson, vec![term]));
-    }
-    if let Some(person) = hit(CELEBRITY) {
-        if strict {
-            return Some((Category::RealPerson, vec![person]));
-        }
-        if let Some(framing) = suggestive.clone().or_else(|| hit(ABUSIVE_FRAMING)) {
-            return Some((Category::RealPerson, vec![person, framing]));
-        }
-    }
-    if strict {
-        if let Some(term) = suggestive {
-            return Some((Category::Suggestive, vec![term]));
-        }
-    }
-    if !relaxed {
-        if let Some(gore) = hit(GORE) {
-            let intensifier = hit(GORE_INTENSIFIERS_STRONG).or_else(|| {
-                if strict {
-                    hit(GORE_INTENSIFIERS)
-                } else {
-                    None
-                }
-            });
-            if let Some(intensifier) = intensifier {
-                return Some((Category::ExtremeGore, vec![intensifier, gore]));
-            }
-        }
-        if let Some(term) = hit(SELF_HARM) {
-            return Some((Category::SelfHarm, vec![term]));
-        }
-    }
-    None
+    let minor = hit(MINOR).or_else(|| words.age_under_18().map(|age| vec![age]));
+    let sexualised = sexual
+        .clone()
+        .or(suggestive.clone())
+        .or_else(|| hit(MINOR_SEXUALISING));
+    let name = words.capitalised_name(TITLES);
+    let celebrity = hit(CELEBRITY).or_else(|| name.clone().map(|n| vec![n]));
+    let abusive = suggestive.clone().or_else(|| hit(ABUSIVE_FRAMING));
+
+    block(SexualMinors, hit(MINOR_SEXUAL))
+        .or_else(|| {
+            block(
+                SexualMinors,
+                minor.zip(sexualised).map(|(m, s)| [m, s].concat()),
+            )
+        })
+        .or_else(|| block(ExtremeGore, hit(GORE_FETISH)))
+        .or_else(|| block(Sexual, sexual))
+        .or_else(|| block(Hate, hit(HATE)))
+        .or_else(|| block(Hate, near(PROTECTED_GROUPS, DEHUMANISING, 6)))
+        .or_else(|| {
+            block(
+                Hate,
+                words.metaphor(PROTECTED_GROUPS, COMPARED, DEHUMANISING_METAPHOR),
+            )
+        })
+        .or_else(|| block(SelfHarm, hit(SELF_HARM)))
+        .or_else(|| {
+            block(
+                SelfHarm,
+                words
+                    .unless_beside(SUICIDE, SUICIDE_IS_FINE_BEFORE, true)
+                    .map(|t| vec![t]),
+            )
+        })
+        .or_else(|| block(SelfHarm, near(ONESELF, HARM, 3)))
+        .or_else(|| block(SelfHarm, near(METHOD, PRIVATE_PLACE, 8)))
+        .or_else(|| block(SelfHarm, near(CUT, CUT_PLACE, 3)))
+        .or_else(|| block(SelfHarm, near(INSTRUCTIONS, HOW_TO_DIE, 8)))
+        .or_else(|| block(Harassment, near(INSULT, PRIVATE_PERSON, 12)))
+        .or_else(|| block(Harassment, near(INSULT, SHARE, 12)))
+        .or_else(|| block(RealPerson, hit(LIKENESS_ABUSE)))
+        .or_else(|| block(RealPerson, hit(PRIVATE_PERSON)))
+        .or_else(|| block(RealTragedy, hit(REAL_TRAGEDY)))
+        .or_else(|| block(RealTragedy, near(REAL_FRAMING, CASUALTIES, 12)))
+        .or_else(|| block(Violence, hit(REAL_VIOLENCE)))
+        .or_else(|| block(Violence, near(INSTRUCTIONS, WEAPON, 8)))
+        .or_else(|| block(Violence, near(REAL_FRAMING, VIOLENT_ACT, 12)))
+        .or_else(|| {
+            block(
+                RealPerson,
+                celebrity.clone().zip(abusive).map(|(c, a)| [c, a].concat()),
+            )
+        })
+        .or_else(|| {
+            let framed = name
+                .zip(hit(REAL_FRAMING))
+                .map(|(n, f)| [vec![n], f].concat());
+            block(RealPerson, hit(CELEBRITY).or(framed).filter(|_| strict))
+        })
+        .or_else(|| block(Suggestive, suggestive.filter(|_| strict)))
+        .or_else(|| {
+            let strong = hit(GORE_INTENSIFIERS_STRONG);
+            let intensifier = if strict {
+                strong.or_else(|| hit(GORE_INTENSIFIERS))
+            } else {
+                strong
+            };
+            let gore = hit(GORE)
+                .or_else(|| hit(VIOLENT_ACT).filter(|_| hit(GORE_INTENSIFIERS_STRONG).is_some()));
+            block(
+                ExtremeGore,
+                intensifier
+                    .zip(gore)
+                    .map(|(i, g)| [i, g].concat())
+                    .filter(|_| !relaxed),
+            )
+        })
 }
 
 #[cfg(test)]
