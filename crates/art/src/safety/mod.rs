@@ -90,8 +90,16 @@ pub struct PromptVerdict {
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum LayerVerdict {
     Passed,
-    Blocked { reason: String },
-    NotRun { why: String },
+    Blocked {
+        reason: String,
+    },
+    NotRun {
+        why: String,
+    },
+    /// Passed, but part of the layer could not run (OpenAI moderation unreachable or failing).
+    Partial {
+        why: String,
+    },
 }
 
 /// The three layers side by side.
