@@ -270,3 +270,28 @@ proptest! {
         prop_assert!(blocked(&variant), "{prompt:?} disguised as {variant:?} got through");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Any text (the fuzz target `prompt_filter` says the same at length): a verdict is stable, a refusal is
+    /// named, and invisible characters or fullwidth forms change nothing.
+    #[test]
+    fn any_text_gets_a_stable_named_verdict_that_invisible_and_fullwidth_forms_do_not_change(
+        text in "\\PC{0,80}",
+    ) {
+        let invisible: String = text.chars().flat_map(|c| [c, '\u{200b}']).collect();
+        let wide = disguise_word(&text, Disguise::Fullwidth);
+        for strictness in [Strictness::Strict, Strictness::Standard, Strictness::Relaxed] {
+            let verdict = check_prompt(&text, strictness);
+            prop_assert_eq!(verdict.allowed, verdict.category.is_none());
+            prop_assert_eq!(verdict.allowed, verdict.reason.is_none());
+            prop_assert_eq!(check_prompt(&invisible, strictness).allowed, verdict.allowed);
+            prop_assert_eq!(check_prompt(&wide, strictness).allowed, verdict.allowed);
+        }
+    }
+}
