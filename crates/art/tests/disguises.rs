@@ -184,12 +184,15 @@ fn every_disguise_of_every_harmful_prompt_is_still_blocked() {
     for prompt in harmful() {
         let words = prompt.split(' ').count();
         for d in DISGUISES {
-            // Spaces between letters are applied one word at a time (two spaced words in a row read as one);
-            // every other disguise to each word alone and to all words at once.
-            let all = !matches!(d, Disguise::Spaced(' '));
-            let variants = (0..words)
-                .map(|w| disguise(prompt, d, |i| i == w))
-                .chain(all.then(|| disguise(prompt, d, |_| true)));
+            // Letters spaced out: one word at a time (two words spaced with spaces in a row read as one), and
+            // with punctuation all words at once; every other disguise to all words at once (the mixed property
+            // below disguises words one by one).
+            let spaced = matches!(d, Disguise::Spaced(_));
+            let one_by_one = (0..words)
+                .filter(|_| spaced)
+                .map(|w| disguise(prompt, d, |i| i == w));
+            let all = (!matches!(d, Disguise::Spaced(' '))).then(|| disguise(prompt, d, |_| true));
+            let variants = one_by_one.chain(all);
             misses.extend(
                 variants
                     .filter(|v| !blocked(v))
@@ -229,7 +232,7 @@ fn character_disguises_keep_ordinary_prompts_allowed() {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 512,
+        cases: 256,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

@@ -90,13 +90,10 @@ impl Words {
     fn find_all(&self, list: &'static str) -> Vec<(usize, &'static str)> {
         let mut found = Vec::new();
         for term in list.split('|').filter(|t| !t.is_empty()) {
-            let parts: Vec<&str> = term.split(' ').collect();
-            if parts.len() > self.len() {
-                continue;
-            }
-            for start in 0..=self.len() - parts.len() {
-                let fits = parts
-                    .iter()
+            let span = term.split(' ').count();
+            for start in 0..(self.len() + 1).saturating_sub(span) {
+                let fits = term
+                    .split(' ')
                     .enumerate()
                     .all(|(k, part)| self.slots[start + k].matches(part));
                 if fits {
