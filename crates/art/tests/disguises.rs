@@ -272,14 +272,6 @@ proptest! {
         let variant = variant.join(" ");
         prop_assert!(blocked(&variant), "{prompt:?} disguised as {variant:?} got through");
     }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
 
     /// Any text (the fuzz target `prompt_filter` says the same at length): a verdict is stable, a refusal is
     /// named, and invisible characters or fullwidth forms change nothing.

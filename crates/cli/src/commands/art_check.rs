@@ -2,7 +2,7 @@
 //! anything is sent, over `{"id", "prompt"}` lines on stdin; writes `{"id", "blocked", "category", "reason"}` per
 //! line. No provider is called. Extra fields on the input lines (a label, a category) are ignored.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use clap::Args;
 use familiar_art::check_prompt;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::art::parse_strictness;
-use super::CliError;
+use super::{stdin_jsonl, CliError};
 
 #[derive(Args)]
 pub struct ArtCheckArgs {
@@ -32,13 +32,8 @@ pub fn run(args: ArtCheckArgs) -> Result<(), CliError> {
     let strictness = parse_strictness(&args.strictness)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for line in std::io::stdin().lock().lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let input: PromptLine = serde_json::from_str(&line)
-            .map_err(|error| CliError::Invalid(format!("prompt line: {error}")))?;
+    for input in stdin_jsonl::<PromptLine>("prompt") {
+        let input = input?;
         let verdict = check_prompt(&input.prompt, strictness);
         let output = json!({
             "id": input.id,
