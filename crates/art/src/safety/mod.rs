@@ -146,108 +146,130 @@ pub fn check_prompt(prompt: &str, strictness: Strictness) -> PromptVerdict {
     }
 }
 
+/// One test on the normalised words; every rule is one of these, so the rules are data and one loop reads them.
+enum Test {
+    /// A term of the list.
+    Any(&'static str),
+    /// A term of each list within so many words.
+    Near(&'static str, &'static str, usize),
+    /// A term of the list unless the next (`true`) or previous word is in the second.
+    Unless(&'static str, &'static str, bool),
+    /// A group, a link word and a metaphor, in that order.
+    Metaphor(&'static str, &'static str, &'static str),
+}
+
+impl Test {
+    fn run(&self, words: &Words) -> Option<Vec<String>> {
+        match *self {
+            Test::Any(list) => words.find_any(list).map(|term| vec![term]),
+            Test::Near(a, b, window) => words.near(a, b, window),
+            Test::Unless(list, fine, after) => {
+                words.unless_beside(list, fine, after).map(|t| vec![t])
+            }
+            Test::Metaphor(who, link, what) => words.metaphor(who, link, what),
+        }
+    }
+}
+
+/// The first test that finds something, with what it found.
+fn first(words: &Words, tests: &[Test]) -> Option<Vec<String>> {
+    tests.iter().find_map(|test| test.run(words))
+}
+
+use Test::*;
+
+/// Sexual content, said outright or around: every strictness.
+const SEXUAL: &[Test] = &[
+    Any(EXPLICIT),
+    Any(EXPOSURE),
+    Near(GARMENT, COMES_OFF, 2),
+    Near(BODY_PART, ON_SHOW, 3),
+    Unless(NAKED, NAKED_IS_FINE_BEFORE, true),
+    Any(FETISH),
+    Unless(FETISH_WORD, FETISH_OBJECT_BEFORE, false),
+    Near(BED_ACT, BED, 6),
+];
+
+/// The rules that block at every strictness after the sexual ones, in order.
+const ALWAYS: &[(Category, Test)] = &[
+    (Category::Hate, Any(HATE)),
+    (Category::Hate, Near(PROTECTED_GROUPS, DEHUMANISING, 6)),
+    (
+        Category::Hate,
+        Metaphor(PROTECTED_GROUPS, COMPARED, DEHUMANISING_METAPHOR),
+    ),
+    (Category::SelfHarm, Any(SELF_HARM)),
+    (
+        Category::SelfHarm,
+        Unless(SUICIDE, SUICIDE_IS_FINE_BEFORE, true),
+    ),
+    (Category::SelfHarm, Near(ONESELF, HARM, 3)),
+    (Category::SelfHarm, Near(METHOD, PRIVATE_PLACE, 8)),
+    (Category::SelfHarm, Near(CUT, CUT_PLACE, 3)),
+    (Category::SelfHarm, Near(INSTRUCTIONS, HOW_TO_DIE, 8)),
+    (Category::Harassment, Near(INSULT, PRIVATE_PERSON, 12)),
+    (Category::Harassment, Near(INSULT, SHARE, 12)),
+    (Category::RealPerson, Any(LIKENESS_ABUSE)),
+    (Category::RealPerson, Any(PRIVATE_PERSON)),
+    (Category::RealTragedy, Any(REAL_TRAGEDY)),
+    (Category::RealTragedy, Near(REAL_FRAMING, CASUALTIES, 12)),
+    (Category::Violence, Any(REAL_VIOLENCE)),
+    (Category::Violence, Near(INSTRUCTIONS, WEAPON, 8)),
+    (Category::Violence, Near(REAL_FRAMING, VIOLENT_ACT, 12)),
+];
+
+/// What makes a real person's picture abusive: suggestive or abusive framing, or a camera (a fake photograph).
+const ABUSIVE: &[Test] = &[Any(SUGGESTIVE), Any(ABUSIVE_FRAMING), Any(REAL_FRAMING)];
+
 fn first_block(words: &Words, strictness: Strictness) -> Option<(Category, Vec<String>)> {
     use Category::*;
     let strict = strictness == Strictness::Strict;
-    let relaxed = strictness == Strictness::Relaxed;
-    let hit = |list| words.find_any(list).map(|term| vec![term]);
-    let near = |a, b, window| words.near(a, b, window);
+    let both =
+        |a: Option<Vec<String>>, b: Option<Vec<String>>| a.zip(b).map(|(a, b)| [a, b].concat());
     let block = |category, found: Option<Vec<String>>| found.map(|terms| (category, terms));
 
-    let sexual = hit(EXPLICIT)
-        .or_else(|| hit(EXPOSURE))
-        .or_else(|| near(GARMENT, COMES_OFF, 2))
-        .or_else(|| near(BODY_PART, ON_SHOW, 3))
-        .or_else(|| {
-            words
-                .unless_beside(NAKED, NAKED_IS_FINE_BEFORE, true)
-                .map(|t| vec![t])
-        })
-        .or_else(|| hit(FETISH))
-        .or_else(|| {
-            words
-                .unless_beside(FETISH_WORD, FETISH_OBJECT_BEFORE, false)
-                .map(|t| vec![t])
-        })
-        .or_else(|| near(BED_ACT, BED, 6));
-    let suggestive = hit(SUGGESTIVE);
-    let minor = hit(MINOR).or_else(|| words.age_under_18().map(|age| vec![age]));
-    let sexualised = sexual
-        .clone()
-        .or(suggestive.clone())
-        .or_else(|| hit(MINOR_SEXUALISING));
-    let name = words.capitalised_name(TITLES);
-    let celebrity = hit(CELEBRITY).or_else(|| name.map(|n| vec![n]));
-    // Abusive, or a camera on a real person: a fake photograph.
-    let abusive = suggestive
-        .clone()
-        .or_else(|| hit(ABUSIVE_FRAMING))
-        .or_else(|| hit(REAL_FRAMING));
+    let sexual = first(words, SEXUAL);
+    let suggestive = Any(SUGGESTIVE).run(words);
+    let minor = Any(MINOR)
+        .run(words)
+        .or_else(|| words.age_under_18().map(|age| vec![age]));
+    let sexualised = || {
+        (sexual.clone())
+            .or(suggestive.clone())
+            .or_else(|| Any(MINOR_SEXUALISING).run(words))
+    };
+    let listed = Any(CELEBRITY).run(words);
+    let celebrity = || {
+        listed
+            .clone()
+            .or_else(|| words.capitalised_name(TITLES).map(|n| vec![n]))
+    };
+    let gore = || {
+        let strong = Any(GORE_INTENSIFIERS_STRONG).run(words);
+        let intensifier = match strictness {
+            Strictness::Strict => strong.clone().or_else(|| Any(GORE_INTENSIFIERS).run(words)),
+            Strictness::Standard => strong.clone(),
+            Strictness::Relaxed => None,
+        };
+        let scene = Any(GORE)
+            .run(words)
+            .or_else(|| strong.and(Any(VIOLENT_ACT).run(words)));
+        both(intensifier, scene)
+    };
 
-    block(SexualMinors, hit(MINOR_SEXUAL))
+    block(SexualMinors, Any(MINOR_SEXUAL).run(words))
+        .or_else(|| block(SexualMinors, both(minor, sexualised())))
+        .or_else(|| block(ExtremeGore, Any(GORE_FETISH).run(words)))
+        .or_else(|| block(Sexual, sexual.clone()))
         .or_else(|| {
-            block(
-                SexualMinors,
-                minor.zip(sexualised).map(|(m, s)| [m, s].concat()),
-            )
+            ALWAYS
+                .iter()
+                .find_map(|(category, test)| block(*category, test.run(words)))
         })
-        .or_else(|| block(ExtremeGore, hit(GORE_FETISH)))
-        .or_else(|| block(Sexual, sexual))
-        .or_else(|| block(Hate, hit(HATE)))
-        .or_else(|| block(Hate, near(PROTECTED_GROUPS, DEHUMANISING, 6)))
-        .or_else(|| {
-            block(
-                Hate,
-                words.metaphor(PROTECTED_GROUPS, COMPARED, DEHUMANISING_METAPHOR),
-            )
-        })
-        .or_else(|| block(SelfHarm, hit(SELF_HARM)))
-        .or_else(|| {
-            block(
-                SelfHarm,
-                words
-                    .unless_beside(SUICIDE, SUICIDE_IS_FINE_BEFORE, true)
-                    .map(|t| vec![t]),
-            )
-        })
-        .or_else(|| block(SelfHarm, near(ONESELF, HARM, 3)))
-        .or_else(|| block(SelfHarm, near(METHOD, PRIVATE_PLACE, 8)))
-        .or_else(|| block(SelfHarm, near(CUT, CUT_PLACE, 3)))
-        .or_else(|| block(SelfHarm, near(INSTRUCTIONS, HOW_TO_DIE, 8)))
-        .or_else(|| block(Harassment, near(INSULT, PRIVATE_PERSON, 12)))
-        .or_else(|| block(Harassment, near(INSULT, SHARE, 12)))
-        .or_else(|| block(RealPerson, hit(LIKENESS_ABUSE)))
-        .or_else(|| block(RealPerson, hit(PRIVATE_PERSON)))
-        .or_else(|| block(RealTragedy, hit(REAL_TRAGEDY)))
-        .or_else(|| block(RealTragedy, near(REAL_FRAMING, CASUALTIES, 12)))
-        .or_else(|| block(Violence, hit(REAL_VIOLENCE)))
-        .or_else(|| block(Violence, near(INSTRUCTIONS, WEAPON, 8)))
-        .or_else(|| block(Violence, near(REAL_FRAMING, VIOLENT_ACT, 12)))
-        .or_else(|| {
-            block(
-                RealPerson,
-                celebrity.clone().zip(abusive).map(|(c, a)| [c, a].concat()),
-            )
-        })
-        .or_else(|| block(RealPerson, hit(CELEBRITY).filter(|_| strict)))
-        .or_else(|| block(Suggestive, suggestive.filter(|_| strict)))
-        .or_else(|| {
-            let strong = hit(GORE_INTENSIFIERS_STRONG);
-            let intensifier = if strict {
-                strong.or_else(|| hit(GORE_INTENSIFIERS))
-            } else {
-                strong
-            };
-            let gore = hit(GORE)
-                .or_else(|| hit(VIOLENT_ACT).filter(|_| hit(GORE_INTENSIFIERS_STRONG).is_some()));
-            block(
-                ExtremeGore,
-                intensifier
-                    .zip(gore)
-                    .map(|(i, g)| [i, g].concat())
-                    .filter(|_| !relaxed),
-            )
-        })
+        .or_else(|| block(RealPerson, both(celebrity(), first(words, ABUSIVE))))
+        .or_else(|| block(RealPerson, listed.clone().filter(|_| strict)))
+        .or_else(|| block(Suggestive, suggestive.clone().filter(|_| strict)))
+        .or_else(|| block(ExtremeGore, gore()))
 }
 
 #[cfg(test)]
