@@ -1,7 +1,7 @@
 //! The word lists behind the prompt filter, one `|`-separated string each (compact in the wasm), grouped by the
 //! categories of OpenAI's moderation taxonomy plus real people and real tragedies. A term is a space-separated
 //! phrase; a trailing `*` on a word matches any ending, `_` any one word. Every term is matched on the normalised
-//! words (text.rs), so no list spells a disguise. Battle, blood, undead and horror words are deliberately absent:
+//! words (text.rs), so no list spells a disguise the normaliser undoes. Battle, blood, undead and horror words are deliberately absent:
 //! violence is judged by what frames it (a photograph, a real place, a method, a person who is real).
 
 // ---- sexual ----

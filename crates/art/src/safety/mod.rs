@@ -1,11 +1,14 @@
 //! Safety in layers, each reported on its own: (1) our prompt filter, before anything is sent; (2) the provider's
-//! own filter, always on (plus OpenAI's moderation endpoint when an OpenAI key is configured); (3) the image
-//! classifier, which runs in the browser (`nsfwjs`) with its thresholds in [`classifier`], and is reported as not
-//! run elsewhere.
+//! own filter, always on (plus OpenAI's moderation endpoint when an OpenAI key is configured: a second gate whose
+//! failure leaves the decision to (1) and is reported as [`LayerVerdict::Partial`]); (3) the image classifier, which
+//! runs in the browser (`nsfwjs`) with its thresholds in [`classifier`], sees nudity and sexual imagery only (no
+//! gore, no self-harm), and is reported as not run elsewhere.
 //!
-//! The prompt filter is rules of our own that let a fantasy table's violence and horror through ("an orc with a
-//! bloody axe") and block sexual content, anything sexual near a minor, real-person likeness abuse, gore as a
-//! fetish, hate symbols and self-harm. The GM picks the strictness; strict is the default.
+//! The prompt filter is rules of our own, read through one normaliser (text.rs), that let a fantasy table's
+//! violence and horror through ("an orc with a bloody axe") and block, at every strictness, sexual content,
+//! anything sexual near a minor, harassment, hate, self-harm (also as intent or instructions), real-world violence,
+//! real people's likeness abused and real tragedies; suggestive content, any celebrity and gore rendered as a
+//! photographic spectacle are blocked at the stricter levels. The GM picks the strictness; strict is the default.
 
 pub mod classifier;
 mod lexicon;
