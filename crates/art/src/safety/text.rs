@@ -6,16 +6,18 @@
 //!    (Cyrillic, Greek, Armenian, small capitals, letterlike symbols) read as the Latin letter they imitate; case
 //!    and accents folded. Tables are arithmetic or one short string per script (a general confusables crate would
 //!    add 25 KB or more to the wasm; see BENCHMARKS.md).
-//! 2. Words: leetspeak undone inside words (`s3x`, `n4zi`, `pr0n`), `*` inside a word kept as a wildcard for one
-//!    letter (`f*ck`), runs of three or more of one letter squeezed (`nuuude`).
-//! 3. Spacing: single letters in a row are one word (`n u d e`, `n.u.d.e`, `n|u|d|e`); parts joined by
+//! 2. Words: leetspeak undone inside words (`s3x`, `n4zi`, `pr0n`; a number that could be leetspeak, `45` or
+//!    `3nd`, is read both ways), `*` inside a word a wildcard for one letter (`f*ck`), `v` allowed for `u` (`nvde`),
+//!    runs of three or more of one letter squeezed with doubles then read loosely (`nuuude`, `bbooossss`).
+//! 3. Spacing: single letters in a row are one word (`n u d e`, `n.u.d.e`, `n|u|d|e`; a punctuated run ends at a
+//!    space, so `n.u.d.e e.l.f` is two words, and `a n u d e` is read with and without the article); parts joined by
 //!    punctuation without spaces are also read joined (`se-xy`, `deep-fake`); stray fragments that are no words
 //!    are also read with their neighbour (`nu de`, `p orn`).
 //!
 //! Each position keeps its alternatives: the word as written and the joined readings; a rule's term matches a
 //! position when any alternative does.
 
-/// One position of the prompt: its readings, and whether the first was written with a capital.
+/// One position of the prompt: its readings, and whether it was written in title case (a name's mark).
 #[derive(Debug, Clone, PartialEq)]
 struct Slot {
     forms: Vec<String>,
