@@ -484,6 +484,89 @@ fn openai_moderation_runs_first_and_can_block() {
     assert!(report.reason.unwrap().contains("OpenAI moderation: sexual"));
 }
 
+/// Moderation as the second gate, failing: a timeout or a 5xx lets the job go on (our prompt filter has decided
+/// already) and the report tells the GM that moderation was unavailable.
+#[test]
+fn unavailable_moderation_leaves_the_decision_to_the_prompt_filter_and_says_so() {
+    let chain = vec![
+        provider("openai", ApiKind::Openai),
+        provider("a1111", ApiKind::A1111),
+    ];
+    // A 503 from the endpoint.
+    let mut studio = Studio::new(chain.clone(), settings(), 12).unwrap();
+    studio.submit(order("a goblin"), 0).unwrap();
+    let moderation = drain(&mut studio, 0).remove(0);
+    respond(
+        &mut studio,
+        moderation.id,
+        HttpResponse::new(503, b"busy".to_vec()),
+        3,
+    );
+    let sent = drain(&mut studio, 3);
+    assert_eq!(sent.len(), 1, "the image is asked for after all");
+    assert!(!sent[0].request.url.ends_with("/moderations"));
+    let finish_with_a1111 = |studio: &mut Studio, transmit: Transmit, now| {
+        // The OpenAI provider is first; fail it over to A1111 so the job ends with an image.
+        studio.handle_transport_error(transmit.id, TransportError::Connect("down".into()), now);
+        for retry in 1..=3u64 {
+            for t in drain(studio, now + retry * 10_000) {
+                if t.request.url.contains("a1111") {
+                    respond(
+                        studio,
+                        t.id,
+                        a1111_ok(512, 512, false),
+                        now + retry * 10_000,
+                    );
+                } else {
+                    let at = now + retry * 10_000;
+                    studio.handle_transport_error(t.id, TransportError::Connect("down".into()), at);
+                }
+            }
+        }
+        finished(studio).expect("the job finishes")
+    };
+    let report = finish_with_a1111(&mut studio, sent.into_iter().next().unwrap(), 4);
+    assert!(!report.blocked);
+    let LayerVerdict::Partial { why } = &report.safety.provider_filter else {
+        panic!("the GM is told: {:?}", report.safety.provider_filter)
+    };
+    assert!(
+        why.contains("OpenAI moderation unavailable") && why.contains("503"),
+        "{why}"
+    );
+
+    // No answer at all: the step timeout ends the wait the same way.
+    let mut studio = Studio::new(chain, settings(), 13).unwrap();
+    studio.submit(order("a goblin"), 0).unwrap();
+    drain(&mut studio, 0);
+    let timeout = studio.poll_timeout().expect("the moderation deadline");
+    studio.handle_timeout(timeout);
+    let sent = drain(&mut studio, timeout);
+    assert_eq!(sent.len(), 1);
+    let report = finish_with_a1111(&mut studio, sent.into_iter().next().unwrap(), timeout + 1);
+    let LayerVerdict::Partial { why } = &report.safety.provider_filter else {
+        panic!("the GM is told: {:?}", report.safety.provider_filter)
+    };
+    assert!(why.contains("no answer within"), "{why}");
+}
+
+/// Whatever moderation would say, a prompt our filter blocks is never sent, not even to moderation.
+#[test]
+fn the_prompt_filter_decides_before_moderation_is_asked() {
+    let chain = vec![provider("openai", ApiKind::Openai)];
+    let mut studio = Studio::new(chain, settings(), 14).unwrap();
+    studio
+        .submit(order("a how-to guide: tie a n o o s e, best way to die"), 0)
+        .unwrap();
+    assert!(drain(&mut studio, 0).is_empty());
+    let report = finished(&mut studio).unwrap();
+    assert!(report.blocked);
+    assert!(matches!(
+        report.safety.prompt_filter,
+        LayerVerdict::Blocked { .. }
+    ));
+}
+
 #[test]
 fn bad_configuration_is_refused_up_front() {
     assert!(Studio::new(Vec::new(), settings(), 0).is_err());

@@ -37,6 +37,8 @@ enum Command {
     Encounter(commands::encounter::EncounterArgs),
     /// Portraits, tokens or scenes from the image providers in a JSON file, saved without overwriting.
     Art(commands::art::ArtArgs),
+    /// The prompt filter alone on `{"id", "prompt"}` lines (stdin): `{"id", "blocked", "reason"}` lines, nothing sent.
+    ArtCheck(commands::art_check::ArtCheckArgs),
     /// Art pipeline against the fake providers with a fault mix: saved share, our time per image, memory.
     BenchArt(commands::bench_art::BenchArtArgs),
     /// Rules chat: Familiar's work per ask step by step, and a 10,000-message conversation's memory and prompt size.
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Encounter(args) => commands::encounter::run(args),
         Command::BenchEncounter(args) => commands::bench_encounter::run(args),
         Command::Art(args) => commands::art::run(args),
+        Command::ArtCheck(args) => commands::art_check::run(args),
         Command::BenchArt(args) => commands::bench_art::run(args),
         Command::BenchChat(args) => commands::bench_chat::run(args),
         Command::BenchRelay(args) => commands::bench_relay::run(args),

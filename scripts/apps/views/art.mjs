@@ -144,7 +144,13 @@ async function drawGallery(results) {
 
 /** The core's safety layers in the report (`{promptFilter, providerFilter, imageClassifier}`), as shown per image. */
 const LAYERS = { promptFilter: "prompt", providerFilter: "provider", imageClassifier: "classifier" };
-const VERDICTS = { passed: "passed", blocked: "blocked", not_run: "notRun" };
+const VERDICTS = { passed: "passed", blocked: "blocked", not_run: "notRun", partial: "partial" };
+
+/** A prompt filter's refusal in the reader's language: its category (`FAMILIAR.Art.Categories.*`), else the core's
+ * reason as given (a provider's or moderation's block has no category). */
+function blockedText({ category, reason }) {
+  return category ? t(`Art.Categories.${category}`) : String(reason ?? "");
+}
 
 /** The per-layer lines of an image's safety report: label, verdict and the core's reason or why it did not run. */
 function safetyLayers(safety) {
@@ -180,11 +186,13 @@ export async function generate(form, results) {
   const strictness = artStrictness();
   const verdict = requireWasm().checkArtPrompt(text, strictness);
   if (!verdict.allowed) {
-    els.verdict.textContent = t("Art.Blocked", { reason: verdict.reason ?? "" });
+    els.verdict.textContent = t("Art.Blocked", { reason: blockedText(verdict) });
+    els.verdict.title = verdict.reason ?? "";
     els.verdict.dataset.familiarBlocked = "true";
     return;
   }
   delete els.verdict.dataset.familiarBlocked;
+  els.verdict.title = "";
   els.verdict.textContent = t("Art.PromptAllowed");
   const subject = state.subject && text === state.subject.name ? state.subject : { kind: "text", text };
   const presets = PRESETS[data.get("preset")] ?? PRESETS.portrait;
@@ -317,7 +325,7 @@ function refusalText(reply) {
     used: error.usedImages ?? 0,
     budget: error.budgetImages ?? 0,
     requested: error.requestedImages ?? 0,
-    reason: error.reason ?? "",
+    reason: blockedText(error),
     count: error.count ?? 0,
     seconds: Math.ceil((error.retryAfterMs ?? 0) / 1000),
   });

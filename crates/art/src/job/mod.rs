@@ -375,20 +375,36 @@ impl Studio {
         };
         self.jobs[index].moderating = None;
         let verdict = match answer {
-            Some(Ok(response)) => providers::read_moderation(&response).ok(),
-            _ => None,
+            Some(Ok(response)) => providers::read_moderation(&response).map_err(|e| e.to_string()),
+            Some(Err(error)) => Err(error.to_string()),
+            None => Err(format!(
+                "no answer within {} ms",
+                self.settings.step_timeout_ms
+            )),
         };
-        // An unreachable moderation endpoint doesn't stop the job: the provider's own filter is still on.
-        if let Some(ModerationVerdict::Flagged { categories }) = verdict {
-            let reason = format!("blocked by OpenAI moderation: {}", categories.join(", "));
-            let job = &mut self.jobs[index];
-            job.report.blocked = true;
-            job.report.reason = Some(reason.clone());
-            job.report.safety.provider_filter = LayerVerdict::Blocked { reason };
-            for task in &mut job.tasks {
-                task.finish(false);
+        let job = &mut self.jobs[index];
+        match verdict {
+            Ok(ModerationVerdict::Passed) => {}
+            Ok(ModerationVerdict::Flagged { categories }) => {
+                let reason = format!("blocked by OpenAI moderation: {}", categories.join(", "));
+                job.report.blocked = true;
+                job.report.reason = Some(reason.clone());
+                job.report.safety.provider_filter = LayerVerdict::Blocked { reason };
+                for task in &mut job.tasks {
+                    task.finish(false);
+                }
+                self.finish_jobs();
             }
-            self.finish_jobs();
+            // Unreachable or failing, moderation doesn't stop the job: our prompt filter has already passed the
+            // prompt and the provider's own filter still runs. The GM is told the second gate was missing.
+            Err(why) => {
+                job.report.safety.provider_filter = LayerVerdict::Partial {
+                    why: format!(
+                        "OpenAI moderation unavailable ({why}): the prompt filter decided alone; the provider's \
+                         own filter still applies"
+                    ),
+                };
+            }
         }
         self.advance(now);
     }

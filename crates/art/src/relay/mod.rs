@@ -415,6 +415,7 @@ impl ArtRelay {
         if !verdict.allowed {
             return Err(ArtRelayError::Blocked {
                 reason: verdict.reason.unwrap_or_default(),
+                category: verdict.category,
             });
         }
         Ok(requested)
@@ -473,7 +474,10 @@ impl ArtRelay {
             }
         } else {
             let error = if let Some(reason) = outcome.blocked {
-                ArtRelayError::Blocked { reason }
+                ArtRelayError::Blocked {
+                    reason,
+                    category: None,
+                }
             } else if outcome.discarded > 0 {
                 ArtRelayError::Discarded {
                     count: outcome.discarded,

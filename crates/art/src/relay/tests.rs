@@ -1,5 +1,5 @@
 use super::*;
-use crate::safety::LayerVerdict;
+use crate::safety::{Category, LayerVerdict};
 
 const ALICE: &str = "aliceUserId0001";
 const BOB: &str = "bobUserId000001";
@@ -255,7 +255,10 @@ fn the_prompt_filter_runs_before_anything_starts_and_violence_passes() {
     );
     assert!(matches!(
         refusal(&actions, ALICE),
-        ArtRelayError::Blocked { .. }
+        ArtRelayError::Blocked {
+            category: Some(Category::Sexual),
+            ..
+        }
     ));
     assert!(!actions.iter().any(|a| matches!(a, ArtAction::Start { .. })));
     let actions = request(
@@ -307,6 +310,7 @@ fn outcomes_without_images_say_why() {
             },
             ArtRelayError::Blocked {
                 reason: "provider filter".into(),
+                category: None,
             },
         ),
         (

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::job::AttemptStatus;
 use crate::prompt::Preset;
-use crate::safety::LayerVerdict;
+use crate::safety::{Category, LayerVerdict};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
@@ -105,8 +105,14 @@ pub enum ArtRelayError {
         /// The next UTC midnight, in ms since the epoch.
         resets_at_ms: u64,
     },
+    /// `category` names the prompt filter's category, which the player's view words in the player's language;
+    /// none for a provider's or moderation's block.
     #[error("the prompt filter blocked the prompt: {reason}")]
-    Blocked { reason: String },
+    Blocked {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<Category>,
+    },
     #[error("every image was discarded by the safety checks ({count})")]
     Discarded { count: u32 },
     #[error("every art provider failed")]

@@ -1,11 +1,14 @@
 //! Safety in layers, each reported on its own: (1) our prompt filter, before anything is sent; (2) the provider's
-//! own filter, always on (plus OpenAI's moderation endpoint when an OpenAI key is configured); (3) the image
-//! classifier, which runs in the browser (`nsfwjs`) with its thresholds in [`classifier`], and is reported as not
-//! run elsewhere.
+//! own filter, always on (plus OpenAI's moderation endpoint when an OpenAI key is configured: a second gate whose
+//! failure leaves the decision to (1) and is reported as [`LayerVerdict::Partial`]); (3) the image classifier, which
+//! runs in the browser (`nsfwjs`) with its thresholds in [`classifier`], sees nudity and sexual imagery only (no
+//! gore, no self-harm), and is reported as not run elsewhere.
 //!
-//! The prompt filter is rules of our own that let a fantasy table's violence and horror through ("an orc with a
-//! bloody axe") and block sexual content, anything sexual near a minor, real-person likeness abuse, gore as a
-//! fetish, hate symbols and self-harm. The GM picks the strictness; strict is the default.
+//! The prompt filter is rules of our own, read through one normaliser (text.rs), that let a fantasy table's
+//! violence and horror through ("an orc with a bloody axe") and block, at every strictness, sexual content,
+//! anything sexual near a minor, harassment, hate, self-harm (also as intent or instructions), real-world violence,
+//! real people's likeness abused and real tragedies; suggestive content, any celebrity and gore rendered as a
+//! photographic spectacle are blocked at the stricter levels. The GM picks the strictness; strict is the default.
 
 pub mod classifier;
 mod lexicon;
@@ -40,16 +43,23 @@ impl Strictness {
     }
 }
 
+/// Why a prompt is refused: the categories of OpenAI's moderation taxonomy (sexual, sexual/minors, harassment,
+/// hate, self-harm, violence/graphic), plus real people and real tragedies. The snake_case name is the key of the
+/// refusal's text in lang/*.json (`FAMILIAR.Art.Categories.<name>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Sexual,
     SexualMinors,
     Suggestive,
-    RealPerson,
-    ExtremeGore,
+    Harassment,
     Hate,
     SelfHarm,
+    /// Violence of the real world: shootings, terror, cruelty, weapons instructions, a camera on a killing.
+    Violence,
+    ExtremeGore,
+    RealPerson,
+    RealTragedy,
 }
 
 impl Category {
@@ -58,10 +68,13 @@ impl Category {
             Category::Sexual => "sexual content",
             Category::SexualMinors => "sexual content involving minors",
             Category::Suggestive => "suggestive content (blocked at strict)",
-            Category::RealPerson => "a real person's likeness",
-            Category::ExtremeGore => "gore for its own sake",
+            Category::Harassment => "harassment of a real person",
             Category::Hate => "a hate symbol or hateful content",
             Category::SelfHarm => "self-harm",
+            Category::Violence => "real-world violence",
+            Category::ExtremeGore => "gore for its own sake",
+            Category::RealPerson => "a real person's likeness",
+            Category::RealTragedy => "a real tragedy or its victims",
         }
     }
 }
@@ -80,8 +93,16 @@ pub struct PromptVerdict {
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum LayerVerdict {
     Passed,
-    Blocked { reason: String },
-    NotRun { why: String },
+    Blocked {
+        reason: String,
+    },
+    NotRun {
+        why: String,
+    },
+    /// Passed, but part of the layer could not run (OpenAI moderation unreachable or failing).
+    Partial {
+        why: String,
+    },
 }
 
 /// The three layers side by side.
@@ -128,68 +149,130 @@ pub fn check_prompt(prompt: &str, strictness: Strictness) -> PromptVerdict {
     }
 }
 
-fn first_block(words: &Words, strictness: Strictness) -> Option<(Category, Vec<String>)> {
-    use Strictness::*;
-    let hit = |list: &[&str]| words.find_any(list);
-    let strict = strictness == Strict;
-    let relaxed = strictness == Relaxed;
+/// One test on the normalised words; every rule is one of these, so the rules are data and one loop reads them.
+enum Test {
+    /// A term of the list.
+    Any(&'static str),
+    /// A term of each list within so many words.
+    Near(&'static str, &'static str, usize),
+    /// A term of the list unless the next (`true`) or previous word is in the second.
+    Unless(&'static str, &'static str, bool),
+    /// A group, a link word and a metaphor, in that order.
+    Metaphor(&'static str, &'static str, &'static str),
+}
 
-    if let Some(term) = hit(MINOR_SEXUAL) {
-        return Some((Category::SexualMinors, vec![term]));
-    }
-    let explicit = hit(EXPLICIT).or_else(|| words.naked_meaning_nude(NAKED, NAKED_IS_FINE_BEFORE));
-    let suggestive = hit(SUGGESTIVE);
-    if let Some(minor) = hit(MINOR).or_else(|| words.age_under_18()) {
-        if let Some(sexual) = explicit.clone().or(suggestive.clone()) {
-            return Some((Category::SexualMinors, vec![minor, sexual]));
-        }
-    }
-    if let Some(term) = hit(GORE_FETISH) {
-        return Some((Category::ExtremeGore, vec![term]));
-    }
-    if let Some(term) = explicit {
-        return Some((Category::Sexual, vec![term]));
-    }
-    if let Some(term) = hit(HATE) {
-        return Some((Category::Hate, vec![term]));
-    }
-    if let (Some(group), Some(insult)) = (hit(PROTECTED_GROUPS), hit(DEHUMANISING)) {
-        return Some((Category::Hate, vec![group, insult]));
-    }
-    if let Some(term) = hit(LIKENESS_ABUSE) {
-        return Some((Category::RealPerson, vec![term]));
-    }
-    if let Some(person) = hit(CELEBRITY) {
-        if strict {
-            return Some((Category::RealPerson, vec![person]));
-        }
-        if let Some(framing) = suggestive.clone().or_else(|| hit(ABUSIVE_FRAMING)) {
-            return Some((Category::RealPerson, vec![person, framing]));
-        }
-    }
-    if strict {
-        if let Some(term) = suggestive {
-            return Some((Category::Suggestive, vec![term]));
-        }
-    }
-    if !relaxed {
-        if let Some(gore) = hit(GORE) {
-            let intensifier = hit(GORE_INTENSIFIERS_STRONG).or_else(|| {
-                if strict {
-                    hit(GORE_INTENSIFIERS)
-                } else {
-                    None
-                }
-            });
-            if let Some(intensifier) = intensifier {
-                return Some((Category::ExtremeGore, vec![intensifier, gore]));
+impl Test {
+    fn run(&self, words: &Words) -> Option<Vec<String>> {
+        match *self {
+            Test::Any(list) => words.find_any(list).map(|term| vec![term]),
+            Test::Near(a, b, window) => words.near(a, b, window),
+            Test::Unless(list, fine, after) => {
+                words.unless_beside(list, fine, after).map(|t| vec![t])
             }
-        }
-        if let Some(term) = hit(SELF_HARM) {
-            return Some((Category::SelfHarm, vec![term]));
+            Test::Metaphor(who, link, what) => words.metaphor(who, link, what),
         }
     }
-    None
+}
+
+/// The first test that finds something, with what it found.
+fn first(words: &Words, tests: &[Test]) -> Option<Vec<String>> {
+    tests.iter().find_map(|test| test.run(words))
+}
+
+use Test::*;
+
+/// Sexual content, said outright or around: every strictness.
+const SEXUAL: &[Test] = &[
+    Any(EXPLICIT),
+    Any(EXPOSURE),
+    Near(GARMENT, COMES_OFF, 2),
+    Near(BODY_PART, ON_SHOW, 3),
+    Unless(NAKED, NAKED_IS_FINE_BEFORE, true),
+    Any(FETISH),
+    Unless(FETISH_WORD, FETISH_OBJECT_BEFORE, false),
+    Near(BED_ACT, BED, 6),
+];
+
+/// The rules that block at every strictness after the sexual ones, in order.
+const ALWAYS: &[(Category, Test)] = &[
+    (Category::Hate, Any(HATE)),
+    (Category::Hate, Near(PROTECTED_GROUPS, DEHUMANISING, 6)),
+    (
+        Category::Hate,
+        Metaphor(PROTECTED_GROUPS, COMPARED, DEHUMANISING_METAPHOR),
+    ),
+    (Category::SelfHarm, Any(SELF_HARM)),
+    (
+        Category::SelfHarm,
+        Unless(SUICIDE, SUICIDE_IS_FINE_BEFORE, true),
+    ),
+    (Category::SelfHarm, Near(ONESELF, HARM, 3)),
+    (Category::SelfHarm, Near(METHOD, PRIVATE_PLACE, 8)),
+    (Category::SelfHarm, Near(CUT, CUT_PLACE, 3)),
+    (Category::SelfHarm, Near(INSTRUCTIONS, HOW_TO_DIE, 8)),
+    (Category::Harassment, Near(INSULT, PRIVATE_PERSON, 12)),
+    (Category::Harassment, Near(INSULT, SHARE, 12)),
+    (Category::RealPerson, Any(LIKENESS_ABUSE)),
+    (Category::RealPerson, Any(PRIVATE_PERSON)),
+    (Category::RealTragedy, Any(REAL_TRAGEDY)),
+    (Category::RealTragedy, Near(REAL_FRAMING, CASUALTIES, 12)),
+    (Category::Violence, Any(REAL_VIOLENCE)),
+    (Category::Violence, Near(INSTRUCTIONS, WEAPON, 8)),
+    (Category::Violence, Near(REAL_FRAMING, VIOLENT_ACT, 12)),
+];
+
+/// What makes a real person's picture abusive: suggestive or abusive framing, or a camera (a fake photograph).
+const ABUSIVE: &[Test] = &[Any(SUGGESTIVE), Any(ABUSIVE_FRAMING), Any(REAL_FRAMING)];
+
+fn first_block(words: &Words, strictness: Strictness) -> Option<(Category, Vec<String>)> {
+    use Category::*;
+    let strict = strictness == Strictness::Strict;
+    let both =
+        |a: Option<Vec<String>>, b: Option<Vec<String>>| a.zip(b).map(|(a, b)| [a, b].concat());
+    let block = |category, found: Option<Vec<String>>| found.map(|terms| (category, terms));
+
+    let sexual = first(words, SEXUAL);
+    let suggestive = Any(SUGGESTIVE).run(words);
+    let minor = Any(MINOR)
+        .run(words)
+        .or_else(|| words.age_under_18().map(|age| vec![age]));
+    let sexualised = || {
+        (sexual.clone())
+            .or(suggestive.clone())
+            .or_else(|| Any(MINOR_SEXUALISING).run(words))
+    };
+    let listed = Any(CELEBRITY).run(words);
+    let celebrity = || {
+        listed
+            .clone()
+            .or_else(|| words.capitalised_name(TITLES).map(|n| vec![n]))
+    };
+    let gore = || {
+        let strong = Any(GORE_INTENSIFIERS_STRONG).run(words);
+        let intensifier = match strictness {
+            Strictness::Strict => strong.clone().or_else(|| Any(GORE_INTENSIFIERS).run(words)),
+            Strictness::Standard => strong.clone(),
+            Strictness::Relaxed => None,
+        };
+        let scene = Any(GORE)
+            .run(words)
+            .or_else(|| strong.and(Any(VIOLENT_ACT).run(words)));
+        both(intensifier, scene)
+    };
+
+    block(SexualMinors, Any(MINOR_SEXUAL).run(words))
+        .or_else(|| block(SexualMinors, both(minor, sexualised())))
+        .or_else(|| block(ExtremeGore, Any(GORE_FETISH).run(words)))
+        .or_else(|| block(Sexual, sexual.clone()))
+        .or_else(|| {
+            ALWAYS
+                .iter()
+                .find_map(|(category, test)| block(*category, test.run(words)))
+        })
+        .or_else(|| block(RealPerson, both(celebrity(), first(words, ABUSIVE))))
+        .or_else(|| block(RealPerson, listed.clone().filter(|_| strict)))
+        .or_else(|| block(Suggestive, suggestive.clone().filter(|_| strict)))
+        .or_else(|| block(ExtremeGore, gore()))
 }
 
 #[cfg(test)]
@@ -264,6 +347,69 @@ mod tests {
             "photorealistic gore of a disemboweled knight",
             Strictness::Relaxed
         ));
+    }
+
+    #[test]
+    fn every_category_blocks_at_every_strictness() {
+        for (prompt, category) in [
+            ("an elf in the buff by a waterfall", Category::Sexual),
+            ("a dryad with her gown slipped off", Category::Sexual),
+            ("a shibari scene with an elf", Category::Sexual),
+            ("an eight-year-old in lingerie", Category::SexualMinors),
+            (
+                "a cartoon of my cousin as a fat pig to share online",
+                Category::Harassment,
+            ),
+            ("muslims shown as rats", Category::Hate),
+            (
+                "a tutorial on the easiest way to overdose",
+                Category::SelfHarm,
+            ),
+            ("a woman cutting her own wrist", Category::SelfHarm),
+            (
+                "a noose hanging from the ceiling fan in his bedroom",
+                Category::SelfHarm,
+            ),
+            (
+                "cctv footage of a stabbing at a train station",
+                Category::Violence,
+            ),
+            ("a diagram of how to build a pipe bomb", Category::Violence),
+            ("a faceswap of my boss onto a goblin", Category::RealPerson),
+            ("a photo of keanu reeves as an elf", Category::RealPerson),
+            (
+                "a photo of the victims of a real massacre",
+                Category::RealTragedy,
+            ),
+            ("the Srebrenica graves", Category::RealTragedy),
+        ] {
+            for strictness in [
+                Strictness::Strict,
+                Strictness::Standard,
+                Strictness::Relaxed,
+            ] {
+                let verdict = check_prompt(prompt, strictness);
+                assert_eq!(
+                    verdict.category,
+                    Some(category),
+                    "{prompt} at {strictness:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fantasy_tactics_trophies_and_shamans_stay_allowed() {
+        for prompt in [
+            "a suicide charge of hobgoblins into the breach",
+            "a goblin shaman with a bone fetish on a cord",
+            "a hangman tying a noose at the gallows",
+            "a knight stripped of his armour in a dungeon",
+            "a photograph-style portrait of a dwarf smith",
+            "Queen Galtha crowned in the Nine Hells",
+        ] {
+            assert!(allowed(prompt, Strictness::Strict), "{prompt}");
+        }
     }
 
     #[test]

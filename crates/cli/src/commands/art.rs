@@ -45,6 +45,15 @@ pub struct ArtArgs {
     pub prompt: String,
 }
 
+/// `--strictness`, shared with `familiar art-check`.
+pub(crate) fn parse_strictness(value: &str) -> Result<Strictness, CliError> {
+    Strictness::parse(value).ok_or_else(|| CliError::BadArgument {
+        flag: "--strictness",
+        value: value.to_string(),
+        expected: "strict, standard or relaxed",
+    })
+}
+
 /// One entry of the providers file.
 #[derive(Deserialize)]
 struct ProviderEntry {
@@ -66,11 +75,7 @@ pub fn run(args: ArtArgs) -> Result<(), CliError> {
         value: args.preset.clone(),
         expected: "portrait, token or scene",
     })?;
-    let strictness = Strictness::parse(&args.strictness).ok_or_else(|| CliError::BadArgument {
-        flag: "--strictness",
-        value: args.strictness.clone(),
-        expected: "strict, standard or relaxed",
-    })?;
+    let strictness = parse_strictness(&args.strictness)?;
     let settings = StudioSettings {
         strictness,
         image_budget_ms: args.budget * 1000,

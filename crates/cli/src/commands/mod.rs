@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<(), CliError>`.
 
 pub mod art;
+pub mod art_check;
 pub mod ask;
 pub mod bench_art;
 pub mod bench_chat;
@@ -19,6 +20,21 @@ pub mod xp;
 /// calls are seconds apart, so only back-to-back requests share a connection.
 pub(crate) const POOLED_CONNECTION_MAX_AGE: std::time::Duration =
     std::time::Duration::from_millis(500);
+
+/// Each non-empty line of stdin read as a `T`, for the `--jsonl` modes; `what` names the line in an error.
+pub(crate) fn stdin_jsonl<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+) -> impl Iterator<Item = Result<T, CliError>> {
+    use std::io::BufRead;
+    std::io::stdin()
+        .lock()
+        .lines()
+        .filter(|line| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
+        .map(move |line| {
+            serde_json::from_str(&line?)
+                .map_err(|error| CliError::Invalid(format!("{what} line: {error}")))
+        })
+}
 
 /// Resident and peak memory of this process in KiB from /proc (Linux; zeros elsewhere), for the benchmarks.
 pub(crate) fn memory_kib() -> (u64, u64) {

@@ -1,7 +1,7 @@
 //! `familiar search --corpus FILE.jsonl [--top K] [--jsonl | QUERY]`: the rules index from the shell.
 //! With `--jsonl`, reads `{"id", "question"}` lines on stdin and writes `{"id", "hits": [...]}` lines.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::Instant;
 
 use clap::Args;
@@ -9,7 +9,7 @@ use familiar_rules::{IngestReport, NoResolver, RulesIndex, SearchOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::CliError;
+use super::{stdin_jsonl, CliError};
 
 #[derive(Args)]
 pub struct SearchArgs {
@@ -65,13 +65,8 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.jsonl {
-        for line in std::io::stdin().lock().lines() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let question: QuestionLine = serde_json::from_str(&line)
-                .map_err(|error| CliError::Invalid(format!("question line: {error}")))?;
+        for question in stdin_jsonl::<QuestionLine>("question") {
+            let question = question?;
             let hits = index.search(&question.question, &options)?;
             let hits: Vec<Value> = hits
                 .iter()
