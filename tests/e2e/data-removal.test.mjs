@@ -16,7 +16,7 @@ async function plantData(page) {
   // A page opened after an earlier test's removal applies it once, just after `ready`: planted data must come later.
   await page.waitForFunction(() => {
     const marker = game.settings.get("pf2e-familiar", "dataRemovedAt");
-    return !marker || JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp === marker;
+    return !marker || JSON.parse(localStorage.getItem(`pf2e-familiar-removal.${game.world.id}`) ?? "{}").stamp === marker;
   });
   return page.evaluate(async () => {
     const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
@@ -51,7 +51,7 @@ const removed = { setting: false, history: 0 };
  * planted data went. */
 async function waitForRemoval(page) {
   await page.waitForFunction(() => {
-    const applied = JSON.parse(localStorage.getItem(`familiar-removal.${game.world.id}`) ?? "{}").stamp;
+    const applied = JSON.parse(localStorage.getItem(`pf2e-familiar-removal.${game.world.id}`) ?? "{}").stamp;
     return applied === game.settings.get("pf2e-familiar", "dataRemovedAt");
   }, null, { timeout: 15_000 });
   assert.deepEqual(await plantedData(page), removed);
