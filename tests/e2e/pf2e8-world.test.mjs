@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { closeBrowser, launchBrowser } from "../support/browser.mjs";
 import { openGame, SHARED_PF2E, startTestHarness, USERS } from "../support/harness.mjs";
 import { requireBuild, STAGED_MODULE } from "./paths.mjs";
-import { ravenInteractive } from "./waits.mjs";
+import { openPanel, showView } from "./panel-states.mjs";
 
 const V8 = path.join(SHARED_PF2E, "v8");
 const available = existsSync(path.join(V8, "rules-sample.jsonl")) && existsSync(path.join(SHARED_PF2E, "bestiary.jsonl"));
@@ -19,14 +19,6 @@ const skip = !available && "skipped: ../shared/pf2e with its v8/ sample is not p
 const search = (page, query) => page.evaluate((q) => game.modules.get("pf2e-familiar").api.search(q, { top: 5 }), query);
 const indexStatus = (page) => page.evaluate(() => game.modules.get("pf2e-familiar").api.rulesIndexStatus());
 
-async function openView(page, name) {
-  await ravenInteractive(page);
-  await page.locator("#familiar-raven").click();
-  const panel = page.locator("#familiar-panel");
-  await panel.getByRole("tab", { name }).click();
-  await panel.locator(`[aria-selected="true"]`, { hasText: name }).waitFor();
-  return panel;
-}
 
 describe("the pf2e 8 world on v14 beside the 2021 world on v13", { skip }, () => {
   let browser;
@@ -88,7 +80,8 @@ describe("the pf2e 8 world on v14 beside the 2021 world on v13", { skip }, () =>
   test("v14: Encounter generates from Monster Core and NPC Core; Monster creates an NPC in pf2e 8's shape", async () => {
     const { page, context } = await openGame(browser, harness, { profile: "v14", user: USERS.gm });
     try {
-      const panel = await openView(page, "Encounter");
+      await openPanel(page);
+      const panel = await showView(page, "encounter");
       await panel.getByLabel("Party level").fill("3");
       await panel.getByLabel("Party size").fill("4");
       await panel.getByLabel("Threat").selectOption("moderate");
@@ -99,7 +92,7 @@ describe("the pf2e 8 world on v14 beside the 2021 world on v13", { skip }, () =>
       assert.ok(uuids.length > 0);
       for (const uuid of uuids) assert.match(uuid, /^Compendium\.pf2e\.(pathfinder-monster-core|pathfinder-npc-core|hazards)\.Actor\./);
 
-      await panel.getByRole("tab", { name: "Monster" }).click();
+      await showView(page, "monster");
       await panel.getByLabel("Name").fill("Remaster Warden");
       await panel.getByLabel("Level", { exact: true }).fill("4");
       await panel.getByLabel("Road map").selectOption("brute");
