@@ -184,7 +184,10 @@ fn the_default_is_the_newest_release_and_bad_versions_are_refused() {
     let built = build_creature(&ask).unwrap();
     assert_eq!(built.shape, NpcShape::for_version(Pf2eVersion::NEWEST));
     assert_eq!(built.actor, actor("8.0.0", "brute"));
-    assert_eq!(built.actor["flags"]["pf2e-familiar"]["builder"]["pf2e"], "8.0.0");
+    assert_eq!(
+        built.actor["flags"]["pf2e-familiar"]["builder"]["pf2e"],
+        "8.0.0"
+    );
     ask.pf2e_version = Some("eight".into());
     assert!(matches!(
         build_creature(&ask),
