@@ -2,9 +2,13 @@
 //! WHATWG tokenizer the rules index already uses to read compendium text) and written out again from the tokens:
 //! allow-listed tags with allow-listed attributes, every text and attribute value escaped, every element closed.
 //! The output never depends on how a browser would have parsed the input, only on what this writer emits, and it
-//! emits no element a browser parses specially (no raw-text, foreign, form or embedding element).
+//! emits no element a browser parses specially (no raw-text, foreign, form or embedding element). A link is either a
+//! content link to a document in the answer's [`LinkScope`] or an http(s)/mailto link that shows where it goes; any
+//! other `<a>` is dropped, its text kept.
 
 use html5gum::{DefaultEmitter, HtmlString, StartTag, Token, Tokenizer};
+
+use crate::links::LinkScope;
 
 /// Elements kept (their attributes filtered). Everything else is dropped, its text kept.
 const ALLOWED_TAGS: &[&str] = &[
@@ -58,13 +62,18 @@ const LINK_REL: &str = "noopener noreferrer nofollow";
 /// The one class a link may carry: Foundry's content links.
 const LINK_CLASS: &str = "content-link";
 
-/// HTML from any source → HTML made only of the allow-list.
-pub fn clean(html: &str) -> String {
+/// HTML from any source → HTML made only of the allow-list, content links only to documents in `scope`.
+pub fn clean(html: &str, scope: &LinkScope) -> String {
     let mut emitter = DefaultEmitter::default();
     // Switch to raw text after <script>, <style>, <textarea>... as a browser's tree builder would, so their
     // contents are read as the text they are rather than as markup.
     emitter.naively_switch_states(true);
-    let mut writer = Writer::default();
+    let mut writer = Writer {
+        scope,
+        out: String::new(),
+        open: Vec::new(),
+        dropping: None,
+    };
     for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
         match token {
             Token::StartTag(tag) => writer.start(&tag),
@@ -76,16 +85,17 @@ pub fn clean(html: &str) -> String {
     writer.finish()
 }
 
-#[derive(Default)]
-struct Writer {
+struct Writer<'a> {
+    scope: &'a LinkScope,
     out: String,
-    /// Allow-listed elements open in the output, innermost last.
-    open: Vec<&'static str>,
+    /// Allow-listed elements open in the output, innermost last; a URL link with where it goes (escaped) and where
+    /// its text starts in `out`.
+    open: Vec<(&'static str, Option<(String, usize)>)>,
     /// Inside a dropped-with-content element: its name, until its end tag.
     dropping: Option<String>,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn start(&mut self, tag: &StartTag<()>) {
         let name = lossy(&tag.name);
         if self.dropping.is_some() {
@@ -100,9 +110,16 @@ impl Writer {
         let Some(&name) = ALLOWED_TAGS.iter().find(|allowed| **allowed == name) else {
             return;
         };
+        let (attributes, destination) = match name {
+            "a" => match link(tag, self.scope) {
+                Some(link) => link,
+                None => return,
+            },
+            _ => (attributes(name, tag), None),
+        };
         self.out.push('<');
         self.out.push_str(name);
-        for (key, value) in attributes(name, tag) {
+        for (key, value) in attributes {
             self.out.push(' ');
             self.out.push_str(key);
             self.out.push_str("=\"");
@@ -111,7 +128,8 @@ impl Writer {
         }
         self.out.push('>');
         if !VOID_TAGS.contains(&name) {
-            self.open.push(name);
+            let destination = destination.map(|to| (escape(&to), self.out.len()));
+            self.open.push((name, destination));
         }
     }
 
@@ -123,7 +141,7 @@ impl Writer {
             return;
         }
         // Close up to the matching open element; an end tag with nothing open to match is dropped.
-        if let Some(depth) = self.open.iter().rposition(|open| *open == name) {
+        if let Some(depth) = self.open.iter().rposition(|(open, _)| *open == name) {
             while self.open.len() > depth {
                 self.close_innermost();
             }
@@ -137,7 +155,15 @@ impl Writer {
     }
 
     fn close_innermost(&mut self) {
-        if let Some(name) = self.open.pop() {
+        if let Some((name, destination)) = self.open.pop() {
+            // A link cannot pose as a citation: where it goes ends its text, unless the text says so already.
+            if let Some((to, _)) =
+                destination.filter(|(to, start)| !self.out[*start..].contains(to))
+            {
+                self.out.push_str(" (");
+                self.out.push_str(&to);
+                self.out.push(')');
+            }
             self.out.push_str("</");
             self.out.push_str(name);
             self.out.push('>');
@@ -152,35 +178,60 @@ impl Writer {
     }
 }
 
-/// The attributes `name` keeps, in a fixed order, with links checked and `rel` set.
-fn attributes(name: &str, tag: &StartTag<()>) -> Vec<(&'static str, String)> {
-    let get = |key: &str| tag.attributes.get(key.as_bytes()).map(|value| lossy(value));
-    let mut kept = Vec::new();
-    match name {
-        "a" => {
-            if let Some(href) = get("href").and_then(|href| allowed_url(&href)) {
-                kept.push(("href", href));
-            }
-            if get("class")
-                .is_some_and(|class| class.split_ascii_whitespace().any(|c| c == LINK_CLASS))
-            {
-                kept.push(("class", LINK_CLASS.to_string()));
-            }
-            for key in ["draggable", "data-link", "data-uuid", "title"] {
-                if let Some(value) = get(key) {
-                    kept.push((key, value));
-                }
-            }
-            kept.push(("rel", LINK_REL.to_string()));
-        }
-        "ol" => {
-            if let Some(start) = get("start").filter(|start| start.trim().parse::<i64>().is_ok()) {
-                kept.push(("start", start.trim().to_string()));
-            }
-        }
-        _ => {}
+type Attributes = Vec<(&'static str, String)>;
+
+fn get(tag: &StartTag<()>, key: &str) -> Option<String> {
+    tag.attributes.get(key.as_bytes()).map(|value| lossy(value))
+}
+
+/// The attributes an element other than a link keeps.
+fn attributes(name: &str, tag: &StartTag<()>) -> Attributes {
+    match get(tag, "start").filter(|start| name == "ol" && start.trim().parse::<i64>().is_ok()) {
+        Some(start) => vec![("start", start.trim().to_string())],
+        None => Vec::new(),
     }
-    kept
+}
+
+/// A link's attributes and, for a URL, where it goes; `None` drops the `<a>` (its text stays): a content link to a
+/// document outside `scope`, or no URL an answer may link to.
+fn link(tag: &StartTag<()>, scope: &LinkScope) -> Option<(Attributes, Option<String>)> {
+    let is_content_link = get(tag, "class")
+        .is_some_and(|class| class.split_ascii_whitespace().any(|c| c == LINK_CLASS));
+    if let Some(uuid) = get(tag, "data-uuid").filter(|uuid| is_content_link && scope.allows(uuid)) {
+        let attributes = vec![
+            ("class", LINK_CLASS.to_string()),
+            ("draggable", "true".to_string()),
+            ("data-link", String::new()),
+            ("data-uuid", uuid),
+        ];
+        return Some((attributes, None));
+    }
+    let href = get(tag, "href").and_then(|href| allowed_url(&href))?;
+    let destination = destination(&href);
+    Some((
+        vec![("href", href), ("rel", LINK_REL.to_string())],
+        destination,
+    ))
+}
+
+/// Where an allowed URL goes, as its reader should see it: the host of an http(s) URL (after any `user@`, without
+/// the port), the address of a mailto.
+fn destination(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once(':')?;
+    if scheme.eq_ignore_ascii_case("mailto") {
+        return rest.split('?').next().map(str::to_string);
+    }
+    // Browsers read `https:host`, `https:/host` and `https:\\host` as `https://host`.
+    let authority = rest
+        .trim_start_matches(['/', '\\'])
+        .split(['/', '\\', '?', '#'])
+        .next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = match host.find(']') {
+        Some(end) if host.starts_with('[') => &host[..=end],
+        _ => host.split(':').next()?,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// The URL as a browser would read it (tabs and newlines removed, surrounding controls and spaces trimmed), if it
@@ -207,6 +258,12 @@ fn lossy(bytes: &HtmlString) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
 /// Escapes text for both element content and double-quoted attribute values; NUL never reaches the output.
 pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
@@ -224,7 +281,12 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::*;
+    use crate::links::Reader;
+
+    fn clean(html: &str) -> String {
+        super::clean(html, &LinkScope::none())
+    }
 
     #[test]
     fn keeps_the_allow_list_and_escapes_the_rest() {
@@ -250,22 +312,68 @@ mod tests {
     }
 
     #[test]
-    fn links_keep_only_safe_urls_and_the_content_link_class() {
+    fn urls_keep_only_safe_schemes_and_show_where_they_go() {
         assert_eq!(
-            clean("<a href=\" HTTPS://e.test/a?b=1&amp;c=2\" class=\"x content-link\" onclick=\"y\">z</a>"),
-            "<a href=\"HTTPS://e.test/a?b=1&amp;c=2\" class=\"content-link\" rel=\"noopener noreferrer nofollow\">z</a>"
+            clean("<a href=\" HTTPS://e.test/a?b=1&amp;c=2\" class=\"x\" onclick=\"y\" title=\"Rules\">z</a>"),
+            "<a href=\"HTTPS://e.test/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\">z (e.test)</a>"
         );
+        for (href, shown) in [
+            ("https://rules.pf2e.test@evil.test:8443/x", "evil.test"),
+            ("https:evil.test", "evil.test"),
+            ("https:\\\\EVIL.test\\x", "evil.test"),
+            ("http://[::1]:80/", "[::1]"),
+            ("mailto:gm@evil.test?subject=x", "gm@evil.test"),
+        ] {
+            let html = clean(&format!("<a href=\"{href}\">the rules</a>"));
+            assert!(
+                html.ends_with(&format!(">the rules ({shown})</a>")),
+                "{href}: {html}"
+            );
+        }
+        // A link whose text shows where it goes says it once.
+        let shown = "<a href=\"https://e.test/x\" rel=\"noopener noreferrer nofollow\">https://e.test/x</a>";
+        assert_eq!(clean(shown), shown);
         for href in [
             "java\tscript:alert(1)",
             "/relative",
             "data:text/html,x",
             "//evil.test",
         ] {
-            assert!(
-                !clean(&format!("<a href=\"{href}\">z</a>")).contains("href"),
-                "{href}"
-            );
+            assert_eq!(clean(&format!("<a href=\"{href}\">z</a>")), "z", "{href}");
         }
+    }
+
+    #[test]
+    fn content_links_only_to_documents_in_scope() {
+        let rule = "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t";
+        let reader = Reader {
+            gm: false,
+            packs: vec!["pf2e.actionspf2e".into()],
+        };
+        let scope = LinkScope::new([rule], &reader);
+        let anchor = |uuid: &str| {
+            format!("<a class=\"content-link x\" data-uuid=\"{uuid}\" title=\"t\">Grab</a>")
+        };
+        assert_eq!(
+            super::clean(&anchor(rule), &scope),
+            format!("<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{rule}\">Grab</a>")
+        );
+        for uuid in [
+            "Macro.wQYmDStjdjn0I26t",
+            "Compendium.pf2e.actionspf2e.Macro.wQYmDStjdjn0I26t",
+            "Compendium.pf2e.actionspf2e.Item.AdQVjlOWB6rmBRVp",
+        ] {
+            assert_eq!(super::clean(&anchor(uuid), &scope), "Grab", "{uuid}");
+        }
+        assert_eq!(clean(&anchor(rule)), "Grab", "no scope, no content links");
+        // A data-uuid without the class, or on an external link, is not a content link.
+        assert_eq!(
+            super::clean(
+                &format!("<a data-uuid=\"{rule}\" href=\"https://e.test\">x</a>"),
+                &scope
+            ),
+            "<a href=\"https://e.test\" rel=\"noopener noreferrer nofollow\">x (e.test)</a>"
+        );
     }
 
     #[test]
