@@ -63,8 +63,10 @@ fn rewrite(
         let tail = &rest[position..];
         if let Some((consumed, link)) = content_link(tail, passages) {
             match link {
-                Ok((number, label)) => out.push_str(&cite(&passages[number - 1], number, label)),
-                Err(label) => out.push_str(label),
+                ModelLink::Passage(number, label) => {
+                    out.push_str(&cite(&passages[number - 1], number, label))
+                }
+                ModelLink::Label(label) => out.push_str(label),
             }
             rest = &tail[consumed..];
             continue;
@@ -124,12 +126,16 @@ fn citation_group(text: &str) -> Option<(usize, Vec<usize>)> {
     Some((close + 1, numbers))
 }
 
-/// A model-written `@UUID[target]{label}`: bytes consumed, and the passage's number with the label when the target
-/// is a given passage, else the label alone (empty without one), which stays plain text.
-fn content_link<'a>(
-    text: &'a str,
-    passages: &[Passage],
-) -> Option<(usize, Result<(usize, Option<&'a str>), &'a str>)> {
+/// What a model-written content link stands for.
+enum ModelLink<'a> {
+    /// A given passage, by number, with the label the model gave it.
+    Passage(usize, Option<&'a str>),
+    /// Anything else: only its label (empty without one), which stays plain text.
+    Label(&'a str),
+}
+
+/// A model-written `@UUID[target]{label}`: bytes consumed, and what it stands for.
+fn content_link<'a>(text: &'a str, passages: &[Passage]) -> Option<(usize, ModelLink<'a>)> {
     let body = text.strip_prefix("@UUID[")?;
     let close = body.find(']')?;
     let target = &body[..close];
@@ -145,8 +151,9 @@ fn content_link<'a>(
     let number = passages
         .iter()
         .position(|p| p.target() == target || p.uuid == target);
-    Some((
-        consumed,
-        number.map(|n| (n + 1, label)).ok_or(label.unwrap_or("")),
-    ))
+    let link = match number {
+        Some(index) => ModelLink::Passage(index + 1, label),
+        None => ModelLink::Label(label.unwrap_or("")),
+    };
+    Some((consumed, link))
 }

@@ -1,7 +1,6 @@
 //! The rules chat for the adapter: `ChatSession` streams grounded answers from the GM's provider chain through
 //! `fetch`, fails over, and answers offline from the passages when no provider can; `listModels` and
-//! `testConnection` serve the settings form; `renderMarkdown` and `sanitizeHtml` are the one path from untrusted
-//! text to HTML. The API key lives only in the session's provider list and in request headers: no export returns
+//! `testConnection` serve the settings form; `renderAnswer` is the one path from untrusted text to HTML. The API key lives only in the session's provider list and in request headers: no export returns
 //! it and nothing here prints it (the core's `Debug` impls redact it).
 
 mod driver;
@@ -11,10 +10,10 @@ use std::rc::Rc;
 
 use familiar_chat::prompt::question_with_passages;
 use familiar_chat::{
-    build_prompt, render_markdown, sanitize_html, Answer, Api, AskEvent, AskId, AskInput, Attempt,
-    BaseUrl, ChainConfig, Citation, FinishReason, History, HistoryConfig, OfflineReason, Passage,
-    PromptParts, ProviderChain, ProviderConfig, RetryPolicy, Timeouts, TokenBudget, Usage,
-    DEFAULT_SYSTEM_PROMPT,
+    build_prompt, render_answer, Answer, Api, AskEvent, AskId, AskInput, Attempt, BaseUrl,
+    ChainConfig, Citation, FinishReason, History, HistoryConfig, LinkScope, OfflineReason, Passage,
+    PromptParts, ProviderChain, ProviderConfig, Reader, RetryPolicy, SavedCitation, Timeouts,
+    TokenBudget, Usage, DEFAULT_SYSTEM_PROMPT,
 };
 use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
@@ -24,16 +23,40 @@ use crate::history::AskHistoryJs;
 use crate::interop;
 use driver::{Driver, Pending};
 
-/// `renderMarkdown(text)`: Markdown (a model's answer, a player's question) → sanitised HTML with content links.
-#[wasm_bindgen(js_name = renderMarkdown)]
-pub fn render_markdown_js(text: &str) -> String {
-    render_markdown(text)
+#[derive(Serialize)]
+struct RenderedJs<'a> {
+    html: String,
+    citations: Vec<&'a SavedCitation>,
 }
 
-/// `sanitizeHtml(html)`: HTML from a compendium or another module → HTML through the same allow-list.
-#[wasm_bindgen(js_name = sanitizeHtml)]
-pub fn sanitize_html_js(html: &str) -> String {
-    sanitize_html(html)
+/// `renderAnswer(markdown, citations?, reader?)` → `{html, citations}`: an answer's Markdown as sanitised HTML whose
+/// content links go only to its `citations` (`[{uuid, name}]`) that `reader` (`{gm, packs}`: the rules index's packs
+/// on this page) may open; every other `@UUID[...]{label}` shows as its label. `citations` comes back with only those,
+/// for the sources list. Without citations (an answer still streaming) nothing is a content link.
+#[wasm_bindgen(js_name = renderAnswer)]
+pub fn render_answer_js(
+    markdown: &str,
+    citations: JsValue,
+    reader: JsValue,
+) -> Result<JsValue, JsValue> {
+    let given = |value: &JsValue| !value.is_undefined() && !value.is_null();
+    let citations: Vec<SavedCitation> = match given(&citations) {
+        true => interop::from_js(citations)?,
+        false => Vec::new(),
+    };
+    let reader: Reader = match given(&reader) {
+        true => interop::from_js(reader)?,
+        false => Reader::default(),
+    };
+    let citations: Vec<&SavedCitation> = citations
+        .iter()
+        .filter(|citation| reader.may_open(&citation.uuid))
+        .collect();
+    let scope = LinkScope::new(citations.iter().map(|c| c.uuid.as_str()), &reader);
+    interop::to_js(&RenderedJs {
+        html: render_answer(markdown, &scope),
+        citations,
+    })
 }
 
 /// How long the settings form waits for `GET /models`.
@@ -520,10 +543,8 @@ struct OfflineJs {
 #[serde(rename_all = "camelCase")]
 struct AnswerJs<'a> {
     ask_id: AskId,
-    /// With `@UUID[...]{...}` content links; what "Post to chat" posts.
+    /// With `@UUID[...]{...}` content links; show it through `renderAnswer` with `citations`.
     markdown: &'a str,
-    /// `markdown` through `renderMarkdown`.
-    html: String,
     citations: &'a [Citation],
     provider: Option<&'a str>,
     offline: bool,
@@ -547,7 +568,6 @@ pub(crate) fn answer_js(id: AskId, answer: &Answer) -> Result<JsValue, JsValue> 
     interop::to_js(&AnswerJs {
         ask_id: id,
         markdown: &answer.text,
-        html: render_markdown(&answer.text),
         citations: &answer.citations,
         provider: answer.provider.as_deref(),
         offline: answer.offline.is_some(),

@@ -133,7 +133,7 @@ impl RelayPlayerJs {
     }
 
     /// `receive(raw, nowMs?)` → one event: `{type: "accepted", requestId, queued}`, `{type: "text", requestId, text}` (the
-    /// whole answer so far: render it through `renderMarkdown`), `{type: "reset", requestId, reason}`,
+    /// whole answer so far: render it through `renderAnswer`), `{type: "reset", requestId, reason}`,
     /// `{type: "final", requestId, answer: {text, citations, provider, offline, reason, truncated}}`,
     /// `{type: "error", requestId, error: {code, ...}, errorMessage}`, `{type: "resync", requestId, message}` (send
     /// `message` to the GM), `{type: "ignored", requestId}` or `{type: "invalid", error, errorMessage}`.
