@@ -5,6 +5,8 @@
 //    (foundryvtt.com/api/functions/hookEvents.renderChatMessageHTML.html).
 // Enter in #chat-message fires chatMessage(chatLog, message, chatData); `false` cancels
 // (foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html). Slash commands are not parsed.
+// A message's content is enriched (content links, inline rolls) before it is shown, as every version does: enrich.mjs.
+import { enrichHTML } from "./enrich.mjs";
 import { Hooks } from "./hooks.mjs";
 import { escapeHTML, logCompatibilityWarning } from "./utils.mjs";
 
@@ -36,7 +38,7 @@ export class ChatLog {
     const alias = message.speaker?.alias ?? author?.name ?? "";
     li.innerHTML = `<header class="message-header flexrow"><h4 class="message-sender">${escapeHTML(alias)}</h4>
 <time class="message-timestamp" datetime="${new Date(message.timestamp).toISOString()}"></time></header>
-<div class="message-content">${message.content ?? ""}</div>`;
+<div class="message-content">${enrichHTML(message.content)}</div>`;
     const messageData = { message: message.toObject(), user: game.user, author, alias, cssClass: whisper ? "whisper" : "", isWhisper: whisper, whisperTo: "" };
     const legacyListeners = Hooks.events.renderChatMessage?.length > 0;
     if (!this._features.renderChatMessageDeprecated || legacyListeners) {
