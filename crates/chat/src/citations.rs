@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::prompt::{link_label, Passage};
+use crate::prompt::Passage;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,19 +34,28 @@ pub fn link_citations(answer: &str, passages: &[Passage]) -> Linked {
                 name: passage.name.clone(),
             });
         }
-        match label {
-            Some(label) => format!("@UUID[{}]{{{}}}", passage.target(), link_label(label)),
-            None => passage.link(),
-        }
+        passage.link_as(label.unwrap_or(&passage.name))
     });
     Linked { text, citations }
 }
 
-/// The answer as history keeps it: `[n]` → `(Name)`, so old numbers never collide with a later turn's passages.
-pub fn with_names(answer: &str, passages: &[Passage]) -> String {
-    rewrite(answer, passages, |passage, _, label| {
-        format!("({})", label.unwrap_or(&passage.name))
-    })
+/// A linked answer as history keeps it: each content link as `(label)`, so old links never collide with a later
+/// turn's passages (a fresh answer's text from [`link_citations`], or a saved one's).
+pub fn with_names(linked: &str) -> String {
+    let mut out = String::with_capacity(linked.len());
+    let mut rest = linked;
+    while let Some(position) = rest.find("@UUID[") {
+        out.push_str(&rest[..position]);
+        let tail = &rest[position..];
+        let (consumed, replacement) = match crate::render::content_link(tail) {
+            Some((consumed, _, label)) => (consumed, format!("({label})")),
+            None => (1, "@".to_string()),
+        };
+        out.push_str(&replacement);
+        rest = &tail[consumed..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces each citation group `[1]`, `[1, 2]` (and `[1][2]` as two groups) and each `@UUID[..]{..}`: `cite` gets

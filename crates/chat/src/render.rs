@@ -111,4 +111,8 @@ pub(crate) fn is_link_target(target: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '#'))
 }
 
-use sanitize::escape;
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    sanitize::escape_into(&mut out, text);
+    out
+}

@@ -3,8 +3,8 @@
 //! allow-listed tags with allow-listed attributes, every text and attribute value escaped, every element closed.
 //! The output never depends on how a browser would have parsed the input, only on what this writer emits, and it
 //! emits no element a browser parses specially (no raw-text, foreign, form or embedding element). A link is either a
-//! content link to a document in the answer's [`LinkScope`] or an http(s)/mailto link that shows where it goes; any
-//! other `<a>` is dropped, its text kept.
+//! content link to a document in the answer's [`LinkScope`] or an http(s)/mailto link; any other `<a>` is dropped,
+//! its text kept.
 
 use html5gum::{DefaultEmitter, HtmlString, StartTag, Token, Tokenizer};
 
@@ -88,9 +88,8 @@ pub fn clean(html: &str, scope: &LinkScope) -> String {
 struct Writer<'a> {
     scope: &'a LinkScope,
     out: String,
-    /// Allow-listed elements open in the output, innermost last; a URL link with where it goes (escaped) and where
-    /// its text starts in `out`.
-    open: Vec<(&'static str, Option<(String, usize)>)>,
+    /// Allow-listed elements open in the output, innermost last.
+    open: Vec<&'static str>,
     /// Inside a dropped-with-content element: its name, until its end tag.
     dropping: Option<String>,
 }
@@ -110,12 +109,12 @@ impl Writer<'_> {
         let Some(&name) = ALLOWED_TAGS.iter().find(|allowed| **allowed == name) else {
             return;
         };
-        let (attributes, destination) = match name {
+        let attributes = match name {
             "a" => match link(tag, self.scope) {
                 Some(link) => link,
                 None => return,
             },
-            _ => (attributes(name, tag), None),
+            _ => attributes(name, tag),
         };
         self.out.push('<');
         self.out.push_str(name);
@@ -128,8 +127,7 @@ impl Writer<'_> {
         }
         self.out.push('>');
         if !VOID_TAGS.contains(&name) {
-            let destination = destination.map(|to| (escape(&to), self.out.len()));
-            self.open.push((name, destination));
+            self.open.push(name);
         }
     }
 
@@ -141,7 +139,7 @@ impl Writer<'_> {
             return;
         }
         // Close up to the matching open element; an end tag with nothing open to match is dropped.
-        if let Some(depth) = self.open.iter().rposition(|(open, _)| *open == name) {
+        if let Some(depth) = self.open.iter().rposition(|open| *open == name) {
             while self.open.len() > depth {
                 self.close_innermost();
             }
@@ -155,15 +153,7 @@ impl Writer<'_> {
     }
 
     fn close_innermost(&mut self) {
-        if let Some((name, destination)) = self.open.pop() {
-            // A link cannot pose as a citation: where it goes ends its text, unless the text says so already.
-            if let Some((to, _)) =
-                destination.filter(|(to, start)| !self.out[*start..].contains(to))
-            {
-                self.out.push_str(" (");
-                self.out.push_str(&to);
-                self.out.push(')');
-            }
+        if let Some(name) = self.open.pop() {
             self.out.push_str("</");
             self.out.push_str(name);
             self.out.push('>');
@@ -192,46 +182,21 @@ fn attributes(name: &str, tag: &StartTag<()>) -> Attributes {
     }
 }
 
-/// A link's attributes and, for a URL, where it goes; `None` drops the `<a>` (its text stays): a content link to a
-/// document outside `scope`, or no URL an answer may link to.
-fn link(tag: &StartTag<()>, scope: &LinkScope) -> Option<(Attributes, Option<String>)> {
+/// A link's attributes; `None` drops the `<a>` (its text stays): a content link to a document outside `scope`, or no
+/// URL an answer may link to. Where a URL goes is shown beside its text where it is drawn (answer-card.mjs).
+fn link(tag: &StartTag<()>, scope: &LinkScope) -> Option<Attributes> {
     let is_content_link = get(tag, "class")
         .is_some_and(|class| class.split_ascii_whitespace().any(|c| c == LINK_CLASS));
     if let Some(uuid) = get(tag, "data-uuid").filter(|uuid| is_content_link && scope.allows(uuid)) {
-        let attributes = vec![
+        return Some(vec![
             ("class", LINK_CLASS.to_string()),
             ("draggable", "true".to_string()),
             ("data-link", String::new()),
             ("data-uuid", uuid),
-        ];
-        return Some((attributes, None));
+        ]);
     }
     let href = get(tag, "href").and_then(|href| allowed_url(&href))?;
-    let destination = destination(&href);
-    Some((
-        vec![("href", href), ("rel", LINK_REL.to_string())],
-        destination,
-    ))
-}
-
-/// Where an allowed URL goes, as its reader should see it: the host of an http(s) URL (after any `user@`, without
-/// the port), the address of a mailto.
-fn destination(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once(':')?;
-    if scheme.eq_ignore_ascii_case("mailto") {
-        return rest.split('?').next().map(str::to_string);
-    }
-    // Browsers read `https:host`, `https:/host` and `https:\\host` as `https://host`.
-    let authority = rest
-        .trim_start_matches(['/', '\\'])
-        .split(['/', '\\', '?', '#'])
-        .next()?;
-    let host = authority.rsplit('@').next()?;
-    let host = match host.find(']') {
-        Some(end) if host.starts_with('[') => &host[..=end],
-        _ => host.split(':').next()?,
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    Some(vec![("href", href), ("rel", LINK_REL.to_string())])
 }
 
 /// The URL as a browser would read it (tabs and newlines removed, surrounding controls and spaces trimmed), if it
@@ -256,12 +221,6 @@ fn allowed_url(value: &str) -> Option<String> {
 
 fn lossy(bytes: &HtmlString) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
 }
 
 /// Escapes text for both element content and double-quoted attribute values; NUL never reaches the output.
@@ -312,27 +271,11 @@ mod tests {
     }
 
     #[test]
-    fn urls_keep_only_safe_schemes_and_show_where_they_go() {
+    fn links_keep_only_safe_urls() {
         assert_eq!(
             clean("<a href=\" HTTPS://e.test/a?b=1&amp;c=2\" class=\"x\" onclick=\"y\" title=\"Rules\">z</a>"),
-            "<a href=\"HTTPS://e.test/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\">z (e.test)</a>"
+            "<a href=\"HTTPS://e.test/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\">z</a>"
         );
-        for (href, shown) in [
-            ("https://rules.pf2e.test@evil.test:8443/x", "evil.test"),
-            ("https:evil.test", "evil.test"),
-            ("https:\\\\EVIL.test\\x", "evil.test"),
-            ("http://[::1]:80/", "[::1]"),
-            ("mailto:gm@evil.test?subject=x", "gm@evil.test"),
-        ] {
-            let html = clean(&format!("<a href=\"{href}\">the rules</a>"));
-            assert!(
-                html.ends_with(&format!(">the rules ({shown})</a>")),
-                "{href}: {html}"
-            );
-        }
-        // A link whose text shows where it goes says it once.
-        let shown = "<a href=\"https://e.test/x\" rel=\"noopener noreferrer nofollow\">https://e.test/x</a>";
-        assert_eq!(clean(shown), shown);
         for href in [
             "java\tscript:alert(1)",
             "/relative",
@@ -372,7 +315,7 @@ mod tests {
                 &format!("<a data-uuid=\"{rule}\" href=\"https://e.test\">x</a>"),
                 &scope
             ),
-            "<a href=\"https://e.test\" rel=\"noopener noreferrer nofollow\">x (e.test)</a>"
+            "<a href=\"https://e.test\" rel=\"noopener noreferrer nofollow\">x</a>"
         );
     }
 

@@ -1,12 +1,14 @@
-//! Content links in answers point only at what the raven cited (issue #25): hostile `@UUID[...]` in a model's answer,
-//! through `link_citations` (the GM's page) and again through `render_answer` with the citations (a relayed answer on
-//! a player's page, a stored one after a reload), come out as plain text with their labels.
+//! Content links in answers point only at what the raven cited (issue #25): which documents a reader may be shown a
+//! link to, and hostile `@UUID[...]` in a model's answer, through `link_citations` (the GM's page) and again through
+//! `render_answer` with the citations (a relayed answer on a player's page, a stored one after a reload), coming out
+//! as plain text with their labels.
 
 use familiar_chat::{link_citations, render_answer, LinkScope, Passage, Reader};
 
 const RULE: &str = "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t";
 const PAGE: &str =
     "Compendium.pf2e.journals.JournalEntry.S55aqwWIzpQRFhcq.JournalEntryPage.ypfiz3wNQ2Y1Ii1T";
+const JOURNAL: &str = "Compendium.pf2e.journals.JournalEntry.S55aqwWIzpQRFhcq";
 const CREATURE: &str = "Compendium.pf2e.pathfinder-bestiary.Actor.AdQVjlOWB6rmBRVp";
 const MACRO: &str = "Macro.Q2ZcTb5r9JmOaBxW";
 
@@ -39,6 +41,82 @@ fn player() -> Reader {
             .map(String::from)
             .to_vec(),
     }
+}
+
+#[test]
+fn the_kinds_familiar_cites_in_the_readers_packs() {
+    for target in [RULE, JOURNAL, PAGE, &format!("{PAGE}#grabbed")] {
+        assert!(player().may_open(target), "{target}");
+        assert!(gm().may_open(target), "{target}");
+    }
+    assert!(gm().may_open(CREATURE));
+    // v10's untyped uuids, in a pack of the reader's.
+    assert!(player().may_open("Compendium.pf2e.actionspf2e.wQYmDStjdjn0I26t"));
+}
+
+#[test]
+fn hostile_targets_are_refused() {
+    for target in [
+        // other document types, in compendia and in the world
+        "Compendium.pf2e.actionspf2e.Macro.wQYmDStjdjn0I26t",
+        "Compendium.pf2e.actionspf2e.RollTable.wQYmDStjdjn0I26t",
+        "Compendium.pf2e.actionspf2e.Scene.wQYmDStjdjn0I26t",
+        "Macro.wQYmDStjdjn0I26t",
+        "Actor.wQYmDStjdjn0I26t",
+        "Item.wQYmDStjdjn0I26t",
+        "JournalEntry.S55aqwWIzpQRFhcq.JournalEntryPage.ypfiz3wNQ2Y1Ii1T",
+        "Scene.x.Token.y.Actor.z",
+        // embedded documents other than journal pages
+        "Compendium.pf2e.pathfinder-bestiary.Actor.AdQVjlOWB6rmBRVp.Item.wQYmDStjdjn0I26t",
+        "Compendium.pf2e.journals.JournalEntry.S55aqwWIzpQRFhcq.Macro.wQYmDStjdjn0I26t",
+        "Compendium.pf2e.actionspf2e.Actor.JournalEntryPage.wQYmDStjdjn0I26t",
+        // other packs, and packs named like ours
+        "Compendium.pf2e.macros.Item.wQYmDStjdjn0I26t",
+        "Compendium.world.actionspf2e.Item.wQYmDStjdjn0I26t",
+        "Compendium.pf2e.actionspf2e2.Item.wQYmDStjdjn0I26t",
+        // malformed
+        "",
+        "Compendium",
+        "Compendium.pf2e.actionspf2e",
+        "Compendium.pf2e.actionspf2e.Item.",
+        "Compendium.pf2e.actionspf2e..Item.x",
+        "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t.",
+        "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26",
+        "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t_",
+        "Compendium.pf2e.actionspf2e.Item.x y",
+        "Compendium.pf2e.actionspf2e.Item.x\"onclick=\"y",
+        "compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t",
+        "Compendium.pf2e.actionspf2e.item.wQYmDStjdjn0I26t",
+    ] {
+        assert!(!gm().may_open(target), "{target}");
+        assert!(!player().may_open(target), "{target}");
+    }
+}
+
+#[test]
+fn a_player_is_refused_the_gms_packs_and_actors() {
+    assert!(!player().may_open(CREATURE));
+    // An Actor in a pack the player does have is still not a kind they are shown.
+    assert!(!player().may_open("Compendium.pf2e.actionspf2e.Actor.AdQVjlOWB6rmBRVp"));
+    assert!(!player().may_open("Compendium.familiar-test.gm-secrets.Item.SecretPlotTwist1"));
+    assert!(!Reader::default().may_open(RULE));
+}
+
+#[test]
+fn a_scope_is_what_was_cited_and_may_be_opened() {
+    let scope = LinkScope::new([RULE, CREATURE, "Macro.wQYmDStjdjn0I26t"], &player());
+    assert!(scope.allows(RULE));
+    assert!(
+        scope.allows(&format!("{RULE}#somewhere")),
+        "an anchor in a cited document"
+    );
+    assert!(!scope.allows(CREATURE), "not the player's");
+    assert!(
+        !scope.allows("Macro.wQYmDStjdjn0I26t"),
+        "cited, but not a kind we cite"
+    );
+    assert!(!scope.allows(JOURNAL), "a kind we cite, but not cited");
+    assert!(!LinkScope::none().allows(RULE));
 }
 
 /// The answer as a page shows it: linked on the GM's page, rendered with its citations for `reader`.
@@ -130,7 +208,7 @@ fn a_relayed_or_stored_answer_is_checked_again() {
 }
 
 #[test]
-fn enrichers_and_inline_rolls_are_text_and_urls_show_their_host() {
+fn enrichers_and_inline_rolls_are_text_and_urls_keep_their_rel() {
     let html = render_answer(
         "Roll [[/r 1d20+5]] or @Check[fortitude|dc:20] or @Damage[2d6[fire]] or [[/act grapple]] \
          or @Template[emanation|distance:10]; [the rules](https://rules.pf2e.test@evil.test/x).",
@@ -146,7 +224,7 @@ fn enrichers_and_inline_rolls_are_text_and_urls_show_their_host() {
     }
     assert!(
         html.contains(
-            "<a href=\"https://rules.pf2e.test@evil.test/x\" rel=\"noopener noreferrer nofollow\">the rules (evil.test)</a>"
+            "<a href=\"https://rules.pf2e.test@evil.test/x\" rel=\"noopener noreferrer nofollow\">the rules</a>"
         ),
         "{html}"
     );

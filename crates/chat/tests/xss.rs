@@ -241,7 +241,6 @@ fn safe_markup_survives() {
         "{html}"
     );
     assert!(html.contains("href=\"https://2e.aonprd.com\""), "{html}");
-    assert!(html.contains("Archives (2e.aonprd.com)</a>"), "{html}");
     assert!(
         html.contains("rel=\"noopener noreferrer nofollow\""),
         "{html}"

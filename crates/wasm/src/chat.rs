@@ -12,8 +12,8 @@ use familiar_chat::prompt::question_with_passages;
 use familiar_chat::{
     build_prompt, render_answer, Answer, Api, AskEvent, AskId, AskInput, Attempt, BaseUrl,
     ChainConfig, Citation, FinishReason, History, HistoryConfig, LinkScope, OfflineReason, Passage,
-    PromptParts, ProviderChain, ProviderConfig, Reader, RetryPolicy, SavedCitation, Timeouts,
-    TokenBudget, Usage, DEFAULT_SYSTEM_PROMPT,
+    PromptParts, ProviderChain, ProviderConfig, Reader, RetryPolicy, Timeouts, TokenBudget, Usage,
+    DEFAULT_SYSTEM_PROMPT,
 };
 use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
@@ -23,40 +23,49 @@ use crate::history::AskHistoryJs;
 use crate::interop;
 use driver::{Driver, Pending};
 
-#[derive(Serialize)]
-struct RenderedJs<'a> {
-    html: String,
-    citations: Vec<&'a SavedCitation>,
-}
-
 /// `renderAnswer(markdown, citations?, reader?)` → `{html, citations}`: an answer's Markdown as sanitised HTML whose
-/// content links go only to its `citations` (`[{uuid, name}]`) that `reader` (`{gm, packs}`: the rules index's packs
-/// on this page) may open; every other `@UUID[...]{label}` shows as its label. `citations` comes back with only those,
-/// for the sources list. Without citations (an answer still streaming) nothing is a content link.
+/// content links go only to its `citations` (`[{uuid, name, ...}]`) that `reader` (`{gm, packs}`: the rules index's
+/// packs on this page) may open; every other `@UUID[...]{label}` shows as its label. `citations` comes back holding
+/// only those (the same objects), for the sources list. Without citations (an answer still streaming) nothing is a
+/// content link.
 #[wasm_bindgen(js_name = renderAnswer)]
-pub fn render_answer_js(
-    markdown: &str,
-    citations: JsValue,
-    reader: JsValue,
-) -> Result<JsValue, JsValue> {
-    let given = |value: &JsValue| !value.is_undefined() && !value.is_null();
-    let citations: Vec<SavedCitation> = match given(&citations) {
-        true => interop::from_js(citations)?,
-        false => Vec::new(),
+pub fn render_answer_js(markdown: &str, citations: JsValue, reader: JsValue) -> JsValue {
+    let array = |value: JsValue| {
+        value
+            .dyn_into::<js_sys::Array>()
+            .unwrap_or_else(|_| js_sys::Array::new())
     };
-    let reader: Reader = match given(&reader) {
-        true => interop::from_js(reader)?,
-        false => Reader::default(),
+    let reader = Reader {
+        gm: get(&reader, "gm").is_truthy(),
+        packs: array(get(&reader, "packs"))
+            .iter()
+            .filter_map(|pack| pack.as_string())
+            .collect(),
     };
-    let citations: Vec<&SavedCitation> = citations
-        .iter()
-        .filter(|citation| reader.may_open(&citation.uuid))
-        .collect();
-    let scope = LinkScope::new(citations.iter().map(|c| c.uuid.as_str()), &reader);
-    interop::to_js(&RenderedJs {
-        html: render_answer(markdown, &scope),
-        citations,
-    })
+    let kept = js_sys::Array::new();
+    let mut cited = Vec::new();
+    for citation in array(citations).iter() {
+        if let Some(uuid) = get(&citation, "uuid")
+            .as_string()
+            .filter(|uuid| reader.may_open(uuid))
+        {
+            cited.push(uuid);
+            kept.push(&citation);
+        }
+    }
+    let html = render_answer(
+        markdown,
+        &LinkScope::new(cited.iter().map(String::as_str), &reader),
+    );
+    let rendered = js_sys::Object::new();
+    for (key, value) in [
+        ("html", JsValue::from_str(&html)),
+        ("citations", kept.into()),
+    ] {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&rendered, &JsValue::from_str(key), &value);
+    }
+    rendered.into()
 }
 
 /// How long the settings form waits for `GET /models`.
@@ -447,19 +456,12 @@ impl ChatSession {
             let mut chain = self.driver.chain.borrow_mut();
             // The health rules' latest word on slow providers holds for this ask.
             chain.set_degraded(crate::health::is_degraded);
-            chain.start(
-                AskInput {
-                    prompt,
-                    passages: passages.clone(),
-                },
-                now_ms(),
-            )
+            chain.start(AskInput { prompt, passages }, now_ms())
         };
         self.driver.add_ask(
             id,
             Pending {
                 question,
-                passages,
                 prompt_chars,
                 on_event,
                 resolve,

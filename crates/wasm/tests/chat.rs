@@ -322,8 +322,7 @@ const HOSTILE: &[&str] = &[
 
 /// `renderAnswer(markdown, citations, reader)`'s HTML.
 fn render(markdown: &str, citations: JsValue, reader: JsValue) -> String {
-    let rendered = render_answer_js(markdown, citations, reader).expect("renders");
-    text(&rendered, "html")
+    text(&render_answer_js(markdown, citations, reader), "html")
 }
 
 #[wasm_bindgen_test]
@@ -341,7 +340,7 @@ fn render_answer_makes_hostile_text_inert() {
     let markdown = format!(
         "**Grab** ends on @UUID[{uuid}]{{Escape}}, @UUID[Macro.SjmKHgI7a5Z9JzBx]{{the rules}} [docs](https://example.org)"
     );
-    let rendered = render_answer_js(&markdown, citations, reader).expect("renders");
+    let rendered = render_answer_js(&markdown, citations, reader);
     let html = text(&rendered, "html");
     assert!(html.contains("<strong>Grab</strong>"), "{html}");
     assert!(
@@ -354,7 +353,6 @@ fn render_answer_makes_hostile_text_inert() {
     );
     assert!(html.contains(", the rules "), "{html}");
     assert!(html.contains(r#"href="https://example.org""#), "{html}");
-    assert!(html.contains("docs (example.org)</a>"), "{html}");
     assert_eq!(dangers(&html), "");
     // Only the citations the reader may open come back, for the sources list.
     let kept = Array::from(&get(&rendered, "citations"));

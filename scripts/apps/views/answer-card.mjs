@@ -30,7 +30,8 @@ export function linkParts(target) {
 }
 
 /** Gives the renderer's content links (`<a class="content-link" data-uuid>`) the data Foundry's own links have, so
- * they open and drag like them. */
+ * they open and drag like them; a URL link shows the host it goes to (the browser's own reading of it) after its
+ * text, so it cannot pose as a rules citation. */
 export function decorateLinks(root) {
   for (const link of root.querySelectorAll("a.content-link[data-uuid]")) {
     const { documentType, pack, id } = linkParts(link.dataset.uuid);
@@ -38,12 +39,13 @@ export function decorateLinks(root) {
     link.dataset.id ||= id;
     if (pack) link.dataset.pack ||= pack;
   }
+  for (const link of root.querySelectorAll("a[href]")) if (link.hostname) link.append(` (${link.hostname})`);
 }
 
 /**
  * An answer's Markdown as `{html, citations}`: the bundle's sanitised HTML, whose content links go only to the
  * answer's `citations` this user may open (crates/chat/src/links.rs), every other `@UUID[...]{label}` shown as its
- * label; and those citations, for the sources list. Without citations (an answer streaming or broken off) nothing
+ * label; and those citations (the same objects), for the sources list. Without citations (an answer streaming or broken off) nothing
  * is a content link. A stored or relayed answer goes through here again: its links are checked, not trusted.
  */
 export function renderAnswer(markdown, citations = []) {
@@ -106,10 +108,7 @@ export async function answerCardHtml({ question, markdown = "", citations = [], 
  * with their snippets (`hits` are rules-index hits or a relayed answer's citations: `{uuid, name, snippet?}`).
  */
 export async function offlineCardHtml({ question, hits, reason, attempts = [] }) {
-  const allowed = new Set(renderAnswer("", hits).citations.map((citation) => citation.uuid));
-  const passages = hits
-    .filter((hit) => allowed.has(hit.uuid))
-    .map((hit) => ({ uuid: hit.uuid, name: hit.name, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
+  const passages = renderAnswer("", hits).citations.map((hit) => ({ uuid: hit.uuid, name: hit.name, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
   const lines = attempts.map((attempt) => t("Ask.AttemptLine", { provider: attempt.provider, status: attempt.status ?? "—", error: attempt.error }));
   const holder = document.createElement("div");
   holder.innerHTML = await renderTemplate(templatePath("views/ask-chat-offline.hbs"), { question, hits: passages, reason, attempts: lines });
