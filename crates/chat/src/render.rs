@@ -70,11 +70,12 @@ fn flush_text(text: &mut String, events: &mut Vec<Event<'_>>) {
     text.clear();
 }
 
-/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor.
+/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor (the sanitiser writes its
+/// attributes out in full, or drops it when its document is out of scope).
 fn parse_content_link(text: &str) -> Option<(usize, String)> {
     let (consumed, target, label) = content_link(text)?;
     let anchor = format!(
-        "<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{}\">{}</a>",
+        "<a class=\"content-link\" data-uuid=\"{}\">{}</a>",
         escape(target),
         escape(label)
     );
