@@ -8,7 +8,7 @@
  * notifications only.
  */
 import { t } from "./constants.mjs";
-import { requireWasm, runtime } from "./runtime.mjs";
+import { runtime } from "./runtime.mjs";
 import { getSetting, SETTINGS } from "./settings.mjs";
 import { groundingPassages, offlineHits } from "./rules-index.mjs";
 import { answerFromProviders } from "./chat-session.mjs";
@@ -64,7 +64,6 @@ function answerCard(question) {
   return game.user.isGM ? gmAnswerCard(question) : relayedAnswerCard(question);
 }
 
-const markdown = (text) => requireWasm().renderMarkdown(text);
 const offlineReason = (code) => t(`Ask.Offline.${code ?? "allFailed"}`);
 
 /** The GM's own question: the rules index, then the GM's providers, as the Ask view asks them. */
@@ -88,7 +87,7 @@ async function gmAnswerCard(question) {
   if (answer.offline) {
     return offlineCardHtml({ question, hits, reason: offlineReason(answer.offlineReason?.code), attempts: answer.attempts ?? [] });
   }
-  return answerCardHtml({ question, html: answer.html, citations: answer.citations, provider: answer.provider });
+  return answerCardHtml({ question, markdown: answer.markdown, citations: answer.citations, provider: answer.provider });
 }
 
 /** After a reload: each `/raven` question this tab was still waiting for gets its whisper when the answer comes. */
@@ -121,7 +120,7 @@ async function relayedAnswerCard(question, start = (onEvent) => askGm(question, 
     const citations = answer.citations ?? [];
     if (answer.offline) return offlineCardHtml({ question, hits: citations, reason: offlineReason(answer.reason?.code) });
     const notice = answer.truncated ? t("Command.Truncated") : null;
-    return answerCardHtml({ question, html: markdown(answer.text), citations, provider: answer.provider, notice });
+    return answerCardHtml({ question, markdown: answer.text, citations, provider: answer.provider, notice });
   }
   // Stopped or refused (rate limit, budget, the GM left…): the reason in the player's words, and what arrived.
   return unfinishedCardHtml({ question, text, reason: last.type === "stopped" ? t("Command.Stopped") : relayErrorText(last) });
@@ -130,5 +129,5 @@ async function relayedAnswerCard(question, start = (onEvent) => askGm(question, 
 /** An answer that did not finish: why, and the part that arrived (if any), said to be only part. */
 function unfinishedCardHtml({ question, text, reason }) {
   if (!text) return answerCardHtml({ question, notice: reason });
-  return answerCardHtml({ question, html: markdown(text), notice: t("Command.Unfinished", { reason }) });
+  return answerCardHtml({ question, markdown: text, notice: t("Command.Unfinished", { reason }) });
 }

@@ -38,6 +38,12 @@ function indexablePacks() {
   });
 }
 
+/** Whose content links this page shows (`renderAnswer`'s reader): the packs an answer may link into, the ones this
+ * user's index covers, and whether Actors are among the kinds (the GM's bestiaries). */
+export function linkReader() {
+  return { gm: game.user.isGM, packs: indexablePacks().map((pack) => pack.collection) };
+}
+
 function storageKey() {
   return `rules-index:${game.world?.id ?? "world"}:${game.user.id}`;
 }

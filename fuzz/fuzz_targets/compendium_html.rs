@@ -1,10 +1,11 @@
 //! Compendium HTML and Foundry enrichers → index text, and any HTML → the sanitised HTML Familiar shows.
 //! Invariants: the block split and the plain text agree, heading levels are 1..=6; the enricher pass is linear in
 //! its input and its links are pieces of the source; the sanitiser's (and the Markdown renderer's) output holds
-//! only allow-listed tags, no event handler, style or script URL, and sanitising it again changes nothing.
+//! only allow-listed tags, no event handler, style or script URL, and sanitising it again changes nothing; an answer
+//! rendered with one citation in scope links to no other document.
 #![no_main]
 
-use familiar_chat::{render_markdown, sanitize_html};
+use familiar_chat::{render_answer, render_markdown, sanitize_html, LinkScope, Reader};
 use familiar_rules::{enrichers, html, NoResolver};
 use html5gum::{Token, Tokenizer};
 use libfuzzer_sys::fuzz_target;
@@ -47,6 +48,9 @@ const ALLOWED_TAGS: &[&str] = &[
     "span",
 ];
 
+/// The one document the scoped render may link to.
+const CITED: &str = "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t";
+
 /// Re-reads sanitised HTML with the same tokenizer a browser's would agree with on this output.
 fn assert_safe(safe: &str, source: &str) {
     for token in Tokenizer::new(safe).flatten() {
@@ -66,6 +70,12 @@ fn assert_safe(safe: &str, source: &str) {
                 key != "style" && key != "src" && key != "srcdoc",
                 "{key} kept from {source:?}"
             );
+            if key == "data-uuid" {
+                assert!(
+                    value.split('#').next() == Some(&CITED.to_ascii_lowercase()),
+                    "content link to {value:?} kept from {source:?}"
+                );
+            }
             if key == "href" {
                 let allowed = ["http:", "https:", "mailto:"]
                     .iter()
@@ -117,4 +127,11 @@ fuzz_target!(|data: &[u8]| {
         rendered,
         "rendered Markdown is not a fixed point of the sanitiser"
     );
+
+    let reader = Reader {
+        gm: true,
+        packs: vec!["pf2e.actionspf2e".into()],
+    };
+    let answer = render_answer(&source, &LinkScope::new([CITED], &reader));
+    assert_safe(&answer, &source);
 });

@@ -1,9 +1,10 @@
-//! `[n]` in an answer → the content link of passage n. Numbers of passages that were not given are dropped, and so
-//! are content links the model wrote itself to documents that were not among the passages.
+//! `[n]` in an answer → the content link of passage n. Numbers of passages that were not given are dropped; a content
+//! link the model wrote itself stays a link (and a citation) when its document is a passage, else only its label is
+//! kept. The citations are what the answer may link to wherever it is shown ([`crate::links::LinkScope`]).
 
 use serde::Serialize;
 
-use crate::prompt::{link_label, Passage};
+use crate::prompt::Passage;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,7 +26,7 @@ pub struct Linked {
 
 pub fn link_citations(answer: &str, passages: &[Passage]) -> Linked {
     let mut citations: Vec<Citation> = Vec::new();
-    let text = rewrite(answer, passages, |passage, number| {
+    let text = rewrite(answer, passages, |passage, number, label| {
         if !citations.iter().any(|c| c.number == number) {
             citations.push(Citation {
                 number,
@@ -33,36 +34,56 @@ pub fn link_citations(answer: &str, passages: &[Passage]) -> Linked {
                 name: passage.name.clone(),
             });
         }
-        passage.link()
+        passage.link_as(label.unwrap_or(&passage.name))
     });
     Linked { text, citations }
 }
 
-/// The answer as history keeps it: `[n]` → `(Name)`, so old numbers never collide with a later turn's passages.
-pub fn with_names(answer: &str, passages: &[Passage]) -> String {
-    rewrite(answer, passages, |passage, _| format!("({})", passage.name))
+/// A linked answer as history keeps it: each content link as `(label)`, so old links never collide with a later
+/// turn's passages (a fresh answer's text from [`link_citations`], or a saved one's).
+pub fn with_names(linked: &str) -> String {
+    let mut out = String::with_capacity(linked.len());
+    let mut rest = linked;
+    while let Some(position) = rest.find("@UUID[") {
+        out.push_str(&rest[..position]);
+        let tail = &rest[position..];
+        let (consumed, replacement) = match crate::render::content_link(tail) {
+            Some((consumed, _, label)) => (consumed, format!("({label})")),
+            None => (1, "@".to_string()),
+        };
+        out.push_str(&replacement);
+        rest = &tail[consumed..];
+    }
+    out.push_str(rest);
+    out
 }
 
-/// Replaces each citation group `[1]`, `[1, 2]` (and `[1][2]` as two groups) and each `@UUID[..]{..}`.
+/// Replaces each citation group `[1]`, `[1, 2]` (and `[1][2]` as two groups) and each `@UUID[..]{..}`: `cite` gets
+/// the passage, its number and the label the model gave a link of its own.
 fn rewrite(
     answer: &str,
     passages: &[Passage],
-    mut cite: impl FnMut(&Passage, usize) -> String,
+    mut cite: impl FnMut(&Passage, usize, Option<&str>) -> String,
 ) -> String {
     let mut out = String::with_capacity(answer.len());
     let mut rest = answer;
     while let Some(position) = rest.find(['[', '@']) {
         out.push_str(&rest[..position]);
         let tail = &rest[position..];
-        if let Some((consumed, replacement)) = content_link(tail, passages) {
-            out.push_str(&replacement);
+        if let Some((consumed, link)) = content_link(tail, passages) {
+            match link {
+                ModelLink::Passage(number, label) => {
+                    out.push_str(&cite(&passages[number - 1], number, label))
+                }
+                ModelLink::Label(label) => out.push_str(label),
+            }
             rest = &tail[consumed..];
             continue;
         }
         if let Some((consumed, numbers)) = citation_group(tail) {
             let links: Vec<String> = numbers
                 .into_iter()
-                .filter_map(|n| passages.get(n.checked_sub(1)?).map(|p| cite(p, n)))
+                .filter_map(|n| passages.get(n.checked_sub(1)?).map(|p| cite(p, n, None)))
                 .collect();
             if links.is_empty() {
                 // Every number was out of range: drop the group, the space and a dangling "and"/"or"/comma.
@@ -114,8 +135,16 @@ fn citation_group(text: &str) -> Option<(usize, Vec<usize>)> {
     Some((close + 1, numbers))
 }
 
-/// A model-written `@UUID[target]{label}`: kept when the target is a given passage, else reduced to its label.
-fn content_link(text: &str, passages: &[Passage]) -> Option<(usize, String)> {
+/// What a model-written content link stands for.
+enum ModelLink<'a> {
+    /// A given passage, by number, with the label the model gave it.
+    Passage(usize, Option<&'a str>),
+    /// Anything else: only its label (empty without one), which stays plain text.
+    Label(&'a str),
+}
+
+/// A model-written `@UUID[target]{label}`: bytes consumed, and what it stands for.
+fn content_link<'a>(text: &'a str, passages: &[Passage]) -> Option<(usize, ModelLink<'a>)> {
     let body = text.strip_prefix("@UUID[")?;
     let close = body.find(']')?;
     let target = &body[..close];
@@ -128,16 +157,12 @@ fn content_link(text: &str, passages: &[Passage]) -> Option<(usize, String)> {
         None => (None, 0),
     };
     let consumed = "@UUID[".len() + close + 1 + label_len;
-    let passage = passages
+    let number = passages
         .iter()
-        .find(|p| p.target() == target || p.uuid == target);
-    let replacement = match (passage, label) {
-        (Some(passage), Some(label)) => {
-            format!("@UUID[{}]{{{}}}", passage.target(), link_label(label))
-        }
-        (Some(passage), None) => passage.link(),
-        (None, Some(label)) => label.to_string(),
-        (None, None) => String::new(),
+        .position(|p| p.target() == target || p.uuid == target);
+    let link = match number {
+        Some(index) => ModelLink::Passage(index + 1, label),
+        None => ModelLink::Label(label.unwrap_or("")),
     };
-    Some((consumed, replacement))
+    Some((consumed, link))
 }

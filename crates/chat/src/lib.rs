@@ -7,7 +7,8 @@
 //! Reliability: [`retry`] classifies failures and spaces retries, [`breaker`] keeps unhealthy providers out,
 //! [`chain`] runs one answer across the ordered providers; [`offline`] answers from the rules index alone.
 //! Grounding: [`prompt`] builds the numbered-passage prompt, [`citations`] turns `[n]` into content links,
-//! [`history`] keeps long conversations within a token budget. [`render`] is the one Markdown → safe HTML path.
+//! [`history`] keeps long conversations within a token budget. [`render`] is the one Markdown → safe HTML path, and
+//! [`links`] says which documents an answer's content links may open.
 //! Saved: [`transcript`] is the Ask view's per-user history as stored records (checked, bounded, exported).
 //! Privacy: [`consent`] says which providers a request may go to, given the world's and the asker's consent.
 //! Players: [`relay`] carries their questions to the GM's client and the answers back (limits, fair queues, resume).
@@ -19,6 +20,7 @@ pub mod chain;
 pub mod citations;
 pub mod consent;
 pub mod history;
+pub mod links;
 pub mod offline;
 pub mod openai;
 pub mod prompt;
@@ -38,10 +40,11 @@ pub use chain::{
 };
 pub use citations::{link_citations, Citation, Linked};
 pub use history::{History, HistoryConfig, TokenBudget};
+pub use links::{LinkScope, Reader};
 pub use offline::{offline_answer, OfflineReason};
 pub use prompt::{build_prompt, Passage, PromptParts, DEFAULT_SYSTEM_PROMPT};
 pub use provider::{Api, HttpRequest, Message, Method, ModelInfo, Prompt, ProviderConfig, Role};
-pub use render::{render_markdown, sanitize_html};
+pub use render::{render_answer, render_markdown, sanitize_html};
 pub use retry::{Failure, FailureKind, RetryPolicy, Timeouts};
 pub use stream::{FinishReason, StreamDecoder, StreamError, StreamEvent, Usage};
 pub use transcript::{

@@ -29,7 +29,12 @@ impl Passage {
 
     /// `@UUID[target]{name}`, Foundry's content-link enricher syntax.
     pub fn link(&self) -> String {
-        format!("@UUID[{}]{{{}}}", self.target(), link_label(&self.name))
+        self.link_as(&self.name)
+    }
+
+    /// `@UUID[target]{label}`.
+    pub fn link_as(&self, label: &str) -> String {
+        format!("@UUID[{}]{{{}}}", self.target(), link_label(label))
     }
 
     /// A passage from a rules-index hit, whose snippet is HTML-escaped text with matches in `<b>`.

@@ -1,14 +1,21 @@
 //! The one path from untrusted text (model answers, player questions, compendium HTML) to HTML: Markdown through
 //! `pulldown-cmark` with every raw HTML fragment demoted to text, `@UUID[...]{...}` turned into Foundry content-link
 //! anchors, and the result through the allow-list in `sanitize` that knows no script, style, event handler, form,
-//! frame, SVG, MathML, image or non-http(s)/mailto URL. Nothing else in Familiar may put untrusted text into the DOM.
+//! frame, SVG, MathML, image or non-http(s)/mailto URL, and no content link outside the answer's [`LinkScope`] (those
+//! show as their label). Nothing else in Familiar may put untrusted text into the DOM.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::links::LinkScope;
 use crate::sanitize;
 
-/// Markdown (answers, questions) → safe HTML.
+/// Markdown with no live content links (an answer still streaming, one that broke off) → safe HTML.
 pub fn render_markdown(markdown: &str) -> String {
+    render_answer(markdown, &LinkScope::none())
+}
+
+/// An answer's Markdown → safe HTML whose content links are only those `scope` allows.
+pub fn render_answer(markdown: &str, scope: &LinkScope) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut text = String::new();
@@ -27,12 +34,12 @@ pub fn render_markdown(markdown: &str) -> String {
     flush_text(&mut text, &mut events);
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitize::clean(&html)
+    sanitize::clean(&html, scope)
 }
 
-/// HTML from a compendium or another module → safe HTML through the same allow-list.
+/// HTML from a compendium or another module → safe HTML through the same allow-list, without content links.
 pub fn sanitize_html(html: &str) -> String {
-    sanitize::clean(html)
+    sanitize::clean(html, &LinkScope::none())
 }
 
 /// Text with its content links as anchor events, the rest as text events (escaped by the HTML writer).
@@ -63,11 +70,12 @@ fn flush_text(text: &mut String, events: &mut Vec<Event<'_>>) {
     text.clear();
 }
 
-/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor.
+/// `@UUID[Compendium.pack.Item.id#anchor]{Label}` → Foundry's content-link anchor (the sanitiser writes its
+/// attributes out in full, or drops it when its document is out of scope).
 fn parse_content_link(text: &str) -> Option<(usize, String)> {
     let (consumed, target, label) = content_link(text)?;
     let anchor = format!(
-        "<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{}\">{}</a>",
+        "<a class=\"content-link\" data-uuid=\"{}\">{}</a>",
         escape(target),
         escape(label)
     );

@@ -2,9 +2,13 @@
 //! WHATWG tokenizer the rules index already uses to read compendium text) and written out again from the tokens:
 //! allow-listed tags with allow-listed attributes, every text and attribute value escaped, every element closed.
 //! The output never depends on how a browser would have parsed the input, only on what this writer emits, and it
-//! emits no element a browser parses specially (no raw-text, foreign, form or embedding element).
+//! emits no element a browser parses specially (no raw-text, foreign, form or embedding element). A link is either a
+//! content link to a document in the answer's [`LinkScope`] or an http(s)/mailto link; any other `<a>` is dropped,
+//! its text kept.
 
 use html5gum::{DefaultEmitter, HtmlString, StartTag, Token, Tokenizer};
+
+use crate::links::LinkScope;
 
 /// Elements kept (their attributes filtered). Everything else is dropped, its text kept.
 const ALLOWED_TAGS: &[&str] = &[
@@ -58,13 +62,18 @@ const LINK_REL: &str = "noopener noreferrer nofollow";
 /// The one class a link may carry: Foundry's content links.
 const LINK_CLASS: &str = "content-link";
 
-/// HTML from any source → HTML made only of the allow-list.
-pub fn clean(html: &str) -> String {
+/// HTML from any source → HTML made only of the allow-list, content links only to documents in `scope`.
+pub fn clean(html: &str, scope: &LinkScope) -> String {
     let mut emitter = DefaultEmitter::default();
     // Switch to raw text after <script>, <style>, <textarea>... as a browser's tree builder would, so their
     // contents are read as the text they are rather than as markup.
     emitter.naively_switch_states(true);
-    let mut writer = Writer::default();
+    let mut writer = Writer {
+        scope,
+        out: String::new(),
+        open: Vec::new(),
+        dropping: None,
+    };
     for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
         match token {
             Token::StartTag(tag) => writer.start(&tag),
@@ -76,8 +85,8 @@ pub fn clean(html: &str) -> String {
     writer.finish()
 }
 
-#[derive(Default)]
-struct Writer {
+struct Writer<'a> {
+    scope: &'a LinkScope,
     out: String,
     /// Allow-listed elements open in the output, innermost last.
     open: Vec<&'static str>,
@@ -85,7 +94,7 @@ struct Writer {
     dropping: Option<String>,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn start(&mut self, tag: &StartTag<()>) {
         let name = lossy(&tag.name);
         if self.dropping.is_some() {
@@ -100,9 +109,16 @@ impl Writer {
         let Some(&name) = ALLOWED_TAGS.iter().find(|allowed| **allowed == name) else {
             return;
         };
+        let attributes = match name {
+            "a" => match link(tag, self.scope) {
+                Some(link) => link,
+                None => return,
+            },
+            _ => attributes(name, tag),
+        };
         self.out.push('<');
         self.out.push_str(name);
-        for (key, value) in attributes(name, tag) {
+        for (key, value) in attributes {
             self.out.push(' ');
             self.out.push_str(key);
             self.out.push_str("=\"");
@@ -152,35 +168,35 @@ impl Writer {
     }
 }
 
-/// The attributes `name` keeps, in a fixed order, with links checked and `rel` set.
-fn attributes(name: &str, tag: &StartTag<()>) -> Vec<(&'static str, String)> {
-    let get = |key: &str| tag.attributes.get(key.as_bytes()).map(|value| lossy(value));
-    let mut kept = Vec::new();
-    match name {
-        "a" => {
-            if let Some(href) = get("href").and_then(|href| allowed_url(&href)) {
-                kept.push(("href", href));
-            }
-            if get("class")
-                .is_some_and(|class| class.split_ascii_whitespace().any(|c| c == LINK_CLASS))
-            {
-                kept.push(("class", LINK_CLASS.to_string()));
-            }
-            for key in ["draggable", "data-link", "data-uuid", "title"] {
-                if let Some(value) = get(key) {
-                    kept.push((key, value));
-                }
-            }
-            kept.push(("rel", LINK_REL.to_string()));
-        }
-        "ol" => {
-            if let Some(start) = get("start").filter(|start| start.trim().parse::<i64>().is_ok()) {
-                kept.push(("start", start.trim().to_string()));
-            }
-        }
-        _ => {}
+type Attributes = Vec<(&'static str, String)>;
+
+fn get(tag: &StartTag<()>, key: &str) -> Option<String> {
+    tag.attributes.get(key.as_bytes()).map(|value| lossy(value))
+}
+
+/// The attributes an element other than a link keeps.
+fn attributes(name: &str, tag: &StartTag<()>) -> Attributes {
+    match get(tag, "start").filter(|start| name == "ol" && start.trim().parse::<i64>().is_ok()) {
+        Some(start) => vec![("start", start.trim().to_string())],
+        None => Vec::new(),
     }
-    kept
+}
+
+/// A link's attributes; `None` drops the `<a>` (its text stays): a content link to a document outside `scope`, or no
+/// URL an answer may link to. Where a URL goes is shown beside its text where it is drawn (answer-card.mjs).
+fn link(tag: &StartTag<()>, scope: &LinkScope) -> Option<Attributes> {
+    let is_content_link = get(tag, "class")
+        .is_some_and(|class| class.split_ascii_whitespace().any(|c| c == LINK_CLASS));
+    if let Some(uuid) = get(tag, "data-uuid").filter(|uuid| is_content_link && scope.allows(uuid)) {
+        return Some(vec![
+            ("class", LINK_CLASS.to_string()),
+            ("draggable", "true".to_string()),
+            ("data-link", String::new()),
+            ("data-uuid", uuid),
+        ]);
+    }
+    let href = get(tag, "href").and_then(|href| allowed_url(&href))?;
+    Some(vec![("href", href), ("rel", LINK_REL.to_string())])
 }
 
 /// The URL as a browser would read it (tabs and newlines removed, surrounding controls and spaces trimmed), if it
@@ -224,7 +240,12 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::*;
+    use crate::links::Reader;
+
+    fn clean(html: &str) -> String {
+        super::clean(html, &LinkScope::none())
+    }
 
     #[test]
     fn keeps_the_allow_list_and_escapes_the_rest() {
@@ -250,10 +271,10 @@ mod tests {
     }
 
     #[test]
-    fn links_keep_only_safe_urls_and_the_content_link_class() {
+    fn links_keep_only_safe_urls() {
         assert_eq!(
-            clean("<a href=\" HTTPS://e.test/a?b=1&amp;c=2\" class=\"x content-link\" onclick=\"y\">z</a>"),
-            "<a href=\"HTTPS://e.test/a?b=1&amp;c=2\" class=\"content-link\" rel=\"noopener noreferrer nofollow\">z</a>"
+            clean("<a href=\" HTTPS://e.test/a?b=1&amp;c=2\" class=\"x\" onclick=\"y\" title=\"Rules\">z</a>"),
+            "<a href=\"HTTPS://e.test/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\">z</a>"
         );
         for href in [
             "java\tscript:alert(1)",
@@ -261,11 +282,41 @@ mod tests {
             "data:text/html,x",
             "//evil.test",
         ] {
-            assert!(
-                !clean(&format!("<a href=\"{href}\">z</a>")).contains("href"),
-                "{href}"
-            );
+            assert_eq!(clean(&format!("<a href=\"{href}\">z</a>")), "z", "{href}");
         }
+    }
+
+    #[test]
+    fn content_links_only_to_documents_in_scope() {
+        let rule = "Compendium.pf2e.actionspf2e.Item.wQYmDStjdjn0I26t";
+        let reader = Reader {
+            gm: false,
+            packs: vec!["pf2e.actionspf2e".into()],
+        };
+        let scope = LinkScope::new([rule], &reader);
+        let anchor = |uuid: &str| {
+            format!("<a class=\"content-link x\" data-uuid=\"{uuid}\" title=\"t\">Grab</a>")
+        };
+        assert_eq!(
+            super::clean(&anchor(rule), &scope),
+            format!("<a class=\"content-link\" draggable=\"true\" data-link=\"\" data-uuid=\"{rule}\">Grab</a>")
+        );
+        for uuid in [
+            "Macro.wQYmDStjdjn0I26t",
+            "Compendium.pf2e.actionspf2e.Macro.wQYmDStjdjn0I26t",
+            "Compendium.pf2e.actionspf2e.Item.AdQVjlOWB6rmBRVp",
+        ] {
+            assert_eq!(super::clean(&anchor(uuid), &scope), "Grab", "{uuid}");
+        }
+        assert_eq!(clean(&anchor(rule)), "Grab", "no scope, no content links");
+        // A data-uuid without the class, or on an external link, is not a content link.
+        assert_eq!(
+            super::clean(
+                &format!("<a data-uuid=\"{rule}\" href=\"https://e.test\">x</a>"),
+                &scope
+            ),
+            "<a href=\"https://e.test\" rel=\"noopener noreferrer nofollow\">x</a>"
+        );
     }
 
     #[test]

@@ -102,23 +102,10 @@ impl Exchange {
         RECORD_OVERHEAD + self.question.len() + self.answer.len() + labels + citations
     }
 
-    /// The answer as a conversation's prompt history keeps it: content links as `(Name)`, the way
-    /// [`crate::citations::with_names`] writes a fresh answer's citations.
+    /// The answer as a conversation's prompt history keeps it: content links as `(Name)`, as
+    /// [`crate::citations::with_names`] writes a fresh answer's.
     pub fn answer_with_names(&self) -> String {
-        let mut out = String::with_capacity(self.answer.len());
-        let mut rest = self.answer.as_str();
-        while let Some(position) = rest.find("@UUID[") {
-            out.push_str(&rest[..position]);
-            let tail = &rest[position..];
-            let (consumed, replacement) = match content_link(tail) {
-                Some((consumed, _, label)) => (consumed, format!("({label})")),
-                None => (1, "@".to_string()),
-            };
-            out.push_str(&replacement);
-            rest = &tail[consumed..];
-        }
-        out.push_str(rest);
-        out
+        crate::citations::with_names(&self.answer)
     }
 
     /// The record as history keeps it, or why it is not kept: over-long text is cut and citations that are not

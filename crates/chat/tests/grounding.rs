@@ -190,7 +190,7 @@ fn model_written_links_outside_the_passages_are_reduced_to_text() {
 #[test]
 fn history_keeps_names_instead_of_numbers() {
     assert_eq!(
-        with_names("Yes [2], see [1] and [5].", &passages()),
+        with_names(&link_citations("Yes [2], see [1] and [5].", &passages()).text),
         "Yes (Step), see (Grabbed)."
     );
 }

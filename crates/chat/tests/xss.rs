@@ -4,7 +4,8 @@
 use std::sync::LazyLock;
 
 use familiar_chat::{
-    link_citations, offline_answer, render_markdown, sanitize_html, OfflineReason, Passage,
+    link_citations, offline_answer, render_answer, render_markdown, sanitize_html, LinkScope,
+    OfflineReason, Passage, Reader,
 };
 
 /// What the renderers may emit and the hostile inputs (ours, collected from the classic XSS filter-evasion families
@@ -190,15 +191,21 @@ fn compendium_and_module_html_is_inert() {
 fn hostile_passage_names_and_texts_stay_inert_through_citations_and_offline_answers() {
     for payload in CONTRACT.payloads.iter() {
         let passages = vec![Passage {
-            uuid: "Compendium.pf2e.x.Item.a".into(),
+            uuid: "Compendium.pf2e.x.Item.AJh5ex99aV6VTggg".into(),
             anchor: None,
             name: payload.to_string(),
             text: payload.to_string(),
         }];
+        let reader = Reader {
+            gm: true,
+            packs: vec!["pf2e.x".into()],
+        };
         let linked = link_citations(&format!("It says [1]. {payload}"), &passages);
-        assert_inert(&render_markdown(&linked.text), payload);
-        let (offline, _) = offline_answer(&passages, &OfflineReason::NoProviders);
-        assert_inert(&render_markdown(&offline), payload);
+        let scope = LinkScope::new(linked.citations.iter().map(|c| c.uuid.as_str()), &reader);
+        assert_inert(&render_answer(&linked.text, &scope), payload);
+        let (offline, citations) = offline_answer(&passages, &OfflineReason::NoProviders);
+        let scope = LinkScope::new(citations.iter().map(|c| c.uuid.as_str()), &reader);
+        assert_inert(&render_answer(&offline, &scope), payload);
     }
 }
 
@@ -215,15 +222,24 @@ fn sanitised_html_is_a_fixed_point() {
 
 #[test]
 fn safe_markup_survives() {
-    let html = render_markdown(
+    let uuid = "Compendium.pf2e.conditionitems.Item.AJh5ex99aV6VTggg";
+    let reader = Reader {
+        gm: false,
+        packs: vec!["pf2e.conditionitems".into()],
+    };
+    let html = render_answer(
         "**Off-guard**: -2 AC, see @UUID[Compendium.pf2e.conditionitems.Item.AJh5ex99aV6VTggg]{Off-Guard}.\n\n\
          - [Archives](https://2e.aonprd.com)\n\n`code`",
+        &LinkScope::new([uuid], &reader),
     );
     assert!(html.contains("<strong>Off-guard</strong>"), "{html}");
-    assert!(html.contains(
-        "<a class=\"content-link\" draggable=\"true\" data-link=\"\" \
-         data-uuid=\"Compendium.pf2e.conditionitems.Item.AJh5ex99aV6VTggg\" rel=\"noopener noreferrer nofollow\">Off-Guard</a>"
-    ), "{html}");
+    assert!(
+        html.contains(
+            "<a class=\"content-link\" draggable=\"true\" data-link=\"\" \
+         data-uuid=\"Compendium.pf2e.conditionitems.Item.AJh5ex99aV6VTggg\">Off-Guard</a>"
+        ),
+        "{html}"
+    );
     assert!(html.contains("href=\"https://2e.aonprd.com\""), "{html}");
     assert!(
         html.contains("rel=\"noopener noreferrer nofollow\""),

@@ -1,7 +1,6 @@
 //! The rules chat for the adapter: `ChatSession` streams grounded answers from the GM's provider chain through
 //! `fetch`, fails over, and answers offline from the passages when no provider can; `listModels` and
-//! `testConnection` serve the settings form; `renderMarkdown` and `sanitizeHtml` are the one path from untrusted
-//! text to HTML. The API key lives only in the session's provider list and in request headers: no export returns
+//! `testConnection` serve the settings form; `renderAnswer` is the one path from untrusted text to HTML. The API key lives only in the session's provider list and in request headers: no export returns
 //! it and nothing here prints it (the core's `Debug` impls redact it).
 
 mod driver;
@@ -11,9 +10,9 @@ use std::rc::Rc;
 
 use familiar_chat::prompt::question_with_passages;
 use familiar_chat::{
-    build_prompt, render_markdown, sanitize_html, Answer, Api, AskEvent, AskId, AskInput, Attempt,
-    BaseUrl, ChainConfig, Citation, FinishReason, History, HistoryConfig, OfflineReason, Passage,
-    PromptParts, ProviderChain, ProviderConfig, RetryPolicy, Timeouts, TokenBudget, Usage,
+    build_prompt, render_answer, Answer, Api, AskEvent, AskId, AskInput, Attempt, BaseUrl,
+    ChainConfig, Citation, FinishReason, History, HistoryConfig, LinkScope, OfflineReason, Passage,
+    PromptParts, ProviderChain, ProviderConfig, Reader, RetryPolicy, Timeouts, TokenBudget, Usage,
     DEFAULT_SYSTEM_PROMPT,
 };
 use js_sys::{Function, Promise};
@@ -24,16 +23,49 @@ use crate::history::AskHistoryJs;
 use crate::interop;
 use driver::{Driver, Pending};
 
-/// `renderMarkdown(text)`: Markdown (a model's answer, a player's question) → sanitised HTML with content links.
-#[wasm_bindgen(js_name = renderMarkdown)]
-pub fn render_markdown_js(text: &str) -> String {
-    render_markdown(text)
-}
-
-/// `sanitizeHtml(html)`: HTML from a compendium or another module → HTML through the same allow-list.
-#[wasm_bindgen(js_name = sanitizeHtml)]
-pub fn sanitize_html_js(html: &str) -> String {
-    sanitize_html(html)
+/// `renderAnswer(markdown, citations?, reader?)` → `{html, citations}`: an answer's Markdown as sanitised HTML whose
+/// content links go only to its `citations` (`[{uuid, name, ...}]`) that `reader` (`{gm, packs}`: the rules index's
+/// packs on this page) may open; every other `@UUID[...]{label}` shows as its label. `citations` comes back holding
+/// only those (the same objects), for the sources list. Without citations (an answer still streaming) nothing is a
+/// content link.
+#[wasm_bindgen(js_name = renderAnswer)]
+pub fn render_answer_js(markdown: &str, citations: JsValue, reader: JsValue) -> JsValue {
+    let array = |value: JsValue| {
+        value
+            .dyn_into::<js_sys::Array>()
+            .unwrap_or_else(|_| js_sys::Array::new())
+    };
+    let reader = Reader {
+        gm: get(&reader, "gm").is_truthy(),
+        packs: array(get(&reader, "packs"))
+            .iter()
+            .filter_map(|pack| pack.as_string())
+            .collect(),
+    };
+    let kept = js_sys::Array::new();
+    let mut cited = Vec::new();
+    for citation in array(citations).iter() {
+        if let Some(uuid) = get(&citation, "uuid")
+            .as_string()
+            .filter(|uuid| reader.may_open(uuid))
+        {
+            cited.push(uuid);
+            kept.push(&citation);
+        }
+    }
+    let html = render_answer(
+        markdown,
+        &LinkScope::new(cited.iter().map(String::as_str), &reader),
+    );
+    let rendered = js_sys::Object::new();
+    for (key, value) in [
+        ("html", JsValue::from_str(&html)),
+        ("citations", kept.into()),
+    ] {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&rendered, &JsValue::from_str(key), &value);
+    }
+    rendered.into()
 }
 
 /// How long the settings form waits for `GET /models`.
@@ -424,19 +456,12 @@ impl ChatSession {
             let mut chain = self.driver.chain.borrow_mut();
             // The health rules' latest word on slow providers holds for this ask.
             chain.set_degraded(crate::health::is_degraded);
-            chain.start(
-                AskInput {
-                    prompt,
-                    passages: passages.clone(),
-                },
-                now_ms(),
-            )
+            chain.start(AskInput { prompt, passages }, now_ms())
         };
         self.driver.add_ask(
             id,
             Pending {
                 question,
-                passages,
                 prompt_chars,
                 on_event,
                 resolve,
@@ -520,10 +545,8 @@ struct OfflineJs {
 #[serde(rename_all = "camelCase")]
 struct AnswerJs<'a> {
     ask_id: AskId,
-    /// With `@UUID[...]{...}` content links; what "Post to chat" posts.
+    /// With `@UUID[...]{...}` content links; show it through `renderAnswer` with `citations`.
     markdown: &'a str,
-    /// `markdown` through `renderMarkdown`.
-    html: String,
     citations: &'a [Citation],
     provider: Option<&'a str>,
     offline: bool,
@@ -547,7 +570,6 @@ pub(crate) fn answer_js(id: AskId, answer: &Answer) -> Result<JsValue, JsValue> 
     interop::to_js(&AnswerJs {
         ask_id: id,
         markdown: &answer.text,
-        html: render_markdown(&answer.text),
         citations: &answer.citations,
         provider: answer.provider.as_deref(),
         offline: answer.offline.is_some(),

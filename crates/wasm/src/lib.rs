@@ -18,9 +18,7 @@ pub use art::{
     art_file_name, art_prompt_preview, art_relay_cancel, art_relay_read, art_relay_request,
     art_relay_resume, art_subject_from_creature, check_art_prompt, ArtError, ArtRelayJs, ArtStudio,
 };
-pub use chat::{
-    check_base_url, list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,
-};
+pub use chat::{check_base_url, list_models, render_answer_js, test_connection, ChatSession};
 pub use encounter::{
     build_creature_js, calculate_xp, creature_roadmaps, encounter_budgets, generate_encounters,
     EncounterPool,

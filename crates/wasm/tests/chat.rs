@@ -6,9 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use familiar_wasm::{
-    check_base_url, list_models, render_markdown_js, sanitize_html_js, test_connection, ChatSession,
-};
+use familiar_wasm::{check_base_url, list_models, render_answer_js, test_connection, ChatSession};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -169,12 +167,6 @@ async fn no_providers_answers_offline_from_the_passages() {
     ));
     // The search hit's escaped snippet became plain text.
     assert!(text(answer, "markdown").contains("you can't Step"));
-    let html = text(answer, "html");
-    assert!(html.contains(r#"class="content-link""#), "{html}");
-    assert!(
-        html.contains(r#"data-uuid="Compendium.home.actions.Item.s1""#),
-        "{html}"
-    );
     let citations = Array::from(&get(answer, "citations"));
     assert_eq!(citations.length(), 2);
     assert_eq!(text(&citations.get(1), "name"), "Step");
@@ -328,36 +320,46 @@ const HOSTILE: &[&str] = &[
     "<form action=javascript:alert(1)><button>x</button></form>",
 ];
 
-#[wasm_bindgen_test]
-fn render_markdown_makes_hostile_text_inert() {
-    for payload in HOSTILE {
-        let html = render_markdown_js(payload);
-        assert_eq!(dangers(&html), "", "{payload:?} rendered as {html:?}");
-    }
-    let html = render_markdown_js("**Grab** ends on @UUID[Compendium.pf2e.actions.Item.x1]{Escape} [docs](https://example.org)");
-    assert!(html.contains("<strong>Grab</strong>"), "{html}");
-    assert!(
-        html.contains(r#"data-uuid="Compendium.pf2e.actions.Item.x1""#)
-            && html.contains(">Escape</a>"),
-        "{html}"
-    );
-    assert!(html.contains(r#"href="https://example.org""#), "{html}");
-    assert_eq!(dangers(&html), "");
-    // Raw HTML in Markdown stays visible text, not markup.
-    assert!(render_markdown_js("<b>x</b>").contains("&lt;b&gt;"));
+/// `renderAnswer(markdown, citations, reader)`'s HTML.
+fn render(markdown: &str, citations: JsValue, reader: JsValue) -> String {
+    text(&render_answer_js(markdown, citations, reader), "html")
 }
 
 #[wasm_bindgen_test]
-fn sanitize_html_makes_hostile_html_inert() {
+fn render_answer_makes_hostile_text_inert() {
     for payload in HOSTILE {
-        let html = sanitize_html_js(payload);
-        assert_eq!(dangers(&html), "", "{payload:?} sanitised to {html:?}");
-        assert!(!html.to_lowercase().contains("alert(1)</script>"));
+        let html = render(payload, JsValue::UNDEFINED, JsValue::UNDEFINED);
+        assert_eq!(dangers(&html), "", "{payload:?} rendered as {html:?}");
     }
-    let kept =
-        sanitize_html_js(r#"<p>Stay <em>calm</em> <a href="https://example.org">here</a></p>"#);
-    assert!(kept.contains("<em>calm</em>"), "{kept}");
-    assert!(kept.contains("https://example.org"), "{kept}");
+    let uuid = "Compendium.pf2e.actionspf2e.Item.SjmKHgI7a5Z9JzBx";
+    let citations = js(&format!(
+        r#"[{{"uuid": "{uuid}", "name": "Escape", "number": 1}},
+        {{"uuid": "Macro.SjmKHgI7a5Z9JzBx", "name": "the rules"}}]"#
+    ));
+    let reader = js(r#"{"gm": false, "packs": ["pf2e.actionspf2e"]}"#);
+    let markdown = format!(
+        "**Grab** ends on @UUID[{uuid}]{{Escape}}, @UUID[Macro.SjmKHgI7a5Z9JzBx]{{the rules}} [docs](https://example.org)"
+    );
+    let rendered = render_answer_js(&markdown, citations, reader);
+    let html = text(&rendered, "html");
+    assert!(html.contains("<strong>Grab</strong>"), "{html}");
+    assert!(
+        html.contains(&format!(r#"data-uuid="{uuid}">Escape</a>"#)),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Macro."),
+        "the Macro link is its label: {html}"
+    );
+    assert!(html.contains(", the rules "), "{html}");
+    assert!(html.contains(r#"href="https://example.org""#), "{html}");
+    assert_eq!(dangers(&html), "");
+    // Only the citations the reader may open come back, for the sources list.
+    let kept = Array::from(&get(&rendered, "citations"));
+    assert_eq!(kept.length(), 1);
+    assert_eq!(text(&kept.get(0), "uuid"), uuid);
+    // Raw HTML in Markdown stays visible text, not markup.
+    assert!(render("<b>x</b>", JsValue::NULL, JsValue::NULL).contains("&lt;b&gt;"));
 }
 
 #[wasm_bindgen_test]
@@ -390,7 +392,6 @@ async fn streams_deltas_in_order_in_both_wire_formats() {
         let citations = Array::from(&get(answer, "citations"));
         assert_eq!(citations.length(), 1);
         assert_eq!(text(&citations.get(0), "name"), "Grabbed");
-        assert!(text(answer, "html").contains(r#"class="content-link""#));
         assert_eq!(
             get(&get(answer, "usage"), "inputTokens").as_f64(),
             Some(50.0)

@@ -223,26 +223,6 @@ fn settings_budgets_and_saved_usage() {
 }
 
 #[wasm_bindgen_test]
-fn with_no_gm_the_page_answers_offline() {
-    let mut alice = RelayPlayerJs::new("aliceUserId0001").unwrap();
-    let (request_id, _) = ask(&mut alice, "Can I Step while grabbed?");
-    let hits = parse(
-        r#"[{"uuid": "Compendium.pf2e.conditionitems.Item.grabbed", "name": "Grabbed",
-             "snippet": "You&#39;re <b>held</b> in place", "score": 3.2}]"#,
-    );
-    let event = alice.offline_answer(&request_id, hits).unwrap();
-    assert_eq!(text(&event, "type"), "final");
-    let answer = get(&event, "answer");
-    assert_eq!(get(&answer, "offline"), JsValue::TRUE);
-    assert_eq!(text(&get(&answer, "reason"), "code"), "noGm");
-    assert!(text(&answer, "text").contains("You're held in place"));
-    assert!(alice.pending().is_empty());
-    assert!(alice
-        .offline_answer(&request_id, parse(r#"[{"uuid": "x", "name": "y"}]"#))
-        .is_err());
-}
-
-#[wasm_bindgen_test]
 fn after_a_reload_the_page_resumes() {
     let mut relay = gm();
     let mut page = RelayPlayerJs::new("aliceUserId0001").unwrap();

@@ -1,9 +1,9 @@
-//! Every hostile payload of crates/chat/tests/xss-contract.json through both renderers JS calls (`renderMarkdown`,
-//! `sanitizeHtml`), put into a real page with `innerHTML`, as the Ask view and chat messages do: the browser's own
+//! Every hostile payload of crates/chat/tests/xss-contract.json through the renderer JS calls (`renderAnswer`, with
+//! and without a citation in scope), put into a real page with `innerHTML`, as the Ask view and chat messages do: the browser's own
 //! parse of the output holds only allow-listed elements and attributes, and nothing runs (alert, print, confirm,
 //! prompt and eval are trapped for the whole test, including events that fire after loading).
 
-use familiar_wasm::{render_markdown_js, sanitize_html_js};
+use familiar_wasm::render_answer_js;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -63,11 +63,21 @@ async fn hostile_payloads_render_inert_in_the_page() {
         .as_string()
         .unwrap();
     assert_eq!(control, "<img>, src, onerror");
+    let cited = js_sys::JSON::parse(
+        r#"[{"uuid": "Compendium.pf2e.x.Item.AJh5ex99aV6VTggg", "name": "x"}]"#,
+    )
+    .unwrap();
+    let reader = js_sys::JSON::parse(r#"{"gm": true, "packs": ["pf2e.x"]}"#).unwrap();
     for payload in &payloads {
-        for (path, html) in [
-            ("renderMarkdown", render_markdown_js(payload)),
-            ("sanitizeHtml", sanitize_html_js(payload)),
+        for (path, citations) in [
+            ("renderAnswer", JsValue::UNDEFINED),
+            ("renderAnswer with a citation", cited.clone()),
         ] {
+            let rendered = render_answer_js(payload, citations, reader.clone());
+            let html = js_sys::Reflect::get(&rendered, &"html".into())
+                .unwrap()
+                .as_string()
+                .unwrap();
             let found = insert
                 .call2(&JsValue::NULL, &contract, &JsValue::from_str(&html))
                 .unwrap()

@@ -2,10 +2,12 @@
  * An answer as markup: content links that open and drag like Foundry's own, and the chat cards an answer is posted
  * as — the Ask view's "Post to chat" and the `/raven` command's whisper (raven-command.mjs). The question and every
  * name go into the templates through Handlebars' escaping `{{ }}`; the answer body is only ever the bundle's
- * sanitised Markdown renderer's output.
+ * sanitised Markdown renderer's output, whose content links go only to the answer's citations this user may open.
  */
 import { t, templatePath } from "../../constants.mjs";
 import { renderTemplate } from "../../compat.mjs";
+import { requireWasm } from "../../runtime.mjs";
+import { linkReader } from "../../rules-index.mjs";
 
 /** The chat card of an answer, and of the offline answer. */
 export const ANSWER_CARD_TEMPLATES = [templatePath("views/ask-chat.hbs"), templatePath("views/ask-chat-offline.hbs")];
@@ -28,7 +30,8 @@ export function linkParts(target) {
 }
 
 /** Gives the renderer's content links (`<a class="content-link" data-uuid>`) the data Foundry's own links have, so
- * they open and drag like them. */
+ * they open and drag like them; a URL link shows the host it goes to (the browser's own reading of it) after its
+ * text, so it cannot pose as a rules citation. */
 export function decorateLinks(root) {
   for (const link of root.querySelectorAll("a.content-link[data-uuid]")) {
     const { documentType, pack, id } = linkParts(link.dataset.uuid);
@@ -36,9 +39,20 @@ export function decorateLinks(root) {
     link.dataset.id ||= id;
     if (pack) link.dataset.pack ||= pack;
   }
+  for (const link of root.querySelectorAll("a[href]")) if (link.hostname) link.append(` (${link.hostname})`);
 }
 
-/** Puts the bundle's sanitised HTML (renderMarkdown output) into `body`; never anything else. */
+/**
+ * An answer's Markdown as `{html, citations}`: the bundle's sanitised HTML, whose content links go only to the
+ * answer's `citations` this user may open (crates/chat/src/links.rs), every other `@UUID[...]{label}` shown as its
+ * label; and those citations (the same objects), for the sources list. Without citations (an answer streaming or broken off) nothing
+ * is a content link. A stored or relayed answer goes through here again: its links are checked, not trusted.
+ */
+export function renderAnswer(markdown, citations = []) {
+  return requireWasm().renderAnswer(String(markdown ?? ""), citations, linkReader());
+}
+
+/** Puts the bundle's sanitised HTML (renderAnswer output) into `body`; never anything else. */
 export function paint(body, html) {
   body.innerHTML = html;
   decorateLinks(body);
@@ -56,24 +70,47 @@ export function relayErrorText(event) {
 }
 
 /**
- * The chat card of an answer: the question, the sanitised answer `html` (renderMarkdown output, may be empty), its
- * citations as content links, who answered (when known) and an optional `notice` (why the answer is unfinished).
+ * Foundry enriches a chat message's content each time it shows it: `@UUID[...]{...}`, `[[/r ...]]` and the system's
+ * enrichers (`@Check[...]`, `@Damage[...]`, `[[/act ...]]`...) are matched in the text of each text node
+ * (foundryvtt.com/api/classes/foundry.applications.ux.TextEditor.html: `enrichHTML`, `_enrichContentLinks(text:
+ * Text[])`, `CONFIG.TextEditor.enrichers`), so an entity such as `&#64;` would not stop them: it is decoded in the
+ * node. Every `@` and `[` in a card's text is put in an element of its own instead, which no pattern can match
+ * across: the answer's words stay words, and only the card's own content links are links.
  */
-export async function answerCardHtml({ question, html = "", citations = [], provider = null, notice = null }) {
+function inert(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) if (/[@[]/.test(walker.currentNode.data)) texts.push(walker.currentNode);
+  for (const text of texts) {
+    const parts = text.data.split(/([@[])/).filter(Boolean);
+    text.replaceWith(...parts.map((part) => (part === "@" || part === "[" ? Object.assign(document.createElement("span"), { textContent: part }) : part)));
+  }
+  return root.innerHTML;
+}
+
+/**
+ * The chat card of an answer: the question, the answer's `markdown` (may be empty) through renderAnswer with its
+ * `citations`, those it may link to as content links, who answered (when known) and an optional `notice` (why the
+ * answer is unfinished).
+ */
+export async function answerCardHtml({ question, markdown = "", citations = [], provider = null, notice = null }) {
+  const shown = renderAnswer(markdown, citations);
   const holder = document.createElement("div");
-  const links = citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
+  const links = shown.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
   holder.innerHTML = await renderTemplate(templatePath("views/ask-chat.hbs"), { question, citations: links, provider, notice });
-  paint(holder.querySelector("[data-familiar-answer-body]"), html);
-  return holder.innerHTML;
+  paint(holder.querySelector("[data-familiar-answer-body]"), shown.html);
+  return inert(holder);
 }
 
 /**
  * The chat card of the offline answer: the question, the label, the `reason` no provider answered, what each
- * provider said (`attempts` from the session, the GM's only), and the index's passages as content links with
- * their snippets (`hits` are rules-index hits or citations: `{uuid, name, snippet?}`).
+ * provider said (`attempts` from the session, the GM's only), and the passages this user may open as content links
+ * with their snippets (`hits` are rules-index hits or a relayed answer's citations: `{uuid, name, snippet?}`).
  */
-export function offlineCardHtml({ question, hits, reason, attempts = [] }) {
-  const passages = hits.map((hit) => ({ uuid: hit.uuid, name: hit.name, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
+export async function offlineCardHtml({ question, hits, reason, attempts = [] }) {
+  const passages = renderAnswer("", hits).citations.map((hit) => ({ uuid: hit.uuid, name: hit.name, ...linkParts(hit.uuid), snippet: plainText(hit.snippet) }));
   const lines = attempts.map((attempt) => t("Ask.AttemptLine", { provider: attempt.provider, status: attempt.status ?? "—", error: attempt.error }));
-  return renderTemplate(templatePath("views/ask-chat-offline.hbs"), { question, hits: passages, reason, attempts: lines });
+  const holder = document.createElement("div");
+  holder.innerHTML = await renderTemplate(templatePath("views/ask-chat-offline.hbs"), { question, hits: passages, reason, attempts: lines });
+  return inert(holder);
 }

@@ -9,10 +9,9 @@ import { formatDateTime } from "../../locale-format.mjs";
 import { t, templatePath } from "../../constants.mjs";
 import { inPanel } from "../panel-root.mjs";
 import { renderTemplate, saveTextFile } from "../../compat.mjs";
-import { requireWasm } from "../../runtime.mjs";
 import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../ask-history.mjs";
 import { forgetConversation } from "../../chat-session.mjs";
-import { linkParts, paint } from "./answer-card.mjs";
+import { linkParts, paint, renderAnswer } from "./answer-card.mjs";
 import { onViewDrawn } from "../raven-panel.mjs";
 
 /** Exchanges a page shows. */
@@ -72,12 +71,13 @@ async function drawEarlier(root) {
 }
 
 /** The list items of `records`: the question and names through Handlebars' escaping, the answer through
- * renderMarkdown, nothing else. */
+ * renderAnswer with the record's citations (checked again, as stored records are not trusted), nothing else. */
 async function entries(records) {
-  const view = records.map((record) => ({
+  const shown = records.map((record) => renderAnswer(record.answer, record.citations));
+  const view = records.map((record, index) => ({
     question: record.question,
     meta: t("History.Meta", { time: formatDateTime(record.at), source: sourceText(record) }),
-    citations: record.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) })),
+    citations: shown[index].citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) })),
   }));
   const holder = document.createElement("template");
   holder.innerHTML = await renderTemplate(templatePath("views/ask-history-entries.hbs"), { entries: view });
@@ -85,7 +85,7 @@ async function entries(records) {
   records.forEach((record, index) => {
     const body = items[index]?.querySelector("[data-familiar-history-body]");
     if (!body) return;
-    if (record.answer.trim()) paint(body, requireWasm().renderMarkdown(record.answer));
+    if (record.answer.trim()) paint(body, shown[index].html);
     else body.remove();
   });
   return holder.content;

@@ -9,19 +9,18 @@
 import { t, templatePath } from "../../constants.mjs";
 import { inPanel } from "../panel-root.mjs";
 import { renderTemplate } from "../../compat.mjs";
-import { requireWasm } from "../../runtime.mjs";
 import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
 import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
 import { ensureUserConsent } from "../../consent.mjs";
-import { answerCardHtml, linkParts, paint, plainText, relayErrorText } from "./answer-card.mjs";
+import { answerCardHtml, linkParts, paint, plainText, relayErrorText, renderAnswer } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
 import { endRavenWork, onViewDrawn, startRavenWork } from "../raven-panel.mjs";
 
 /** The answer streaming into each results element: `{askId, text, question, stopped, painted}`. */
 const runs = new WeakMap();
-/** The finished answer of each results element, for "Post to chat". */
+/** The finished answer of each results element, for "Post to chat": `{question, markdown, citations, provider}`. */
 const finished = new WeakMap();
 const boundResults = new WeakSet();
 let panelHooked = false;
@@ -84,7 +83,7 @@ function offlineReason(answer) {
   return t(`Ask.Offline.${code}`);
 }
 
-async function renderAnswer(results, context, html) {
+async function showAnswer(results, context, html) {
   results.innerHTML = await renderTemplate(templatePath("views/ask-answer.hbs"), context);
   paint(results.querySelector("[data-familiar-answer-body]"), html);
 }
@@ -114,7 +113,7 @@ function setStatus(run, text) {
 function repaintRun(run) {
   run.painted = 0;
   const body = run.results.querySelector("[data-familiar-answer-body]");
-  if (body && onScreen(run)) paint(body, requireWasm().renderMarkdown(run.text));
+  if (body && onScreen(run)) paint(body, renderAnswer(run.text).html);
 }
 
 /** The run is over: it no longer needs an element, and the view drawn next starts empty. */
@@ -129,7 +128,7 @@ const superseded = (run) => live !== run;
 
 async function streamAnswer(question, hits, results, workId) {
   const run = newRun(results, { askId: null, question, workId });
-  await renderAnswer(results, { question, status: t("Ask.Thinking") }, "");
+  await showAnswer(results, { question, status: t("Ask.Thinking") }, "");
   run.status = t("Ask.Thinking");
   const onEvent = (event) => {
     if (event.type === "started") {
@@ -167,7 +166,7 @@ async function streamAnswer(question, hits, results, workId) {
   results = run.results;
   if (answer === null) {
     endRavenWork({ type: "cancelWork", id: workId });
-    await renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, requireWasm().renderMarkdown(run.text));
+    await showAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, renderAnswer(run.text).html);
     return;
   }
   endRavenWork({ type: "answerDone", id: workId });
@@ -176,10 +175,17 @@ async function streamAnswer(question, hits, results, workId) {
     await showOffline(results, hits, { question, reason: offlineReason(answer), attempts: answer.attempts ?? [], setup: code === "noProviders" });
     return;
   }
-  finished.set(results, { question, answer });
-  keepExchange(results, { question, answer: answer.markdown, citations: answer.citations, provider: answer.provider });
-  const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
-  await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, answer.html);
+  await showFinished(results, { question, markdown: answer.markdown, citations: answer.citations, provider: answer.provider });
+}
+
+/** A provider's finished answer: shown with the links it may have, kept in the history, ready for "Post to chat". */
+async function showFinished(results, finish) {
+  const { question, markdown, provider } = finish;
+  const shown = renderAnswer(markdown, finish.citations);
+  finished.set(results, finish);
+  keepExchange(results, { question, answer: markdown, citations: shown.citations, provider });
+  const citations = shown.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
+  await showAnswer(results, { question, status: t("Ask.AnsweredBy", { provider }), done: true, citations }, shown.html);
 }
 
 /**
@@ -188,7 +194,7 @@ async function streamAnswer(question, hits, results, workId) {
  */
 async function streamRelayed(question, results, start, workId = null) {
   const run = newRun(results, { relayed: true, requestId: null, question, workId });
-  await renderAnswer(results, { question, status: t("Ask.Relay.Asking") }, "");
+  await showAnswer(results, { question, status: t("Ask.Relay.Asking") }, "");
   run.status = t("Ask.Relay.Asking");
   const onEvent = (event) => {
     if (superseded(run)) return;
@@ -214,29 +220,25 @@ async function streamRelayed(question, results, start, workId = null) {
   }
   endRun(run);
   results = run.results;
-  const markdown = (text) => requireWasm().renderMarkdown(text);
   if (last.type === "stopped") {
     endRavenWork({ type: "cancelWork", id: workId });
-    return renderAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, markdown(run.text));
+    return showAnswer(results, { question, status: t("Ask.Stopped"), stopped: true }, renderAnswer(run.text).html);
   }
   if (last.type === "error") {
     endRavenWork({ type: "providerError", id: workId, kind: last.error?.code === "budget" ? "budget" : "unknown" });
     // The GM's page went silent: the question is kept in the history with what came of the answer, to ask again.
     if (last.error?.code === "gmDidNotAnswer") keepExchange(results, { question, answer: run.text, offline: relayErrorText(last) });
-    return renderAnswer(results, { question, status: relayErrorText(last), stopped: true }, markdown(run.text));
+    return showAnswer(results, { question, status: relayErrorText(last), stopped: true }, renderAnswer(run.text).html);
   }
   endRavenWork({ type: "answerDone", id: workId });
   const answer = last.answer;
   if (answer.offline) {
     const reason = t(`Ask.Offline.${answer.reason?.code ?? "allFailed"}`);
-    keepExchange(results, { question, answer: answer.text, citations: answer.citations, offline: reason });
-    return renderAnswer(results, { question, status: reason, stopped: true }, markdown(answer.text));
+    const shown = renderAnswer(answer.text, answer.citations);
+    keepExchange(results, { question, answer: answer.text, citations: shown.citations, offline: reason });
+    return showAnswer(results, { question, status: reason, stopped: true }, shown.html);
   }
-  const html = markdown(answer.text);
-  finished.set(results, { question, answer: { ...answer, html } });
-  keepExchange(results, { question, answer: answer.text, citations: answer.citations, provider: answer.provider });
-  const citations = answer.citations.map((citation) => ({ ...citation, ...linkParts(citation.uuid) }));
-  await renderAnswer(results, { question, status: t("Ask.AnsweredBy", { provider: answer.provider }), done: true, citations }, html);
+  await showFinished(results, { question, markdown: answer.text, citations: answer.citations, provider: answer.provider });
 }
 
 /** The Ask view was drawn again (after another tab) while its run goes on: the new element takes the run over,
@@ -248,7 +250,7 @@ async function takeOver(results) {
   run.results = results;
   runs.set(results, run);
   bindResults(results);
-  await renderAnswer(results, { question: run.question, status: run.status }, requireWasm().renderMarkdown(run.text));
+  await showAnswer(results, { question: run.question, status: run.status }, renderAnswer(run.text).html);
 }
 
 /** After a reload: the question this tab was waiting for comes back into the Ask view, now if it is showing, else
@@ -287,10 +289,9 @@ function stop(results) {
 async function postAnswer(results) {
   const entry = finished.get(results);
   if (!entry) return;
-  const { question, answer } = entry;
   const audience = results.querySelector("[data-familiar-post-audience]")?.value ?? "public";
   const message = {
-    content: await answerCardHtml({ question, html: answer.html, citations: answer.citations, provider: answer.provider }),
+    content: await answerCardHtml(entry),
     speaker: ChatMessage.getSpeaker({ alias: t("Ask.ChatSpeaker") }),
   };
   if (audience === "self") message.whisper = [game.user.id];

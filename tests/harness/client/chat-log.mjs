@@ -7,6 +7,8 @@
 // (foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html). Slash commands are not parsed. On v14 the
 // chat input is ProseMirror and the hook receives the message as HTML, a paragraph per line ("<p>/r d4</p>", as
 // public module issues quote v14's hook argument; the escaping of the text inside is a guess).
+// A message's content is enriched (content links, inline rolls) before it is shown, as every version does: enrich.mjs.
+import { enrichHTML } from "./enrich.mjs";
 import { Hooks } from "./hooks.mjs";
 import { escapeHTML, logCompatibilityWarning } from "./utils.mjs";
 
@@ -38,7 +40,7 @@ export class ChatLog {
     const alias = message.speaker?.alias ?? author?.name ?? "";
     li.innerHTML = `<header class="message-header flexrow"><h4 class="message-sender">${escapeHTML(alias)}</h4>
 <time class="message-timestamp" datetime="${new Date(message.timestamp).toISOString()}"></time></header>
-<div class="message-content">${message.content ?? ""}</div>`;
+<div class="message-content">${enrichHTML(message.content)}</div>`;
     const messageData = { message: message.toObject(), user: game.user, author, alias, cssClass: whisper ? "whisper" : "", isWhisper: whisper, whisperTo: "" };
     const legacyListeners = Hooks.events.renderChatMessage?.length > 0;
     if (!this._features.renderChatMessageDeprecated || legacyListeners) {

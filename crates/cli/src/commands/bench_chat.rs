@@ -185,21 +185,13 @@ fn ask(
         matches!(event, AskEvent::Done { .. })
     });
     let answer = finished(done)?;
-    remember(session, question, passages, &answer, prompt_chars);
+    remember(session, question, &answer, prompt_chars);
     Ok(prompt_us)
 }
 
 /// What the wasm driver does with an online answer: history with citations as names, the provider's token count.
-fn remember(
-    session: &mut Session,
-    question: &str,
-    passages: &[Passage],
-    answer: &Answer,
-    prompt_chars: usize,
-) {
-    session
-        .history
-        .push(question, &with_names(&answer.raw_text, passages));
+fn remember(session: &mut Session, question: &str, answer: &Answer, prompt_chars: usize) {
+    session.history.push(question, &with_names(&answer.text));
     if let Some(input) = answer.usage.and_then(|usage| usage.input_tokens) {
         session.history.record_usage(prompt_chars, input);
     }
@@ -236,7 +228,7 @@ fn time_steps(
             matches!(event, AskEvent::Done { .. })
         });
         let answered = finished(done)?;
-        remember(&mut session, question, passages, &answered, prompt_chars);
+        remember(&mut session, question, &answered, prompt_chars);
         let end = Instant::now();
         if n < asks / 10 {
             continue; // warm-up

@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 
 use familiar_chat::citations::with_names;
 use familiar_chat::{
-    Answer, AskEvent, AskId, Command, History, HttpRequest, Passage, ProviderChain, RequestId,
+    Answer, AskEvent, AskId, Command, History, HttpRequest, ProviderChain, RequestId,
 };
 use gloo_timers::future::TimeoutFuture;
 use js_sys::Function;
@@ -24,7 +24,6 @@ use super::{answer_js, done_event_js, event_js, now_ms};
 /// An ask waiting for its answer.
 pub struct Pending {
     pub question: String,
-    pub passages: Vec<Passage>,
     /// Characters of the prompt sent, to learn the provider's token counting from its `usage`.
     pub prompt_chars: usize,
     pub on_event: Option<Function>,
@@ -139,10 +138,7 @@ impl Driver {
             return;
         }
         let mut history = self.history.borrow_mut();
-        history.push(
-            &pending.question,
-            &with_names(&answer.raw_text, &pending.passages),
-        );
+        history.push(&pending.question, &with_names(&answer.text));
         if let Some(input) = answer.usage.and_then(|usage| usage.input_tokens) {
             history.record_usage(pending.prompt_chars, input);
         }

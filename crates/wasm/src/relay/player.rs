@@ -3,7 +3,6 @@
 //! online.
 
 use familiar_chat::relay::{request_id_from, PlayerEvent, PlayerRelay, RelayError};
-use familiar_chat::Passage;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -133,7 +132,7 @@ impl RelayPlayerJs {
     }
 
     /// `receive(raw, nowMs?)` → one event: `{type: "accepted", requestId, queued}`, `{type: "text", requestId, text}` (the
-    /// whole answer so far: render it through `renderMarkdown`), `{type: "reset", requestId, reason}`,
+    /// whole answer so far: render it through `renderAnswer`), `{type: "reset", requestId, reason}`,
     /// `{type: "final", requestId, answer: {text, citations, provider, offline, reason, truncated}}`,
     /// `{type: "error", requestId, error: {code, ...}, errorMessage}`, `{type: "resync", requestId, message}` (send
     /// `message` to the GM), `{type: "ignored", requestId}` or `{type: "invalid", error, errorMessage}`.
@@ -165,18 +164,6 @@ impl RelayPlayerJs {
     #[wasm_bindgen(js_name = nextDeadline)]
     pub fn next_deadline(&self) -> Option<f64> {
         self.inner.next_deadline().map(|at| at as f64)
-    }
-
-    /// `offlineAnswer(requestId, passages)` → a `final` event with an offline answer labelled `noGm`: for when
-    /// no GM is online. `passages` are this page's `RulesIndex.search` hits (or `{uuid, anchor?, name, text}`).
-    #[wasm_bindgen(js_name = offlineAnswer)]
-    pub fn offline_answer(
-        &mut self,
-        request_id: &str,
-        passages: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let passages: Vec<Passage> = crate::chat::passages_from_js(passages, "offlineAnswer")?;
-        event_js(&self.inner.offline_answer(request_id, &passages))
     }
 }
 
