@@ -58,17 +58,17 @@ async function waitForRemoval(page) {
 }
 
 /** A player's forged order, sent as the GM's would be: it names a stamp that is not the world's marker. */
-function forgeOrder(page, profile, target) {
-  return page.evaluate(async ({ profile, target }) => {
+function forgeOrder(page, target) {
+  return page.evaluate(async (target) => {
     const stamp = Date.now() + 60_000;
     if (game.release.generation >= 13) return game.users.get(target).query("pf2e-familiar.removeLocalData", { stamp }, { timeout: 10_000 });
     game.socket.emit("module.pf2e-familiar", { kind: "remove-local-data", stamp });
     return null;
-  }, { profile, target });
+  }, target);
 }
 
 /** Makes a page's answer to the GM's order go missing; its data still goes when the marker changes. */
-function silence(page, profile) {
+function silence(page) {
   return page.evaluate(() => {
     if (game.release.generation >= 13) {
       CONFIG.queries["pf2e-familiar.removeLocalData"] = () => new Promise(() => {});
@@ -76,7 +76,7 @@ function silence(page, profile) {
     }
     const emit = game.socket.emit.bind(game.socket);
     game.socket.emit = (channel, message, ...rest) => (message?.kind === "local-data-removed" ? undefined : emit(channel, message, ...rest));
-  }, profile);
+  });
 }
 
 for (const profile of ["v10", "v13", "v14"]) {
@@ -89,7 +89,7 @@ for (const profile of ["v10", "v13", "v14"]) {
       for (const page of [ysolde.page, brannoc.page, tamsin.page]) await plantData(page);
 
       // A forged order: the target keeps everything (on v13 it answers that it removed nothing).
-      const forged = await forgeOrder(ysolde.page, profile, USERS.brannoc);
+      const forged = await forgeOrder(ysolde.page, USERS.brannoc);
       if (generationOf(profile) >= 13) assert.deepEqual(forged, { removed: null });
       else await brannoc.page.waitForTimeout(3_500); // past the wait for the marker an order names
       assert.deepEqual(await plantedData(brannoc.page), untouched);
@@ -99,7 +99,7 @@ for (const profile of ["v10", "v13", "v14"]) {
       const tamsinContext = tamsin.context;
       await tamsin.page.close();
       await gm.page.waitForFunction((id) => !game.users.get(id).active, USERS.tamsin);
-      await silence(brannoc.page, profile);
+      await silence(brannoc.page);
 
       const ysoldeHeld = await localCounts(ysolde.page);
       await gm.page.evaluate(() => new (game.settings.menus.get("pf2e-familiar.privacy").type)().render(true));
