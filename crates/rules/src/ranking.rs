@@ -63,6 +63,9 @@ pub fn kind_factor(meta: &DocMeta, analyzed: &AnalyzedQuery) -> f32 {
     }
 }
 
+/// A name word counts fully in a question of up to this many content words per matched name word.
+const FOCUS_WORDS: f32 = 2.5;
+
 /// How a document's name relates to the question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameMatch {
@@ -77,6 +80,8 @@ pub struct NameMatch {
     pub words: Vec<String>,
     /// Part of a longer name the question spells out ("Sneak" inside "sneak attack"): the longer one is meant.
     pub dominated: bool,
+    /// How many content words the question has: a name that is one word of a long description is weak evidence.
+    pub question_words: usize,
 }
 
 /// Marks the matches whose name is only part of a longer name the question spells out word for word.
@@ -120,7 +125,18 @@ impl NameMatch {
             covered_in_a_row,
             words,
             dominated: false,
+            question_words: analyzed.content.len(),
         }
+    }
+
+    /// How much of the question the name accounts for, 0–1. A name spelled out in a row of two or more words is a
+    /// deliberate reference; a one-word name that is one word among many ("a friend", "back", "light") is mostly
+    /// chance, and the longer the question, the more chance.
+    fn focus(&self) -> f32 {
+        if self.covered_in_a_row && self.name_words >= 2 {
+            return 1.0;
+        }
+        (FOCUS_WORDS * self.covered as f32 / self.question_words.max(1) as f32).min(1.0)
     }
 
     /// Added to the normalised text score: a document the question names outranks one that merely mentions it.
@@ -135,13 +151,51 @@ impl NameMatch {
         } else if self.covered > 0 {
             bonus += 0.25 * self.covered as f32 / self.name_words as f32;
         }
-        bonus + 0.7 * self.named_rule
+        bonus * self.focus() + 0.7 * self.named_rule
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one_word_name(question_words: usize) -> NameMatch {
+        NameMatch {
+            covered: 1,
+            name_words: 1,
+            named_rule: 0.0,
+            covered_in_a_row: true,
+            words: vec!["friend".to_string()],
+            dominated: false,
+            question_words,
+        }
+    }
+
+    #[test]
+    fn a_one_word_name_inside_a_long_description_is_weak_evidence() {
+        let named = one_word_name(1).bonus();
+        let described = one_word_name(12).bonus();
+        assert!((named - 0.7).abs() < 1e-6, "{named}");
+        assert!(described < named / 4.0, "{described} vs {named}");
+    }
+
+    #[test]
+    fn a_name_spelled_out_in_a_row_keeps_its_bonus_in_a_long_question() {
+        let spelled = NameMatch {
+            covered: 2,
+            name_words: 2,
+            covered_in_a_row: true,
+            words: vec!["sneak".to_string(), "attack".to_string()],
+            ..one_word_name(14)
+        };
+        assert!((spelled.bonus() - 0.95).abs() < 1e-6);
+        // A named rule (an intent or condition word) is evidence whatever the length.
+        let intent = NameMatch {
+            named_rule: 1.0,
+            ..one_word_name(14)
+        };
+        assert!(intent.bonus() >= 0.7);
+    }
 
     #[test]
     fn collapse_key_drops_trailing_parentheticals() {

@@ -68,6 +68,9 @@ pub struct SearchHit {
 /// How many candidates each layer hands to the reranker.
 const CANDIDATES: usize = 80;
 const NAME_BOOST: f32 = 3.0;
+/// Questions of up to this many content words get the whole name boost; longer ones less, down to the floor.
+const NAME_FOCUS_WORDS: f32 = 2.0;
+const NAME_BOOST_FLOOR: f32 = 0.1;
 const TRAITS_BOOST: f32 = 1.5;
 const RULE_NAME_BOOST: f32 = 4.0;
 /// A last word still being typed stands for at most this many of the indexed words it begins.
@@ -203,6 +206,10 @@ fn text_query(
     let mut add = |query: Box<dyn Query>, boost: f32| {
         clauses.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
     };
+    // A long description names no document: its words say what the rule does, which the body holds. A short
+    // question ("frightened", "sneak attack") is mostly a name.
+    let name_boost = NAME_BOOST
+        * (NAME_FOCUS_WORDS / analyzed.content.len().max(1) as f32).clamp(NAME_BOOST_FLOOR, 1.0);
     for term in &analyzed.terms {
         let name = Term::from_field_text(fields.name, &term.text);
         let body = Term::from_field_text(fields.body, &term.text);
@@ -219,7 +226,7 @@ fn text_query(
                 for word in expansions {
                     let weight = term.weight * 0.8;
                     for (field, boost) in [
-                        (fields.name, NAME_BOOST),
+                        (fields.name, name_boost),
                         (fields.body, 1.0),
                         (fields.traits, TRAITS_BOOST),
                     ] {
@@ -238,14 +245,14 @@ fn text_query(
             let distance = if term.text.chars().count() <= 5 { 1 } else { 2 };
             add(
                 Box::new(FuzzyTermQuery::new(name, distance, true)),
-                NAME_BOOST * 0.6,
+                name_boost * 0.6,
             );
             add(Box::new(FuzzyTermQuery::new(body, distance, true)), 0.6);
             continue;
         }
         add(
             Box::new(TermQuery::new(name, IndexRecordOption::WithFreqs)),
-            NAME_BOOST * term.weight,
+            name_boost * term.weight,
         );
         add(
             Box::new(TermQuery::new(body, IndexRecordOption::WithFreqs)),
