@@ -64,7 +64,7 @@ pub fn kind_factor(meta: &DocMeta, analyzed: &AnalyzedQuery) -> f32 {
 }
 
 /// A name word counts fully in a question of up to this many content words per matched name word.
-const FOCUS_WORDS: f32 = 2.5;
+const FOCUS_WORDS: f32 = 1.0;
 
 /// How a document's name relates to the question.
 #[derive(Debug, Clone, PartialEq)]
