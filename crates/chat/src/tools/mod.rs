@@ -6,8 +6,10 @@
 //! - [`calls`]: tool calls assembled from either stream format (fragments, interleaving, any chunking).
 //! - [`wire`]: one question's conversation with calls and results, as each wire format's request.
 //! - [`results`]: a run's output, compacted, its documents numbered for citation; [`summary`]: a step in one line.
+//! - [`agent`]: the loop as a state machine over the provider chain, with proposals the GM confirms.
 //! - [`script`]: a scripted model's replies in both formats, for tests and benchmarks.
 
+pub mod agent;
 pub mod args;
 pub mod calls;
 pub mod catalog;
@@ -17,6 +19,10 @@ pub mod script;
 pub mod summary;
 pub mod wire;
 
+pub use agent::{
+    Agent, AgentAnswer, AgentCommand, AgentConfig, AgentError, AgentEvent, Limit, Question,
+    QuestionId, Step, StepStatus, ToolsUse,
+};
 pub use args::{CallError, ToolArgs, ToolCall};
 pub use calls::RawToolCall;
 pub use catalog::{Asker, ToolName, ToolSet};
