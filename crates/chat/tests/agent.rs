@@ -163,10 +163,10 @@ fn output(call: &ToolCall) -> ToolOutput {
             json!({"uuid": read.uuid, "name": "Grabbed", "text": "You are held in place."})
         }
         ToolArgs::RateEncounter(_) => {
-            json!({"totalXP": 70, "threat": "moderate", "xpPerPlayer": 70})
+            json!({"totalXP": 70, "rating": "moderate", "xpPerPlayer": 70})
         }
         ToolArgs::GenerateEncounter(_) => {
-            json!({"encounters": [{"totalXP": 80, "threat": "moderate", "members": [{"uuid": GOBLIN, "name": "Goblin Warrior", "count": 4}]}]})
+            json!({"encounters": [{"totalXP": 80, "rating": "moderate", "members": [{"uuid": GOBLIN, "name": "Goblin Warrior", "count": 4}]}]})
         }
         ToolArgs::BuildCreature(build) => {
             json!({"name": "Ogre Brute", "level": build.level, "ac": 23})

@@ -39,7 +39,7 @@ pub fn done(args: &ToolArgs, result: &Value) -> String {
             }
         }
         ToolArgs::ReadRule(read) => format!("read {}", text(result, "name").unwrap_or(&read.uuid)),
-        ToolArgs::RateEncounter(_) => match (number(result, "totalXP"), text(result, "threat")) {
+        ToolArgs::RateEncounter(_) => match (number(result, "totalXP"), text(result, "rating")) {
             (Some(xp), Some(threat)) => format!("rated the encounter: {xp} XP, {threat}"),
             _ => "rated the encounter".to_string(),
         },
