@@ -354,8 +354,14 @@ impl RulesIndex {
             Some((uuid, anchor)) => (uuid, Some(anchor)),
             None => (target, None),
         };
+        // The document itself, or a page of it (`<entry uuid>.JournalEntryPage.<id>`): a prefix test first, cheap.
+        let of_document = |unit_uuid: &str| {
+            unit_uuid
+                .strip_prefix(uuid)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(".JournalEntryPage."))
+        };
         let wanted = |unit_uuid: &str, unit_anchor: Option<&str>, pack: &str| {
-            (unit_uuid == uuid || source_uuid(unit_uuid) == uuid)
+            of_document(unit_uuid)
                 && anchor.is_none_or(|anchor| unit_anchor == Some(anchor))
                 && user_packs.is_none_or(|packs| packs.iter().any(|p| p == pack))
         };

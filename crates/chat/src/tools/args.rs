@@ -223,18 +223,17 @@ pub fn check_call(raw: &RawToolCall, offered: &ToolSet) -> Result<ToolCall, Call
     let arguments =
         check(tool.schema(), value).map_err(|error| CallError::Invalid { tool, error })?;
     let typed = |value: &Value| -> Result<ToolArgs, serde_json::Error> {
-        let value = value.clone();
         Ok(match tool {
-            ToolName::SearchRules => ToolArgs::SearchRules(serde_json::from_value(value)?),
-            ToolName::ReadRule => ToolArgs::ReadRule(serde_json::from_value(value)?),
-            ToolName::RateEncounter => ToolArgs::RateEncounter(serde_json::from_value(value)?),
+            ToolName::SearchRules => ToolArgs::SearchRules(Deserialize::deserialize(value)?),
+            ToolName::ReadRule => ToolArgs::ReadRule(Deserialize::deserialize(value)?),
+            ToolName::RateEncounter => ToolArgs::RateEncounter(Deserialize::deserialize(value)?),
             ToolName::GenerateEncounter => {
-                ToolArgs::GenerateEncounter(serde_json::from_value(value)?)
+                ToolArgs::GenerateEncounter(Deserialize::deserialize(value)?)
             }
-            ToolName::BuildCreature => ToolArgs::BuildCreature(serde_json::from_value(value)?),
-            ToolName::CreateActor => ToolArgs::CreateActor(serde_json::from_value(value)?),
-            ToolName::StartCombat => ToolArgs::StartCombat(serde_json::from_value(value)?),
-            ToolName::PostToChat => ToolArgs::PostToChat(serde_json::from_value(value)?),
+            ToolName::BuildCreature => ToolArgs::BuildCreature(Deserialize::deserialize(value)?),
+            ToolName::CreateActor => ToolArgs::CreateActor(Deserialize::deserialize(value)?),
+            ToolName::StartCombat => ToolArgs::StartCombat(Deserialize::deserialize(value)?),
+            ToolName::PostToChat => ToolArgs::PostToChat(Deserialize::deserialize(value)?),
         })
     };
     // The schema admits only what these types read; a mismatch would be our bug, still reported, never a panic.

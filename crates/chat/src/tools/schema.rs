@@ -17,18 +17,34 @@ pub struct SchemaError {
     pub problem: String,
 }
 
-/// The path of the whole arguments object.
-const ROOT: &str = "arguments";
+/// Where in the arguments a value is, written out only for an error (checking allocates no path).
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Item(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root => f.write_str("arguments"),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Item(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
 
 /// Arguments nested deeper than this are refused before they are walked.
 const MAX_DEPTH: usize = 8;
 
 /// Checks `value` against `schema` and returns it normalised: optional `null`s dropped, whole floats as integers.
 pub fn check(schema: &Value, value: Value) -> Result<Value, SchemaError> {
-    walk(schema, value, ROOT, 0)
+    walk(schema, value, &Path::Root, 0)
 }
 
-fn fail(path: &str, problem: String) -> SchemaError {
+fn fail(path: &Path<'_>, problem: String) -> SchemaError {
     SchemaError {
         path: path.to_string(),
         problem,
@@ -66,7 +82,7 @@ fn as_integer(value: &Value) -> Option<i64> {
     (float.is_finite() && float.fract() == 0.0 && float.abs() < 9.0e15).then_some(float as i64)
 }
 
-fn walk(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Value, SchemaError> {
+fn walk(schema: &Value, value: Value, path: &Path<'_>, depth: usize) -> Result<Value, SchemaError> {
     if depth > MAX_DEPTH {
         return Err(fail(path, "nested too deeply".into()));
     }
@@ -161,7 +177,12 @@ fn walk(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Value,
     Ok(value)
 }
 
-fn object(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Value, SchemaError> {
+fn object(
+    schema: &Value,
+    value: Value,
+    path: &Path<'_>,
+    depth: usize,
+) -> Result<Value, SchemaError> {
     let Value::Object(fields) = value else {
         return Err(fail(
             path,
@@ -199,11 +220,7 @@ fn object(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Valu
         if field.is_null() && !required.contains(&name.as_str()) {
             continue;
         }
-        let inner = match path {
-            ROOT => name.clone(),
-            _ => format!("{path}.{name}"),
-        };
-        let checked = walk(property, field, &inner, depth + 1)?;
+        let checked = walk(property, field, &Path::Field(path, &name), depth + 1)?;
         out.insert(name, checked);
     }
     if let Some(missing) = required.iter().find(|name| !out.contains_key(**name)) {
@@ -215,7 +232,12 @@ fn object(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Valu
     Ok(Value::Object(out))
 }
 
-fn array(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Value, SchemaError> {
+fn array(
+    schema: &Value,
+    value: Value,
+    path: &Path<'_>,
+    depth: usize,
+) -> Result<Value, SchemaError> {
     let Value::Array(items) = value else {
         return Err(fail(
             path,
@@ -241,7 +263,7 @@ fn array(schema: &Value, value: Value, path: &str, depth: usize) -> Result<Value
         out.push(walk(
             item_schema,
             item,
-            &format!("{path}[{index}]"),
+            &Path::Item(path, index),
             depth + 1,
         )?);
     }
