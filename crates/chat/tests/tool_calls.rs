@@ -608,3 +608,52 @@ fn without_tools_after_tool_use_the_calls_and_results_are_text() {
         assert_eq!(roles, ["user", "assistant", "user", "assistant", "user"]);
     }
 }
+
+proptest! {
+    /// A decoder with tools, fed a real reply with arbitrary bytes spliced in and cut anywhere: it never panics, ends
+    /// with exactly one terminal event, and emits tool calls only before it; the clean reply cut anywhere gives the
+    /// same calls as whole.
+    #[test]
+    fn a_tools_decoder_survives_any_bytes_and_any_cut(
+        anthropic in any::<bool>(),
+        junk in prop::collection::vec(any::<u8>(), 0..64),
+        at in 0usize..4096,
+        cuts in prop::collection::vec(1usize..64, 1..40),
+    ) {
+        let api = if anthropic { Api::Anthropic } else { Api::OpenAi };
+        let body = reply(api, "Checking.", &scripted(), Split::Every(2), (5, 5)).into_bytes();
+        let mut spliced = body.clone();
+        let at = at.min(spliced.len());
+        spliced.splice(at..at, junk);
+        for bytes in [&body, &spliced] {
+            let mut decoder = StreamDecoder::with_tools(api);
+            let mut events = Vec::new();
+            let mut rest: &[u8] = bytes;
+            for cut in cuts.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (piece, tail) = rest.split_at((*cut).min(rest.len()));
+                events.extend(decoder.feed(piece));
+                rest = tail;
+            }
+            events.extend(decoder.end());
+            let terminal = |e: &StreamEvent| matches!(e, StreamEvent::Finish { .. } | StreamEvent::Error { .. });
+            prop_assert_eq!(events.iter().filter(|e| terminal(e)).count(), 1);
+            prop_assert!(terminal(events.last().unwrap()));
+        }
+        let mut decoder = StreamDecoder::with_tools(api);
+        let mut events = Vec::new();
+        let mut rest: &[u8] = &body;
+        for cut in cuts.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, tail) = rest.split_at((*cut).min(rest.len()));
+            events.extend(decoder.feed(piece));
+            rest = tail;
+        }
+        events.extend(decoder.end());
+        prop_assert_eq!(calls_of(&events), expected_raw());
+    }
+}

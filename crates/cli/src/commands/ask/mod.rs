@@ -2,8 +2,10 @@
 //! "question"`: a grounded answer from the provider chain, or from the rules index alone. This module is only the
 //! driver: [`transport`] feeds the sans-IO cores in `familiar-chat` (the chain, or with `--tools read-only` the tool
 //! loop of [`tools`], whose calls run on the real engines) and sleeps until their next deadline. With `--json`,
-//! stdout holds `{"delta"}` lines, a `{"reset"}` line when a broken stream's text must be discarded (with tools also
-//! `{"interim"}` and `{"step"}` lines), and the final `{"answer", ...}` line. Exit 0 whenever an answer was given.
+//! stdout holds `{"delta"}` lines, a `{"reset"}` line when a broken stream's text must be discarded, and the final
+//! `{"answer", ...}` line. With tools, a reply that ends in tool calls ends with an `{"interim"}` line (its deltas
+//! were not the answer: discard them too), then one `{"step"}` line per call as it settles; the final line adds
+//! `steps`, `tools`, `requests` and `limit`. Exit 0 whenever an answer was given.
 
 mod tools;
 mod transport;
