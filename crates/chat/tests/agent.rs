@@ -953,3 +953,34 @@ fn every_provider_failing_mid_loop_answers_offline_with_the_steps_kept() {
         answer.answer.text
     );
 }
+
+#[test]
+fn failing_over_mid_question_to_a_provider_without_tools_keeps_the_results_as_text() {
+    let mut h = Harness::new(
+        vec![
+            provider("primary", Api::OpenAi),
+            provider("local", Api::OpenAi),
+        ],
+        AgentConfig::default(),
+    );
+    h.script.extend([
+        call(vec![rate_call("call_r")]),
+        Response::Status(401, json!({"error": {"message": "key revoked"}})),
+        Response::Status(
+            400,
+            json!({"error": {"message": "model tiny does not support tools"}}),
+        ),
+        say("70 XP, moderate."),
+    ]);
+    let id = h.ask(Asker::Gm);
+    let answer = h.answer(id);
+    assert_eq!(answer.tools, ToolsUse::Used);
+    assert_eq!(answer.answer.provider.as_deref(), Some("local"));
+    let last = &h.seen[3];
+    assert!(last.tools().is_empty());
+    let text = last.body.to_string();
+    assert!(text.contains("[called rate_encounter"), "{text}");
+    assert!(text.contains("totalXP"), "{text}");
+    assert!(text.contains("No more tools are available"), "{text}");
+    assert_eq!(h.executed.len(), 1);
+}

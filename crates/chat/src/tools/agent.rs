@@ -153,6 +153,7 @@ pub enum ToolsUse {
     Unused,
     /// The provider cannot take tools: it answered without them, from the passages.
     Unsupported,
+    /// At least one call was made (the last answer may still have come without tools: see `limit`, `attempts`).
     Used,
 }
 
@@ -827,15 +828,14 @@ impl Agent {
         let Some(flow) = self.flows.remove(&question) else {
             return;
         };
-        let tools = if flow.refused {
-            ToolsUse::Unsupported
-        } else if flow.steps.is_empty() {
-            match flow.offered.is_empty() {
-                true => ToolsUse::Off,
-                false => ToolsUse::Unused,
-            }
-        } else {
+        let tools = if !flow.steps.is_empty() {
             ToolsUse::Used
+        } else if flow.offered.is_empty() {
+            ToolsUse::Off
+        } else if flow.refused {
+            ToolsUse::Unsupported
+        } else {
+            ToolsUse::Unused
         };
         answer.attempts = flow.attempts;
         if answer.offline.is_none() {
