@@ -2,6 +2,12 @@
 // GET /models. Node only, no packages. Faults are scripted by the model name:
 //   ok | 500 | 429 | 529 | 401 | 404 | timeout | trickle | drop | malformed | stall | error-event
 // with an optional "xN" suffix meaning "fail the first N requests for this model, then answer" (e.g. "500x1").
+// Tool-calling models (issue #22), in both formats, arguments cut every 3 characters (calls interleaved in OpenAI's):
+//   tools       calls every read-only tool in its first reply, then answers from the results
+//   tools-loop  calls search_rules in every reply that offers tools; answers once one does not
+//   tools-bad   first an unknown tool, arguments out of range and arguments that are not JSON; then answers
+//   tools-fail2 calls rate_encounter in its first reply, then fails every request (500)
+//   no-tools    refuses a request that offers tools (400, as Ollama says it) and answers the others
 // Any path prefix works ("/primary/v1/chat/completions"), so one server can play several providers.
 // Usage: node tests/fakes/provider-server.mjs --port 0   → prints the chosen port alone on its first stdout line.
 // It exits when its stdin closes, so a test that dies cannot leave it running.
@@ -54,6 +60,129 @@ function anthropicEvents(text) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const offeredTools = (body) => (body.tools ?? []).map((tool) => tool.function?.name ?? tool.name);
+
+const parsed = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+// The tool results a request carries: OpenAI `role: "tool"` messages, Anthropic `tool_result` blocks.
+function toolResults(body) {
+  const results = [];
+  for (const message of body.messages ?? []) {
+    if (message.role === "tool") results.push({ id: message.tool_call_id, content: parsed(message.content) });
+    if (Array.isArray(message.content)) {
+      for (const block of message.content) {
+        if (block.type === "tool_result") results.push({ id: block.tool_use_id, content: parsed(block.content), isError: block.is_error === true });
+      }
+    }
+  }
+  return results;
+}
+
+const cut = (text, size) => text.match(new RegExp(`.{1,${size}}`, "gs")) ?? [""];
+
+function openaiToolEvents(text, calls) {
+  const chunk = (delta, finish = null) =>
+    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const events = [chunk({ role: "assistant", content: "" }), ...pieces(text).map((p) => chunk({ content: p }))];
+  calls.forEach((call, index) =>
+    events.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] })),
+  );
+  const parts = calls.map((call) => cut(call.arguments, 3));
+  for (let round = 0; round < Math.max(0, ...parts.map((p) => p.length)); round++) {
+    parts.forEach((list, index) => {
+      if (round < list.length) events.push(chunk({ tool_calls: [{ index, function: { arguments: list[round] } }] }));
+    });
+  }
+  events.push(chunk({}, calls.length ? "tool_calls" : "stop"));
+  events.push(`data: ${JSON.stringify({ id: "c1", choices: [], usage: { prompt_tokens: 50, completion_tokens: 20, total_tokens: 70 } })}\n\n`);
+  events.push("data: [DONE]\n\n");
+  return events;
+}
+
+function anthropicToolEvents(text, calls) {
+  const event = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const events = [event("message_start", { message: { id: "m1", role: "assistant", usage: { input_tokens: 50, output_tokens: 1 } } })];
+  let index = 0;
+  if (text) {
+    events.push(event("content_block_start", { index, content_block: { type: "text", text: "" } }));
+    for (const p of pieces(text)) events.push(event("content_block_delta", { index, delta: { type: "text_delta", text: p } }));
+    events.push(event("content_block_stop", { index }));
+    index++;
+  }
+  for (const call of calls) {
+    events.push(event("content_block_start", { index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } }));
+    for (const part of cut(call.arguments, 3)) {
+      events.push(event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: part } }));
+    }
+    events.push(event("content_block_stop", { index }));
+    index++;
+  }
+  events.push(event("message_delta", { delta: { stop_reason: calls.length ? "tool_use" : "end_turn" }, usage: { output_tokens: 20 } }));
+  events.push(event("message_stop", {}));
+  return events;
+}
+
+const toolCall = (id, name, args) => ({ id, name, arguments: typeof args === "string" ? args : JSON.stringify(args) });
+
+// What a tool-calling model replies to this request: `{text, calls}`, or `{status, message}` for an error.
+function toolReply(model, body, count, provider) {
+  const offered = offeredTools(body);
+  const results = toolResults(body);
+  const find = (key) => results.map((r) => r.content).find((c) => c && typeof c === "object" && key in c);
+  switch (model) {
+    case "no-tools":
+      if (offered.length) return { status: 400, message: "registry.ollama.ai/library/tiny does not support tools" };
+      return { text: `Answer from ${provider} (no-tools): no, you can't Step while grabbed [1].`, calls: [] };
+    case "tools-fail2":
+      if (count > 1) return { status: 500, message: "internal error (scripted)" };
+      return { text: "", calls: [toolCall("call_rate", "rate_encounter", { party_level: 4, party_size: 4, creatures: [{ level: 5 }, { level: 3 }, { level: 3 }] })] };
+    case "tools-loop":
+      if (offered.length) return { text: "", calls: [toolCall(`call_${results.length}`, "search_rules", { query: "grabbed" })] };
+      // The last request offers no tools and carries the calls as text ("[called search_rules {...}]").
+      return { text: `Stopped after ${JSON.stringify(body.messages).split("[called ").length - 1} lookups [1].`, calls: [] };
+    case "tools-bad":
+      if (!results.length) {
+        return {
+          text: "",
+          calls: [
+            toolCall("call_x", "cast_fireball", { rank: 3 }),
+            toolCall("call_top", "search_rules", { query: "grabbed", top: 9 }),
+            toolCall("call_json", "rate_encounter", '{"party_level": 4, "party_size": '),
+          ],
+        };
+      }
+      return { text: `Errors read: ${results.filter((r) => r.content?.error).length} [1].`, calls: [] };
+    default: {
+      if (!results.length && offered.includes("search_rules")) {
+        return {
+          text: "Let me check.",
+          calls: [
+            toolCall("call_search", "search_rules", { query: "grabbed", top: 3 }),
+            toolCall("call_read", "read_rule", { uuid: "Compendium.home.rules.Item.grabbed" }),
+            toolCall("call_rate", "rate_encounter", { party_level: 4, party_size: 4, creatures: [{ level: 5 }, { level: 3 }, { level: 3 }] }),
+            toolCall("call_generate", "generate_encounter", { party_level: 2, party_size: 4, threat: "low", count: 2 }),
+            toolCall("call_build", "build_creature", { level: 6, roadmap: "brute", adjustment: "elite", seed: 7 }),
+          ],
+        };
+      }
+      const rating = find("totalXP");
+      const search = find("results");
+      const built = find("strikes");
+      const cite = search?.results?.[0]?.cite ?? 1;
+      return {
+        text: `Answer from ${provider} (tools): ${rating?.totalXP} XP, ${rating?.rating} [${cite}]. Built ${built?.name} with ${built?.hp} HP.`,
+        calls: [],
+      };
+    }
+  }
+}
+
 function errorBody(anthropic, type, message) {
   return anthropic ? { type: "error", error: { type, message } } : { error: { message, type } };
 }
@@ -78,6 +207,9 @@ async function chat(req, res, path, anthropic, body) {
     messages: (body.messages ?? []).filter((m) => m.role !== "system").map((m) => `${m.role}: ${typeof m.content === "string" ? m.content : JSON.stringify(m.content)}`),
     // The provider's own time, from the request's last byte to the response's last (for the relay's overhead).
     ms: null,
+    // The tools the request offered and the tool results it carried (issue #22).
+    tools: offeredTools(body),
+    toolResults: toolResults(body),
   };
   log.push(entry);
   const started = performance.now();
@@ -85,6 +217,14 @@ async function chat(req, res, path, anthropic, body) {
   if (!key) return json(res, 401, errorBody(anthropic, "authentication_error", "missing API key"));
   const events = (anthropic ? anthropicEvents : openaiEvents)(answerText(model, path));
   const sse = () => res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  if (fault.startsWith("tools") || fault === "no-tools") {
+    const reply = toolReply(fault, body, count, path.split("/")[1]);
+    if (reply.status) return json(res, reply.status, errorBody(anthropic, "invalid_request_error", reply.message));
+    sse();
+    const all = (anthropic ? anthropicToolEvents : openaiToolEvents)(reply.text, reply.calls).join("");
+    for (let i = 0; i < all.length; i += 37) res.write(all.slice(i, i + 37));
+    return res.end();
+  }
   switch (fault) {
     case "500":
       return json(res, 500, errorBody(anthropic, "api_error", "internal error (scripted)"));

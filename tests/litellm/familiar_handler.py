@@ -2,9 +2,13 @@
 in small pieces, with usage at the end. LiteLLM turns it into OpenAI SSE on /v1/chat/completions and into Anthropic
 SSE on /v1/messages (its mock_response answers ignore "stream" on the Anthropic route). The model `refused` fails as
 an upstream provider does when it rejects the proxy's key: the proxy answers 401 (a wrong key to the proxy itself
-gets 400 "No connected db" when it runs without a database, as here)."""
+gets 400 "No connected db" when it runs without a database, as here). The model `tools` plays a tool-calling model
+(issue #22): offered tools and given no result yet, it streams a `rate_encounter` call, its arguments three
+characters a chunk; given the result, it answers with the result's numbers."""
 
 import asyncio
+import json
+import re
 
 import litellm
 from litellm import CustomLLM
@@ -49,6 +53,54 @@ def _refuse_if_asked(model):
         )
 
 
+RATE_ARGUMENTS = json.dumps({"party_level": 4, "party_size": 4, "creatures": [{"level": 5}, {"level": 3}, {"level": 3}]})
+
+
+def _tool_result_text(messages):
+    """The tool results the conversation carries, as text (role "tool" messages, or a text rendering of them)."""
+    texts = []
+    for message in messages or []:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = " ".join(str(part.get("text", part.get("content", ""))) for part in content if isinstance(part, dict))
+        if message.get("role") == "tool" or "totalXP" in str(content or ""):
+            texts.append(str(content or ""))
+    return " ".join(texts)
+
+
+def _tool_pieces(kwargs):
+    messages = kwargs.get("messages") or []
+    offered = (kwargs.get("optional_params") or {}).get("tools") or []
+    results = _tool_result_text(messages)
+    if offered and not results:
+        for start in range(0, len(RATE_ARGUMENTS), 3):
+            first = start == 0
+            yield GenericStreamingChunk(
+                text="",
+                tool_use={
+                    "id": "call_rate" if first else None,
+                    "type": "function",
+                    "function": {"name": "rate_encounter" if first else None, "arguments": RATE_ARGUMENTS[start : start + 3]},
+                    "index": 0,
+                },
+                is_finished=False,
+                finish_reason="",
+                usage=None,
+                index=0,
+            )
+        yield GenericStreamingChunk(
+            text="", tool_use=None, is_finished=True, finish_reason="tool_calls",
+            usage={"prompt_tokens": 40, "completion_tokens": 12, "total_tokens": 52}, index=0,
+        )
+        return
+    xp = re.search(r'totalXP\\?"\s*:\s*(\d+)', results)
+    rating = re.search(r'rating\\?"\s*:\s*\\?"(\w+)', results)
+    text = f"Rated through the proxy: {xp.group(1) if xp else '?'} XP, {rating.group(1) if rating else '?'} [1]."
+    for start in range(0, len(text), PIECE):
+        yield _chunk(text[start : start + PIECE])
+    yield _chunk("", True, {"prompt_tokens": 40, "completion_tokens": len(text) // 4, "total_tokens": 40 + len(text) // 4})
+
+
 class FamiliarHandler(CustomLLM):
     def _pieces(self, messages):
         text = _answer(messages)
@@ -67,13 +119,18 @@ class FamiliarHandler(CustomLLM):
     async def acompletion(self, *args, **kwargs):
         return self.completion(*args, **kwargs)
 
+    def _stream(self, kwargs):
+        if str(kwargs.get("model") or "").endswith("tools"):
+            return _tool_pieces(kwargs)
+        return self._pieces(kwargs.get("messages"))
+
     def streaming(self, *args, **kwargs):
         _refuse_if_asked(kwargs.get("model"))
-        yield from self._pieces(kwargs.get("messages"))
+        yield from self._stream(kwargs)
 
     async def astreaming(self, *args, **kwargs):
         _refuse_if_asked(kwargs.get("model"))
-        for chunk in self._pieces(kwargs.get("messages")):
+        for chunk in self._stream(kwargs):
             yield chunk
             await asyncio.sleep(PAUSE_S)
 

@@ -36,19 +36,39 @@ pub fn chat_request(provider: &ProviderConfig, prompt: &Prompt) -> HttpRequest {
             json!({"role": role, "content": message.content})
         })
         .collect();
-    let body = json!({
+    post(provider, body(provider, &prompt.system, messages))
+}
+
+fn body(provider: &ProviderConfig, system: &str, messages: Vec<Value>) -> Value {
+    json!({
         "model": provider.model,
-        "system": prompt.system,
+        "system": system,
         "messages": messages,
         "max_tokens": provider.max_output_tokens(),
         "stream": true,
-    });
+    })
+}
+
+fn post(provider: &ProviderConfig, body: Value) -> HttpRequest {
     HttpRequest {
         method: Method::Post,
         url: provider.endpoint("messages"),
         headers: headers(provider),
         body: Some(body.to_string()),
     }
+}
+
+/// The streaming request with `tools` (`[{name, description, input_schema}]`) and messages already in this format
+/// (`tool_use` and `tool_result` blocks; see [`crate::tools::wire`]).
+pub fn tools_request(
+    provider: &ProviderConfig,
+    system: &str,
+    messages: Vec<Value>,
+    tools: Vec<Value>,
+) -> HttpRequest {
+    let mut body = body(provider, system, messages);
+    body["tools"] = Value::Array(tools);
+    post(provider, body)
 }
 
 /// What one event says.
@@ -58,8 +78,24 @@ pub enum Step {
     StopReason(FinishReason),
     /// `message_stop`: the answer is complete.
     End,
+    /// `content_block_start` of a `tool_use` block.
+    ToolStart {
+        index: u64,
+        id: String,
+        name: String,
+        input: Value,
+    },
+    /// `input_json_delta`: a fragment of a tool call's arguments.
+    ToolInput {
+        index: u64,
+        fragment: String,
+    },
+    /// `content_block_stop`.
+    BlockStop {
+        index: u64,
+    },
     Error(StreamError),
-    /// `ping`, block starts and stops, unknown new event types: nothing to do.
+    /// `ping`, text block starts, unknown new event types: nothing to do.
     Nothing,
 }
 
@@ -85,8 +121,37 @@ pub fn decode(event_type: &str, data: &str) -> Vec<Step> {
             .collect(),
         "content_block_delta" => match value.pointer("/delta/text").and_then(Value::as_str) {
             Some(text) => vec![Step::Text(text.to_string())],
-            None => vec![Step::Nothing],
+            None => match value.pointer("/delta/partial_json").and_then(Value::as_str) {
+                Some(fragment) => vec![Step::ToolInput {
+                    index: block_index(&value),
+                    fragment: fragment.to_string(),
+                }],
+                None => vec![Step::Nothing],
+            },
         },
+        "content_block_start" => {
+            let block = value.get("content_block").unwrap_or(&Value::Null);
+            match block.get("type").and_then(Value::as_str) {
+                Some("tool_use") => vec![Step::ToolStart {
+                    index: block_index(&value),
+                    id: block
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    name: block
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    input: block.get("input").cloned().unwrap_or(Value::Null),
+                }],
+                _ => vec![Step::Nothing],
+            }
+        }
+        "content_block_stop" => vec![Step::BlockStop {
+            index: block_index(&value),
+        }],
         "message_delta" => {
             let mut steps = Vec::new();
             if let Some(reason) = value.pointer("/delta/stop_reason").and_then(Value::as_str) {
@@ -109,6 +174,10 @@ pub fn decode(event_type: &str, data: &str) -> Vec<Step> {
         ))],
         _ => vec![Step::Nothing],
     }
+}
+
+fn block_index(value: &Value) -> u64 {
+    value.get("index").and_then(Value::as_u64).unwrap_or(0)
 }
 
 fn parse_usage(usage: &Value) -> Option<Usage> {

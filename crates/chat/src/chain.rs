@@ -10,6 +10,10 @@
 //! the chain first emits [`AskEvent::Reset`], which tells the UI to discard everything shown for this ask, and the
 //! new provider's answer streams from its start. The final [`Answer`] holds only the provider that finished, so the
 //! user never reads a spliced answer. When no provider can answer, the answer comes from the passages alone.
+//!
+//! One request of a question with tools is an ask too ([`ProviderChain::start_step`], driven by
+//! [`crate::tools::agent`]): its answer carries the reply's tool calls ([`ToolTurn`]). A provider that refuses tools
+//! (an error that says so) is asked again at once without them, and is not offered tools again by this chain.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -24,6 +28,8 @@ use crate::prompt::Passage;
 use crate::provider::{chat_request, HttpRequest, Prompt, ProviderConfig};
 use crate::retry::{backoff_ms, classify_status, Failure, FailureKind, RetryPolicy, Timeouts};
 use crate::stream::{FinishReason, StreamDecoder, StreamEvent, Usage};
+use crate::tools::calls::RawToolCall;
+use crate::tools::wire::StepInput;
 
 pub type AskId = u64;
 pub type RequestId = u64;
@@ -97,6 +103,23 @@ pub struct Answer {
     pub attempts: Vec<Attempt>,
     pub usage: Option<Usage>,
     pub finish: Option<FinishReason>,
+    /// For a step of a question with tools ([`ProviderChain::start_step`]): the reply's tool calls. `None` for an
+    /// ask started with [`ProviderChain::start`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_turn: Option<ToolTurn>,
+}
+
+/// What a step's reply did with the tools it was offered.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolTurn {
+    /// The calls, in the order the reply finished them (unchecked: see [`crate::tools::args::check_call`]).
+    pub calls: Vec<RawToolCall>,
+    /// Whether the request that answered offered tools.
+    pub offered: bool,
+    /// Whether tools were to be offered but the provider that answered cannot take them (it said so in this step
+    /// or earlier), so the answer came without them.
+    pub refused: bool,
 }
 
 struct Slot {
@@ -104,6 +127,23 @@ struct Slot {
     breaker: CircuitBreaker,
     /// Marked by the health rules (answers over 5 s three times): passed over while a later provider is not.
     degraded: bool,
+    /// The provider answered a request with tools with an error saying it cannot take them.
+    refuses_tools: bool,
+}
+
+/// What an ask sends: a prompt, or one step of a question with tools.
+enum Input {
+    Ask(AskInput),
+    Step(Box<StepInput>),
+}
+
+impl Input {
+    fn passages(&self) -> &[Passage] {
+        match self {
+            Input::Ask(input) => &input.passages,
+            Input::Step(step) => &step.passages,
+        }
+    }
 }
 
 struct Flight {
@@ -115,6 +155,8 @@ struct Flight {
     error_body: Vec<u8>,
     decoder: StreamDecoder,
     ended: bool,
+    /// Whether this request offered tools.
+    tools: bool,
 }
 
 enum Phase {
@@ -123,7 +165,7 @@ enum Phase {
 }
 
 struct Ask {
-    input: AskInput,
+    input: Input,
     provider: usize,
     retries: u32,
     /// Sent to an open provider because nothing else was available: no retries, fail fast to the offline answer.
@@ -133,6 +175,7 @@ struct Ask {
     usage: Option<Usage>,
     attempts: Vec<Attempt>,
     last_failure: Option<Failure>,
+    calls: Vec<RawToolCall>,
 }
 
 /// Observations kept for a driver that does not read them (the CLI); the oldest go first.
@@ -177,6 +220,7 @@ impl ProviderChain {
                 config: provider,
                 breaker: CircuitBreaker::new(config.breaker),
                 degraded: false,
+                refuses_tools: false,
             })
             .collect();
         ProviderChain {
@@ -210,12 +254,36 @@ impl ProviderChain {
     }
 
     pub fn start(&mut self, input: AskInput, now_ms: u64) -> AskId {
+        self.begin(Input::Ask(input), now_ms)
+    }
+
+    /// Starts one request of a question with tools; its [`AskEvent::Done`] answer carries a [`ToolTurn`].
+    pub fn start_step(&mut self, step: StepInput, now_ms: u64) -> AskId {
+        self.begin(Input::Step(Box::new(step)), now_ms)
+    }
+
+    /// Whether the named provider refused tools earlier in this chain's life.
+    pub fn refuses_tools(&self, provider: &str) -> bool {
+        self.slots
+            .iter()
+            .any(|slot| slot.refuses_tools && slot.config.name == provider)
+    }
+
+    fn begin(&mut self, input: Input, now_ms: u64) -> AskId {
         let id = self.fresh_id();
+        // A question's later requests start at the provider that answered its earlier ones.
+        let first = match &input {
+            Input::Step(step) => step
+                .first_provider
+                .as_deref()
+                .and_then(|name| self.slots.iter().position(|slot| slot.config.name == name)),
+            Input::Ask(_) => None,
+        };
         self.asks.insert(
             id,
             Ask {
                 input,
-                provider: 0,
+                provider: first.unwrap_or(0),
                 retries: 0,
                 forced_probe: false,
                 phase: Phase::Waiting { until_ms: now_ms },
@@ -223,6 +291,7 @@ impl ProviderChain {
                 usage: None,
                 attempts: Vec::new(),
                 last_failure: None,
+                calls: Vec::new(),
             },
         );
         self.launch(id, now_ms);
@@ -414,9 +483,24 @@ impl ProviderChain {
                 return;
             };
             match event {
+                StreamEvent::ToolCall { call } => {
+                    if let (true, true, Phase::InFlight(flight)) =
+                        (ask.text.is_empty(), ask.calls.is_empty(), &ask.phase)
+                    {
+                        observe(
+                            &mut self.observations,
+                            &self.slots[ask.provider].config.name,
+                            now_ms.saturating_sub(flight.started_ms),
+                            true,
+                        );
+                    }
+                    ask.calls.push(call);
+                }
                 StreamEvent::TextDelta { text } => {
                     // The first text of this flight: how long the provider took to start answering.
-                    if let (true, Phase::InFlight(flight)) = (ask.text.is_empty(), &ask.phase) {
+                    if let (true, true, Phase::InFlight(flight)) =
+                        (ask.text.is_empty(), ask.calls.is_empty(), &ask.phase)
+                    {
                         observe(
                             &mut self.observations,
                             &self.slots[ask.provider].config.name,
@@ -485,7 +569,13 @@ impl ProviderChain {
                 }
             }
             let slot = &self.slots[ask.provider];
-            let http = chat_request(&slot.config, &ask.input.prompt);
+            let (http, tools) = match &ask.input {
+                Input::Ask(input) => (chat_request(&slot.config, &input.prompt), false),
+                Input::Step(step) => {
+                    let tools = !step.tools.is_empty() && !slot.refuses_tools;
+                    (step.request(&slot.config, tools), tools)
+                }
+            };
             let request = self.next_id;
             self.next_id += 1;
             ask.phase = Phase::InFlight(Box::new(Flight {
@@ -495,8 +585,12 @@ impl ProviderChain {
                 status: None,
                 headers: Vec::new(),
                 error_body: Vec::new(),
-                decoder: StreamDecoder::new(slot.config.api),
+                decoder: match tools {
+                    true => StreamDecoder::with_tools(slot.config.api),
+                    false => StreamDecoder::new(slot.config.api),
+                },
                 ended: false,
+                tools,
             }));
             self.requests.insert(request, id);
             self.events.push_back((
@@ -535,7 +629,31 @@ impl ProviderChain {
                 request: flight.request,
             });
         }
+        ask.calls.clear();
         let slot = &mut self.slots[ask.provider];
+        if flight.tools && failure.refuses_tools() {
+            // Not the provider's health: it cannot take tools. Ask it again at once, without them.
+            slot.breaker.release(now_ms);
+            slot.refuses_tools = true;
+            ask.attempts.push(Attempt {
+                provider: slot.config.name.clone(),
+                status: failure.status,
+                error: failure.message.clone(),
+                kind: Some(failure.kind),
+            });
+            if !ask.text.is_empty() {
+                ask.text.clear();
+                self.events.push_back((
+                    id,
+                    AskEvent::Reset {
+                        reason: failure.message.clone(),
+                    },
+                ));
+            }
+            ask.usage = None;
+            ask.retries = 0;
+            return self.launch(id, now_ms);
+        }
         if failure.is_configuration_error() {
             slot.breaker.release(now_ms);
         } else {
@@ -605,9 +723,18 @@ impl ProviderChain {
                 });
             }
         }
+        let offered = matches!(&ask.phase, Phase::InFlight(flight) if flight.tools);
         let slot = &mut self.slots[ask.provider];
         slot.breaker.record_success(now_ms);
-        let linked = link_citations(&ask.text, &ask.input.passages);
+        let linked = link_citations(&ask.text, ask.input.passages());
+        let tool_turn = match &ask.input {
+            Input::Ask(_) => None,
+            Input::Step(step) => Some(ToolTurn {
+                calls: ask.calls,
+                offered,
+                refused: !offered && !step.tools.is_empty(),
+            }),
+        };
         let answer = Answer {
             text: linked.text,
             raw_text: ask.text,
@@ -617,6 +744,7 @@ impl ProviderChain {
             attempts: ask.attempts,
             usage: ask.usage,
             finish: Some(reason),
+            tool_turn,
         };
         self.events.push_back((
             id,
@@ -638,7 +766,7 @@ impl ProviderChain {
             },
             (None, false) => OfflineReason::AllUnhealthy,
         };
-        let (text, citations) = offline_answer(&ask.input.passages, &reason);
+        let (text, citations) = offline_answer(ask.input.passages(), &reason);
         let answer = Answer {
             raw_text: text.clone(),
             text,
@@ -648,6 +776,7 @@ impl ProviderChain {
             attempts: ask.attempts,
             usage: None,
             finish: None,
+            tool_turn: None,
         };
         self.events.push_back((
             id,

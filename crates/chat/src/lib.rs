@@ -12,6 +12,8 @@
 //! Saved: [`transcript`] is the Ask view's per-user history as stored records (checked, bounded, exported).
 //! Privacy: [`consent`] says which providers a request may go to, given the world's and the asker's consent.
 //! Players: [`relay`] carries their questions to the GM's client and the answers back (limits, fair queues, resume).
+//! Acting: [`tools`] lets the model call Familiar's engines (rules, XP, encounters, creatures) in a loop over the
+//! chain, with world changes proposed to the GM.
 
 pub mod anthropic;
 pub mod base_url;
@@ -31,18 +33,20 @@ pub mod retry;
 mod sanitize;
 pub mod sse;
 pub mod stream;
+pub mod tools;
 pub mod transcript;
 
 pub use base_url::{BaseUrl, BaseUrlError};
 pub use breaker::{BreakerConfig, CircuitBreaker};
 pub use chain::{
     Answer, AskEvent, AskId, AskInput, Attempt, ChainConfig, Command, ProviderChain, RequestId,
+    ToolTurn,
 };
 pub use citations::{link_citations, Citation, Linked};
 pub use history::{History, HistoryConfig, TokenBudget};
 pub use links::{LinkScope, Reader};
 pub use offline::{offline_answer, OfflineReason};
-pub use prompt::{build_prompt, Passage, PromptParts, DEFAULT_SYSTEM_PROMPT};
+pub use prompt::{build_prompt, Passage, PromptParts, ToolNotes, DEFAULT_SYSTEM_PROMPT};
 pub use provider::{Api, HttpRequest, Message, Method, ModelInfo, Prompt, ProviderConfig, Role};
 pub use render::{render_answer, render_markdown, sanitize_html};
 pub use retry::{Failure, FailureKind, RetryPolicy, Timeouts};

@@ -23,13 +23,20 @@ pub fn chat_request(provider: &ProviderConfig, prompt: &Prompt) -> HttpRequest {
         };
         json!({"role": role, "content": message.content})
     }));
-    let body = json!({
+    post(provider, body(provider, messages))
+}
+
+fn body(provider: &ProviderConfig, messages: Vec<Value>) -> Value {
+    json!({
         "model": provider.model,
         "messages": messages,
         "stream": true,
         "stream_options": {"include_usage": true},
         "max_tokens": provider.max_output_tokens(),
-    });
+    })
+}
+
+fn post(provider: &ProviderConfig, body: Value) -> HttpRequest {
     HttpRequest {
         method: Method::Post,
         url: provider.endpoint("chat/completions"),
@@ -38,12 +45,27 @@ pub fn chat_request(provider: &ProviderConfig, prompt: &Prompt) -> HttpRequest {
     }
 }
 
+/// The streaming request with `tools` (`[{type: "function", function: {name, description, parameters}}]`) and
+/// messages already in this format (the system message first; see [`crate::tools::wire`]).
+pub fn tools_request(
+    provider: &ProviderConfig,
+    messages: Vec<Value>,
+    tools: Vec<Value>,
+) -> HttpRequest {
+    let mut body = body(provider, messages);
+    body["tools"] = Value::Array(tools);
+    post(provider, body)
+}
+
 /// What one `data:` payload says. `[DONE]` is handled by the caller.
 pub enum Chunk {
     Parts {
         text: String,
         finish: Option<FinishReason>,
         usage: Option<Usage>,
+        /// `delta.tool_calls` entries (a legacy `delta.function_call` as `{"function": ...}`), for
+        /// [`crate::tools::calls::CallAssembler::openai_delta`].
+        tool_deltas: Vec<Value>,
     },
     Error(StreamError),
 }
@@ -64,18 +86,32 @@ pub fn decode(data: &str) -> Chunk {
                 text: String::new(),
                 finish: None,
                 usage: parse_usage(usage),
+                tool_deltas: Vec::new(),
             },
             None => Chunk::Error(StreamError::Malformed("a chunk without choices".into())),
         };
     };
     let mut text = String::new();
     let mut finish = None;
+    let mut tool_deltas = Vec::new();
     for choice in choices {
         if choice.get("index").and_then(Value::as_u64).unwrap_or(0) != 0 {
             continue;
         }
         if let Some(content) = choice.pointer("/delta/content").and_then(Value::as_str) {
             text.push_str(content);
+        }
+        if let Some(calls) = choice
+            .pointer("/delta/tool_calls")
+            .and_then(Value::as_array)
+        {
+            tool_deltas.extend(calls.iter().cloned());
+        }
+        if let Some(call) = choice
+            .pointer("/delta/function_call")
+            .filter(|call| call.is_object())
+        {
+            tool_deltas.push(json!({"index": 0, "function": call}));
         }
         if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
             finish = Some(match reason {
@@ -91,6 +127,7 @@ pub fn decode(data: &str) -> Chunk {
         text,
         finish,
         usage: value.get("usage").and_then(parse_usage),
+        tool_deltas,
     }
 }
 

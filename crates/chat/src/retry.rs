@@ -130,6 +130,38 @@ impl Failure {
                 | FailureKind::UnknownModel
         ) || self.kind == FailureKind::HttpStatus && self.status.is_some_and(|s| s < 500)
     }
+
+    /// Whether a request that offered tools failed because this provider or model cannot take tools, as servers
+    /// say it: Ollama's "does not support tools", vLLM's "auto tool choice requires --enable-auto-tool-choice",
+    /// LiteLLM's "does not support parameters: ['tools']", llama.cpp's "tools param requires --jinja",
+    /// OpenRouter's "No endpoints found that support tool use", "function calling is not enabled".
+    pub fn refuses_tools(&self) -> bool {
+        let status_fits = match self.status {
+            Some(408 | 409 | 429) => false,
+            Some(status) => (400..500).contains(&status) || status == 500 || status == 501,
+            // An error event inside the stream.
+            None => self.kind == FailureKind::StreamError,
+        };
+        if !status_fits {
+            return false;
+        }
+        let message = self.message.to_ascii_lowercase();
+        let about_tools = ["tool", "function call", "function_call", "functions"]
+            .iter()
+            .any(|word| message.contains(word));
+        let refusal = [
+            "not support",
+            "unsupported",
+            "not enabled",
+            "requires",
+            "no endpoints found",
+            "not available",
+            "not allowed",
+        ]
+        .iter()
+        .any(|phrase| message.contains(phrase));
+        about_tools && refusal
+    }
 }
 
 /// An error a provider sends inside a 200 stream, by its type (Anthropic's `error.type`, OpenAI's `error.code`),

@@ -1,23 +1,36 @@
 //! Response bytes → answer events, for either wire format. Survives any chunking (framing is in [`crate::sse`]),
 //! keep-alives, `[DONE]`, error events inside the stream and a body that ends before the answer did.
 //!
-//! Event order: any number of `TextDelta`, then exactly one terminal event: `Finish` (preceded by one `Usage` when
-//! the provider reported any) or `Error`. Nothing is emitted after the terminal event.
+//! Event order: any number of `TextDelta` (and, from a decoder made [`StreamDecoder::with_tools`], `ToolCall`), then
+//! exactly one terminal event: `Finish` (preceded by one `Usage` when the provider reported any) or `Error`. Nothing
+//! is emitted after the terminal event. A decoder made with [`StreamDecoder::new`] ignores tool calls, as it always
+//! has: requests without tools get none.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::provider::Api;
 use crate::sse::{Event, SseFramer};
+use crate::tools::calls::{CallAssembler, RawToolCall};
 use crate::{anthropic, openai};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum StreamEvent {
-    TextDelta { text: String },
+    TextDelta {
+        text: String,
+    },
+    /// A whole tool call (only from a decoder made [`StreamDecoder::with_tools`]).
+    ToolCall {
+        call: RawToolCall,
+    },
     Usage(Usage),
-    Finish { reason: FinishReason },
-    Error { error: StreamError },
+    Finish {
+        reason: FinishReason,
+    },
+    Error {
+        error: StreamError,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -81,6 +94,8 @@ pub struct StreamDecoder {
     usage: Option<Usage>,
     finish: Option<FinishReason>,
     terminated: bool,
+    /// Present when the request offered tools.
+    calls: Option<CallAssembler>,
 }
 
 impl StreamDecoder {
@@ -91,6 +106,15 @@ impl StreamDecoder {
             usage: None,
             finish: None,
             terminated: false,
+            calls: None,
+        }
+    }
+
+    /// A decoder for a request that offered tools: it also assembles the reply's tool calls.
+    pub fn with_tools(api: Api) -> StreamDecoder {
+        StreamDecoder {
+            calls: Some(CallAssembler::default()),
+            ..StreamDecoder::new(api)
         }
     }
 
@@ -160,8 +184,14 @@ impl StreamDecoder {
                 text,
                 finish,
                 usage,
+                tool_deltas,
             } => {
                 self.text(text, out);
+                if let Some(calls) = &mut self.calls {
+                    for (position, delta) in tool_deltas.iter().enumerate() {
+                        calls.openai_delta(position, delta);
+                    }
+                }
                 if let Some(usage) = usage {
                     self.usage.get_or_insert_with(Usage::default).merge(usage);
                 }
@@ -189,6 +219,29 @@ impl StreamDecoder {
                     self.finish_with(reason, out);
                 }
                 anthropic::Step::Error(error) => self.fail(error, out),
+                anthropic::Step::ToolStart {
+                    index,
+                    id,
+                    name,
+                    input,
+                } => {
+                    if let Some(calls) = &mut self.calls {
+                        calls.anthropic_start(index, &id, &name, &input);
+                    }
+                }
+                anthropic::Step::ToolInput { index, fragment } => {
+                    if let Some(calls) = &mut self.calls {
+                        calls.anthropic_input(index, &fragment);
+                    }
+                }
+                anthropic::Step::BlockStop { index } => {
+                    if let Some(calls) = &mut self.calls {
+                        calls.anthropic_stop(index);
+                        for call in calls.take_done() {
+                            out.push(StreamEvent::ToolCall { call });
+                        }
+                    }
+                }
                 anthropic::Step::Nothing => {}
             }
             if self.terminated {
@@ -206,6 +259,11 @@ impl StreamDecoder {
     }
 
     fn finish_with(&mut self, reason: FinishReason, out: &mut Vec<StreamEvent>) {
+        if let Some(calls) = &mut self.calls {
+            for call in calls.finish() {
+                out.push(StreamEvent::ToolCall { call });
+            }
+        }
         if let Some(usage) = self.usage.take() {
             out.push(StreamEvent::Usage(usage));
         }

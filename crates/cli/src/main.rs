@@ -47,6 +47,8 @@ enum Command {
     BenchEncounter(commands::bench_encounter::BenchEncounterArgs),
     /// The GM relay against a scripted provider: p95 wait, fairness with a flooder, 500 sessions, state memory.
     BenchRelay(commands::bench_relay::BenchRelayArgs),
+    /// The raven's tools: Familiar's time per tool step (provider excluded), and 10,000 ratings via the tool.
+    BenchTools(commands::bench_tools::BenchToolsArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::BenchArt(args) => commands::bench_art::run(args),
         Command::BenchChat(args) => commands::bench_chat::run(args),
         Command::BenchRelay(args) => commands::bench_relay::run(args),
+        Command::BenchTools(args) => commands::bench_tools::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,70 +3,8 @@
 
 mod ask_support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
-use ask_support::Run;
+use ask_support::{FakeServer, Run};
 use serde_json::{json, Value};
-
-struct FakeServer {
-    child: Child,
-    port: u16,
-}
-
-impl FakeServer {
-    fn start() -> FakeServer {
-        let script = repo_root().join("tests/fakes/provider-server.mjs");
-        let mut child = Command::new("node")
-            .arg(&script)
-            .args(["--port", "0"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect(
-                "node must be installed to run the fake provider server (tests/run.sh installs it)",
-            );
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("port line: {line:?}"));
-        FakeServer { child, port }
-    }
-
-    fn base(&self, provider: &str) -> String {
-        format!("http://127.0.0.1:{}/{provider}/v1", self.port)
-    }
-
-    fn log(&self) -> Vec<Value> {
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        use std::io::Write;
-        write!(
-            stream,
-            "GET /_log HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let body = response.split("\r\n\r\n").nth(1).unwrap();
-        serde_json::from_str(body).unwrap()
-    }
-}
-
-impl Drop for FakeServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 const KEY: &str = "sk-fake-0123456789-secret";
 

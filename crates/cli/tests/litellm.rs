@@ -168,3 +168,28 @@ fn a_refused_key_is_not_retried_and_the_answer_comes_from_the_index() {
     let status = attempts[0].1.unwrap_or(0);
     assert!((400..500).contains(&status), "{}", run.stdout);
 }
+
+/// Tool calls through the proxy (#22): its `familiar-tools` model streams a `rate_encounter` call in fragments, and
+/// answers from the result; the OpenAI route carries it as `tool_calls`, the Messages route as a `tool_use` block.
+#[test]
+fn a_tool_call_plays_through_the_proxy_in_both_formats() {
+    let proxy = proxy();
+    for (name, api) in [("litellm", "openai"), ("claude", "anthropic")] {
+        let run = ask_support::ask(
+            Some(json!([provider(&proxy, name, api, "familiar-tools")])),
+            &["--max-retries", "0", "--tools", "read-only"],
+            &[("LITELLM_KEY", proxy.key.as_str())],
+            QUESTION,
+        );
+        let answer = assert_answered_by(&run, name);
+        let last = run.last();
+        assert_eq!(last["tools"], "used", "{api}: {}", run.stdout);
+        assert_eq!(last["steps"][0]["tool"], "rate_encounter", "{api}");
+        assert_eq!(last["steps"][0]["status"], "done", "{api}");
+        assert_eq!(last["steps"][0]["result"]["totalXP"], 120, "{api}");
+        assert!(
+            answer.starts_with("Rated through the proxy: 120 XP, severe"),
+            "{api}: {answer}"
+        );
+    }
+}

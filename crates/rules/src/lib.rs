@@ -26,7 +26,7 @@ pub mod vocabulary;
 pub use document::{fingerprint, IngestReport};
 pub use enrichers::{NoResolver, Resolver};
 pub use persist::Manifest;
-pub use rules_index::{IndexStats, RulesIndex};
+pub use rules_index::{IndexStats, ReadDocument, RulesIndex};
 pub use search::{SearchHit, SearchOptions};
 
 /// Why an index operation failed. Bad documents are not errors (they are reported); these are.

@@ -13,11 +13,27 @@ use crate::index::{Layer, LayerBuilder};
 use crate::passages::{to_units, RulesDocument};
 use crate::persist::Manifest;
 use crate::search::{search, SearchHit, SearchOptions, Source};
+use crate::snippet::passage_text;
 use crate::table::EmptySource;
 use crate::RulesError;
 
 /// Past this many documents in the delta, the next commit rebuilds the base instead.
 const DELTA_LIMIT: usize = 1_000;
+
+/// One document's cleaned text, as the index holds it (see [`RulesIndex::read`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadDocument {
+    /// The target read: `uuid`, or `uuid#anchor` for one passage of a journal page.
+    pub uuid: String,
+    pub name: String,
+    pub pack: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub text: String,
+    /// Whether the text was cut at the limit.
+    pub truncated: bool,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -323,6 +339,64 @@ impl RulesIndex {
             });
         }
         search(&sources, query, options)
+    }
+
+    /// The cleaned text of one document (a journal entry's pages, a page's passages, in order; or one passage by
+    /// `uuid#anchor`), cut at a word to at most `max_chars`; `None` when the index does not hold it or its pack is
+    /// not among `user_packs` (`None` for the GM, who sees every pack).
+    pub fn read(
+        &self,
+        target: &str,
+        user_packs: Option<&[String]>,
+        max_chars: usize,
+    ) -> Result<Option<ReadDocument>, RulesError> {
+        let (uuid, anchor) = match target.split_once('#') {
+            Some((uuid, anchor)) => (uuid, Some(anchor)),
+            None => (target, None),
+        };
+        // The document itself, or a page of it (`<entry uuid>.JournalEntryPage.<id>`): a prefix test first, cheap.
+        let of_document = |unit_uuid: &str| {
+            unit_uuid
+                .strip_prefix(uuid)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(".JournalEntryPage."))
+        };
+        let wanted = |unit_uuid: &str, unit_anchor: Option<&str>, pack: &str| {
+            of_document(unit_uuid)
+                && anchor.is_none_or(|anchor| unit_anchor == Some(anchor))
+                && user_packs.is_none_or(|packs| packs.iter().any(|p| p == pack))
+        };
+        let mut units: Vec<RulesDocument> = Vec::new();
+        for (doc_id, meta) in self.base.metas.iter().enumerate() {
+            if wanted(&meta.uuid, meta.anchor.as_deref(), &meta.pack)
+                && !self.removed.contains(&meta.key())
+            {
+                units.push(self.base.document(doc_id as u32)?);
+            }
+        }
+        units.extend(
+            self.delta_docs
+                .iter()
+                .filter(|doc| wanted(&doc.uuid, doc.anchor.as_deref(), &doc.pack))
+                .cloned(),
+        );
+        let Some(first) = units.first() else {
+            return Ok(None);
+        };
+        let whole = units
+            .iter()
+            .map(|unit| unit.body.trim())
+            .filter(|body| !body.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let text = passage_text(&whole, max_chars);
+        Ok(Some(ReadDocument {
+            uuid: target.to_string(),
+            name: first.name.clone(),
+            pack: first.pack.clone(),
+            doc_type: first.doc_type.clone(),
+            truncated: text.len() < whole.len(),
+            text,
+        }))
     }
 
     pub fn stats(&self) -> IndexStats {

@@ -280,3 +280,63 @@ fn a_search_during_a_stepped_commit_finishes_it() {
         .contains(&"Ember Shield".to_string()));
     assert!(index.commit_step(1).expect("already applied"));
 }
+
+#[test]
+fn a_document_is_read_whole_for_those_who_may_open_it() {
+    let mut index = index();
+    let shove = "Compendium.home.actions.Item.a3";
+    let read = index.read(shove, None, 2_000).expect("read").expect("held");
+    assert_eq!(
+        (read.name.as_str(), read.pack.as_str()),
+        ("Shove", "home.actions")
+    );
+    assert!(
+        read.text.starts_with("You push a creature away"),
+        "{}",
+        read.text
+    );
+    assert!(!read.truncated);
+    let short = index.read(shove, None, 20).expect("read").expect("held");
+    assert!(short.truncated && short.text.len() <= 20, "{}", short.text);
+    // A player reads only their packs' documents; unknown uuids are not held.
+    let actions = ["home.actions".to_string()];
+    let spells = ["home.spells".to_string()];
+    assert!(index
+        .read(shove, Some(&actions), 100)
+        .expect("read")
+        .is_some());
+    assert!(index
+        .read(shove, Some(&spells), 100)
+        .expect("read")
+        .is_none());
+    assert!(index
+        .read("Compendium.home.actions.Item.zz", None, 100)
+        .expect("read")
+        .is_none());
+    // A journal entry reads as its pages; the text follows edits before any commit.
+    let journal = index
+        .read("Compendium.home.lore.JournalEntry.j1", None, 500)
+        .expect("read")
+        .expect("held");
+    assert!(journal.text.contains("smoked eels"), "{}", journal.text);
+    index.commit().expect("commit");
+    let changed = common::item(
+        "home.actions",
+        "a3",
+        "action",
+        "Shove",
+        "<p>Push it hard.</p>",
+        &[],
+    );
+    index.add_documents(&[changed], &NoResolver);
+    assert_eq!(
+        index
+            .read(shove, None, 100)
+            .expect("read")
+            .expect("held")
+            .text,
+        "Push it hard."
+    );
+    index.remove(&[shove.to_string()]);
+    assert!(index.read(shove, None, 100).expect("read").is_none());
+}

@@ -8,6 +8,7 @@ pub mod bench_chat;
 pub mod bench_encounter;
 pub mod bench_relay;
 pub mod bench_rules;
+pub mod bench_tools;
 pub mod encounter;
 pub mod eval_rules;
 pub mod monster;

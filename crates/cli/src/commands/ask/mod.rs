@@ -1,29 +1,41 @@
-//! `familiar ask --corpus FILE.jsonl [--providers FILE.json] [--json] "question"`: a grounded answer from the
-//! provider chain, or from the rules index alone. This file is only the transport: `ureq` on one thread per request
-//! feeds status, headers and body chunks to the sans-IO core in `familiar-chat` over a channel, and the main loop
-//! sleeps until the core's next deadline. With `--json`, stdout holds `{"delta"}` lines, a `{"reset"}` line when a
-//! broken stream's text must be discarded, and the final `{"answer", ...}` line. Exit 0 whenever an answer was given.
+//! `familiar ask --corpus FILE.jsonl [--providers FILE.json] [--tools read-only [--bestiary FILE.jsonl]] [--json]
+//! "question"`: a grounded answer from the provider chain, or from the rules index alone. This module is only the
+//! driver: [`transport`] feeds the sans-IO cores in `familiar-chat` (the chain, or with `--tools read-only` the tool
+//! loop of [`tools`], whose calls run on the real engines) and sleeps until their next deadline. With `--json`,
+//! stdout holds `{"delta"}` lines, a `{"reset"}` line when a broken stream's text must be discarded, and the final
+//! `{"answer", ...}` line. With tools, a reply that ends in tool calls ends with an `{"interim"}` line (its deltas
+//! were not the answer: discard them too), then one `{"step"}` line per call as it settles; the final line adds
+//! `steps`, `tools`, `requests` and `limit`. Exit 0 whenever an answer was given.
 
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod tools;
+mod transport;
 
-use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
 use familiar_chat::history::HistoryContext;
+use familiar_chat::tools::AgentConfig;
 use familiar_chat::{
-    build_prompt, Answer, Api, AskEvent, AskInput, ChainConfig, Command, HttpRequest, Method,
-    Passage, PromptParts, ProviderChain, ProviderConfig, RetryPolicy, Timeouts,
-    DEFAULT_SYSTEM_PROMPT,
+    build_prompt, Answer, Api, AskEvent, AskInput, ChainConfig, Command, Passage, PromptParts,
+    ProviderChain, ProviderConfig, RetryPolicy, Timeouts, DEFAULT_SYSTEM_PROMPT,
 };
 use familiar_rules::SearchOptions;
 use serde::Deserialize;
 use serde_json::json;
+use transport::{now_ms, Seen, Transport, Woke};
 
 use super::search::load_corpus;
 use super::CliError;
+
+/// Which of the raven's tools the model may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToolsMode {
+    /// None: today's answer from the passages.
+    None,
+    /// search_rules, read_rule, rate_encounter, generate_encounter, build_creature, run by the native engines.
+    ReadOnly,
+}
 
 #[derive(Args)]
 pub struct AskArgs {
@@ -54,6 +66,18 @@ pub struct AskArgs {
     /// Retries on one provider before the next is tried.
     #[arg(long, default_value_t = RetryPolicy::default().max_retries)]
     pub max_retries: u32,
+    /// The tools the model may call (`read-only`: the model looks up and computes with Familiar's engines).
+    #[arg(long, value_enum, default_value_t = ToolsMode::None)]
+    pub tools: ToolsMode,
+    /// The creature pool `generate_encounter` draws from: compendium actors as JSON lines (as `familiar encounter`).
+    #[arg(long)]
+    pub bestiary: Option<PathBuf>,
+    /// Tool calls per question before the model must answer.
+    #[arg(long, default_value_t = AgentConfig::default().max_steps)]
+    pub max_steps: u32,
+    /// Provider tokens per question (every request, in and out) before the model must answer.
+    #[arg(long, default_value_t = AgentConfig::default().max_tokens)]
+    pub max_tokens: u64,
     pub question: String,
 }
 
@@ -113,86 +137,6 @@ fn load_providers(path: &str) -> Result<Vec<ProviderConfig>, CliError> {
     Ok(providers)
 }
 
-/// What a transport thread saw.
-enum Seen {
-    Head(u16, Vec<(String, String)>),
-    Data(Vec<u8>),
-    End,
-    Failed(String),
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
-}
-
-/// Performs one request on its own thread, reporting everything it sees until it ends or is aborted.
-fn spawn_request(
-    agent: ureq::Agent,
-    request: u64,
-    http: HttpRequest,
-    abort: Arc<AtomicBool>,
-    out: Sender<(u64, Seen)>,
-) {
-    std::thread::spawn(move || {
-        let send = |seen: Seen| out.send((request, seen)).is_ok();
-        let response = match http.method {
-            Method::Get => {
-                let mut builder = agent.get(&http.url);
-                for (key, value) in &http.headers {
-                    builder = builder.header(key, value);
-                }
-                builder.call()
-            }
-            Method::Post => {
-                let mut builder = agent.post(&http.url);
-                for (key, value) in &http.headers {
-                    builder = builder.header(key, value);
-                }
-                builder.send(http.body.as_deref().unwrap_or(""))
-            }
-        };
-        let response = match response {
-            Ok(response) => response,
-            Err(error) => {
-                send(Seen::Failed(error.to_string()));
-                return;
-            }
-        };
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(key, value)| (key.to_string(), value.to_str().unwrap_or("").to_string()))
-            .collect();
-        if !send(Seen::Head(response.status().as_u16(), headers)) {
-            return;
-        }
-        let mut reader = response.into_body().into_reader();
-        let mut buffer = vec![0u8; 16 * 1024];
-        loop {
-            if abort.load(Ordering::Relaxed) {
-                return;
-            }
-            match reader.read(&mut buffer) {
-                Ok(0) => {
-                    send(Seen::End);
-                    return;
-                }
-                Ok(read) => {
-                    if !send(Seen::Data(buffer[..read].to_vec())) {
-                        return;
-                    }
-                }
-                Err(error) => {
-                    send(Seen::Failed(error.to_string()));
-                    return;
-                }
-            }
-        }
-    });
-}
-
 pub fn run(args: AskArgs) -> Result<(), CliError> {
     let providers = match &args.providers {
         Some(path) => load_providers(path)?,
@@ -232,30 +176,23 @@ pub fn run(args: AskArgs) -> Result<(), CliError> {
         ..ChainConfig::default()
     };
     let mut chain = ProviderChain::new(providers, config);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_connect(Some(Duration::from_millis(args.first_byte_timeout_ms)))
-        .max_idle_age(super::POOLED_CONNECTION_MAX_AGE)
-        .build()
-        .into();
-    let (sender, receiver) = mpsc::channel::<(u64, Seen)>();
-    let mut aborts: HashMap<u64, Arc<AtomicBool>> = HashMap::new();
+    let mut transport = Transport::new(args.first_byte_timeout_ms);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if args.tools == ToolsMode::ReadOnly {
+        let input = tools::Input {
+            prompt,
+            passages,
+            index: &mut index,
+        };
+        return tools::run(&args, chain, input, &mut transport, &mut out);
+    }
     chain.start(AskInput { prompt, passages }, now_ms());
     loop {
         while let Some(command) = chain.poll_command() {
             match command {
-                Command::Send { request, http, .. } => {
-                    let abort = Arc::new(AtomicBool::new(false));
-                    aborts.insert(request, abort.clone());
-                    spawn_request(agent.clone(), request, http, abort, sender.clone());
-                }
-                Command::Abort { request } => {
-                    if let Some(abort) = aborts.remove(&request) {
-                        abort.store(true, Ordering::Relaxed);
-                    }
-                }
+                Command::Send { request, http, .. } => transport.send(request, http),
+                Command::Abort { request } => transport.abort(request),
             }
         }
         while let Some((_, event)) = chain.poll_event() {
@@ -271,11 +208,8 @@ pub fn run(args: AskArgs) -> Result<(), CliError> {
             }
             out.flush()?;
         }
-        let wait = chain
-            .poll_timeout()
-            .map_or(60_000, |deadline| deadline.saturating_sub(now_ms()));
-        match receiver.recv_timeout(Duration::from_millis(wait)) {
-            Ok((request, seen)) => {
+        match transport.wait(chain.poll_timeout()) {
+            Woke::Seen(request, seen) => {
                 let now = now_ms();
                 match seen {
                     Seen::Head(status, headers) => chain.handle_head(request, status, headers, now),
@@ -284,35 +218,37 @@ pub fn run(args: AskArgs) -> Result<(), CliError> {
                     Seen::Failed(message) => chain.handle_error(request, &message, now),
                 }
             }
-            Err(RecvTimeoutError::Timeout) => chain.handle_timeout(now_ms()),
-            // Unreachable while `sender` lives in this scope; handled rather than assumed.
-            Err(RecvTimeoutError::Disconnected) => chain.handle_timeout(u64::MAX),
+            Woke::Timeout(now) => chain.handle_timeout(now),
         }
     }
 }
 
+/// The final `--json` line's fields for an answer.
+fn answer_json(answer: &Answer) -> serde_json::Map<String, serde_json::Value> {
+    let citations: Vec<_> = answer
+        .citations
+        .iter()
+        .map(|citation| json!({"uuid": citation.uuid, "name": citation.name}))
+        .collect();
+    let attempts: Vec<_> = answer
+        .attempts
+        .iter()
+        .map(|attempt| json!({"provider": attempt.provider, "status": attempt.status, "error": attempt.error}))
+        .collect();
+    let mut fields = serde_json::Map::new();
+    fields.insert("answer".into(), json!(answer.text));
+    fields.insert("citations".into(), json!(citations));
+    fields.insert("provider".into(), json!(answer.provider));
+    fields.insert("offline".into(), json!(answer.offline.is_some()));
+    fields.insert("offlineReason".into(), json!(answer.offline));
+    fields.insert("attempts".into(), json!(attempts));
+    fields.insert("usage".into(), json!(answer.usage));
+    fields
+}
+
 fn print_answer(out: &mut impl Write, answer: &Answer, as_json: bool) -> Result<(), CliError> {
     if as_json {
-        let citations: Vec<_> = answer
-            .citations
-            .iter()
-            .map(|citation| json!({"uuid": citation.uuid, "name": citation.name}))
-            .collect();
-        let attempts: Vec<_> = answer
-            .attempts
-            .iter()
-            .map(|attempt| json!({"provider": attempt.provider, "status": attempt.status, "error": attempt.error}))
-            .collect();
-        let line = json!({
-            "answer": answer.text,
-            "citations": citations,
-            "provider": answer.provider,
-            "offline": answer.offline.is_some(),
-            "offlineReason": answer.offline,
-            "attempts": attempts,
-            "usage": answer.usage,
-        });
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", serde_json::Value::Object(answer_json(answer)))?;
     } else {
         writeln!(out, "{}", answer.text.trim_end())?;
         if !answer.citations.is_empty() {
