@@ -74,14 +74,23 @@ pub enum FusionMethod {
     Rrf { k: f32 },
     /// The lexical score over the best lexical score, plus the weighted cosine min-max scaled over the dense list.
     Weighted,
+    /// The lexical score as it is (so a question that names a rule keeps its name bonus at full strength), plus the
+    /// weighted cosine min-max scaled over the dense list: the dense side decides when no name is matched.
+    Sum,
 }
 
 /// The semantic side's part in a fused search.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fusion {
     pub method: FusionMethod,
-    /// The dense list's weight against the lexical list's 1.
+    /// The lexical list's weight (1; 0 ranks by the dense list alone, for measurement).
+    pub lexical_weight: f32,
+    /// The dense list's weight.
     pub dense_weight: f32,
+    /// `(bonus, weight)`: when a candidate's name bonus ([`crate::ranking::NameMatch::bonus`]) reaches `bonus`, the
+    /// question names a rule, and the dense list's weight is `weight` instead (a named rule is found by its name; a
+    /// described one by its meaning).
+    pub named: Option<(f32, f32)>,
     /// Whether a dense hit's part is multiplied by the rules prior and the kind the question asks for, as the
     /// lexical score already is.
     pub dense_prior: bool,
@@ -91,7 +100,9 @@ impl Default for Fusion {
     fn default() -> Self {
         Fusion {
             method: FusionMethod::Rrf { k: 60.0 },
+            lexical_weight: 1.0,
             dense_weight: 1.0,
+            named: None,
             dense_prior: true,
         }
     }
@@ -452,7 +463,8 @@ fn rerank<'a>(
 
 /// Scores candidates by rules relevance (BM25 over the best, times the prior, plus the name bonus, times the kind
 /// factor) and sorts them best first.
-fn score_lexical(candidates: &mut [Candidate<'_>], analyzed: &AnalyzedQuery) {
+/// Returns the largest name bonus: how surely the question names one of the candidates.
+fn score_lexical(candidates: &mut [Candidate<'_>], analyzed: &AnalyzedQuery) -> f32 {
     let best = candidates
         .iter()
         .map(|candidate| candidate.bm25)
@@ -462,11 +474,15 @@ fn score_lexical(candidates: &mut [Candidate<'_>], analyzed: &AnalyzedQuery) {
         .map(|candidate| NameMatch::of(candidate.meta, analyzed))
         .collect();
     mark_dominated(&mut matches);
+    let mut named = 0.0f32;
     for (candidate, matched) in candidates.iter_mut().zip(&matches) {
-        let relevance = (candidate.bm25 / best) * prior(candidate.meta) + matched.bonus();
+        let bonus = matched.bonus();
+        named = named.max(bonus);
+        let relevance = (candidate.bm25 / best) * prior(candidate.meta) + bonus;
         candidate.score = relevance * kind_factor(candidate.meta, analyzed);
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    named
 }
 
 /// Folds sorted candidates: another passage of a page already kept is dropped, and a document with the name and
@@ -503,11 +519,15 @@ fn fuse<'a>(
     options: &SearchOptions,
     dense: Dense<'_>,
 ) -> Vec<(Candidate<'a>, Vec<String>)> {
-    score_lexical(&mut candidates, analyzed);
+    let named = score_lexical(&mut candidates, analyzed);
+    let fusion = dense.fusion;
+    let dense_weight = match fusion.named {
+        Some((bonus, weight)) if named >= bonus => weight,
+        _ => fusion.dense_weight,
+    };
     let best_lexical = candidates
         .first()
         .map_or(f32::EPSILON, |c| c.score.max(f32::EPSILON));
-    let fusion = dense.fusion;
     let mut fused: Vec<(Candidate<'a>, f32)> = candidates
         .into_iter()
         .enumerate()
@@ -515,8 +535,9 @@ fn fuse<'a>(
             let part = match fusion.method {
                 FusionMethod::Rrf { k } => 1.0 / (k + rank as f32 + 1.0),
                 FusionMethod::Weighted => candidate.score / best_lexical,
+                FusionMethod::Sum => candidate.score,
             };
-            (candidate, part)
+            (candidate, part * fusion.lexical_weight)
         })
         .collect();
     let mut at: HashMap<(usize, u32), usize> = fused
@@ -539,8 +560,8 @@ fn fuse<'a>(
         let meta = &sources[source].layer.metas[doc_id as usize];
         let mut part = match fusion.method {
             FusionMethod::Rrf { k } => 1.0 / (k + rank as f32 + 1.0),
-            FusionMethod::Weighted => (cosine - low) / spread,
-        } * fusion.dense_weight;
+            FusionMethod::Weighted | FusionMethod::Sum => (cosine - low) / spread,
+        } * dense_weight;
         if fusion.dense_prior {
             part *= prior(meta) * kind_factor(meta, analyzed);
         }

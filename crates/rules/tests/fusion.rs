@@ -35,12 +35,16 @@ fn names(hits: &[SearchHit]) -> Vec<&str> {
 const FUSIONS: [Fusion; 2] = [
     Fusion {
         method: FusionMethod::Rrf { k: 60.0 },
+        lexical_weight: 1.0,
         dense_weight: 1.0,
+        named: None,
         dense_prior: true,
     },
     Fusion {
         method: FusionMethod::Weighted,
+        lexical_weight: 1.0,
         dense_weight: 0.5,
+        named: None,
         dense_prior: false,
     },
 ];
