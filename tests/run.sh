@@ -62,6 +62,9 @@ step_may_skip() {
 ensure_wasm_toolchain
 ensure_node_packages
 ensure_chromium
+if ! ensure_models >"$artifacts/models-install.log" 2>&1; then
+  log "the embedding models could not be installed (see $artifacts/models-install.log); semantic tests skip"
+fi
 firefox_ok=0
 if ensure_firefox >"$artifacts/firefox-install.log" 2>&1; then firefox_ok=1; else log "Firefox ESR or geckodriver unavailable; wasm tests run in Chromium only"; fi
 webkit_ok=0

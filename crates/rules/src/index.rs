@@ -2,7 +2,8 @@
 //! threads, so it runs in wasm32), reopening it from its files, and a per-document table for ranking without
 //! touching the document store.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::directory::RamDirectory;
 use tantivy::schema::{
@@ -182,6 +183,8 @@ pub struct Layer {
     pub searcher: Searcher,
     pub fields: Fields,
     pub metas: Vec<DocMeta>,
+    /// Unit key → doc id, built on the first semantic search (a lexical-only search never needs it).
+    by_key: OnceLock<HashMap<String, u32>>,
 }
 
 impl Layer {
@@ -215,6 +218,7 @@ impl Layer {
             searcher,
             fields,
             metas,
+            by_key: OnceLock::new(),
         })
     }
 
@@ -228,6 +232,20 @@ impl Layer {
 
     pub fn is_empty(&self) -> bool {
         self.metas.is_empty()
+    }
+
+    /// The doc id of the unit with this key, if the layer holds it.
+    pub fn doc_id_of(&self, key: &str) -> Option<u32> {
+        self.by_key
+            .get_or_init(|| {
+                self.metas
+                    .iter()
+                    .enumerate()
+                    .map(|(doc_id, meta)| (meta.key(), doc_id as u32))
+                    .collect()
+            })
+            .get(key)
+            .copied()
     }
 
     /// The stored body of a document, for snippets and for rebuilding.

@@ -3,11 +3,13 @@
 //! Ingestion: [`document`] reads the pf2e shapes tolerantly, [`enrichers`] turns Foundry enrichers into text,
 //! [`html`] turns HTML into blocks, [`passages`] splits long journal pages into anchored passages.
 //! Search: [`analysis`] (with [`vocabulary`]) understands the question, [`index`] holds tantivy layers,
-//! [`search`] queries and reranks with [`ranking`], [`snippet`] highlights the hits returned. [`rules_index`] is
-//! the whole index with visibility and incremental updates; [`persist`] turns it into bytes and back (the document
-//! table through [`table`]); [`eval`] measures accuracy.
+//! [`search`] queries and reranks with [`ranking`] and fuses in a semantic ranking over [`dense`] vectors,
+//! [`snippet`] highlights the hits returned. [`rules_index`] is the whole index with visibility and incremental
+//! updates; [`persist`] turns it into bytes and back (the document table through [`table`]); [`eval`] measures
+//! accuracy.
 
 pub mod analysis;
+pub mod dense;
 pub mod document;
 pub mod enrichers;
 pub mod eval;
@@ -23,11 +25,12 @@ mod stemming;
 pub mod table;
 pub mod vocabulary;
 
+pub use dense::{DenseHit, DenseIndex, Precision};
 pub use document::{fingerprint, IngestReport};
 pub use enrichers::{NoResolver, Resolver};
 pub use persist::Manifest;
-pub use rules_index::{IndexStats, ReadDocument, RulesIndex};
-pub use search::{SearchHit, SearchOptions};
+pub use rules_index::{IndexStats, ReadDocument, RulesIndex, UnitText};
+pub use search::{Dense, Fusion, FusionMethod, SearchHit, SearchOptions};
 
 /// Why an index operation failed. Bad documents are not errors (they are reported); these are.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use crate::enrichers::Resolver;
 use crate::index::{Layer, LayerBuilder};
 use crate::passages::{to_units, RulesDocument};
 use crate::persist::Manifest;
-use crate::search::{search, SearchHit, SearchOptions, Source};
+use crate::search::{search_fused, Dense, SearchHit, SearchOptions, Source};
 use crate::snippet::passage_text;
 use crate::table::EmptySource;
 use crate::RulesError;
@@ -45,6 +45,14 @@ pub struct IndexStats {
     pub packs: BTreeMap<String, usize>,
     pub delta_units: usize,
     pub base_units: usize,
+}
+
+/// A unit as a semantic side sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitText {
+    pub key: String,
+    pub name: String,
+    pub body: String,
 }
 
 pub struct RulesIndex {
@@ -326,6 +334,16 @@ impl RulesIndex {
         query: &str,
         options: &SearchOptions,
     ) -> Result<Vec<SearchHit>, RulesError> {
+        self.search_fused(query, options, None)
+    }
+
+    /// [`RulesIndex::search`] with a semantic ranking of the units fused in (see [`crate::search::Fusion`]).
+    pub fn search_fused(
+        &mut self,
+        query: &str,
+        options: &SearchOptions,
+        dense: Option<Dense<'_>>,
+    ) -> Result<Vec<SearchHit>, RulesError> {
         self.commit()?;
         let none = HashSet::new();
         let mut sources = vec![Source {
@@ -338,7 +356,27 @@ impl RulesIndex {
                 removed: &none,
             });
         }
-        search(&sources, query, options)
+        search_fused(&sources, query, options, dense)
+    }
+
+    /// Every live unit's key, name and clean text, in index order: what a semantic side embeds.
+    pub fn unit_texts(&mut self) -> Result<Vec<UnitText>, RulesError> {
+        self.commit()?;
+        let mut units = Vec::with_capacity(self.base.len() + self.delta.len());
+        for (layer, removed) in [(&self.base, Some(&self.removed)), (&self.delta, None)] {
+            for (doc_id, meta) in layer.metas.iter().enumerate() {
+                let key = meta.key();
+                if removed.is_some_and(|removed| removed.contains(&key)) {
+                    continue;
+                }
+                units.push(UnitText {
+                    key,
+                    name: meta.name.clone(),
+                    body: layer.body(doc_id as u32)?,
+                });
+            }
+        }
+        Ok(units)
     }
 
     /// The cleaned text of one document (a journal entry's pages, a page's passages, in order; or one passage by

@@ -1,6 +1,7 @@
 //! Search over the layers: analyzed question → tantivy query (built directly, never parsed, so no input can make it
 //! throw) → candidates scored with statistics shared by all layers → reranked with rules knowledge (names the
-//! question mentions, rule names it points at, a prior for core rules, duplicates collapsed) → hits with snippets.
+//! question mentions, rule names it points at, a prior for core rules) → fused with the semantic ranking when one is
+//! given ([`Fusion`]) → duplicates collapsed → hits with snippets.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{collector::TopDocs, Searcher, Term};
 
 use crate::analysis::{analyze, stem_words, AnalyzedQuery};
+use crate::dense::DenseHit;
 use crate::index::{DocMeta, Fields, Layer};
 use crate::ranking::{collapse_key, kind_factor, mark_dominated, prior, NameMatch};
 use crate::snippet::{passage_text, Highlighter};
@@ -63,6 +65,54 @@ pub struct SearchHit {
     /// Other documents with the same name and type (archetype copies, "(Level N)" variants) folded into this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
+}
+
+/// How a lexical and a semantic ranking become one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FusionMethod {
+    /// Reciprocal rank fusion: each list adds `weight / (k + rank)`; scores are ignored, only ranks count.
+    Rrf { k: f32 },
+    /// The lexical score over the best lexical score, plus the weighted cosine min-max scaled over the dense list.
+    Weighted,
+    /// The lexical score as it is (so a question that names a rule keeps its name bonus at full strength), plus the
+    /// weighted cosine min-max scaled over the dense list: the dense side decides when no name is matched.
+    Sum,
+}
+
+/// The semantic side's part in a fused search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fusion {
+    pub method: FusionMethod,
+    /// The lexical list's weight (1; 0 ranks by the dense list alone, for measurement).
+    pub lexical_weight: f32,
+    /// The dense list's weight.
+    pub dense_weight: f32,
+    /// `(bonus, weight)`: when a candidate's name bonus ([`crate::ranking::NameMatch::bonus`]) reaches `bonus`, the
+    /// question names a rule, and the dense list's weight is `weight` instead (a named rule is found by its name; a
+    /// described one by its meaning).
+    pub named: Option<(f32, f32)>,
+    /// Whether a dense hit's part is multiplied by the rules prior and the kind the question asks for, as the
+    /// lexical score already is.
+    pub dense_prior: bool,
+}
+
+impl Default for Fusion {
+    fn default() -> Self {
+        Fusion {
+            method: FusionMethod::Rrf { k: 60.0 },
+            lexical_weight: 1.0,
+            dense_weight: 1.0,
+            named: None,
+            dense_prior: true,
+        }
+    }
+}
+
+/// A semantic ranking for the question (best first, keyed by unit key) and how to fuse it.
+#[derive(Debug, Clone, Copy)]
+pub struct Dense<'a> {
+    pub hits: &'a [DenseHit],
+    pub fusion: Fusion,
 }
 
 /// How many candidates each layer hands to the reranker.
@@ -123,21 +173,51 @@ pub fn search(
     query: &str,
     options: &SearchOptions,
 ) -> Result<Vec<SearchHit>, RulesError> {
+    search_fused(sources, query, options, None)
+}
+
+/// [`search`], with the semantic ranking fused in before duplicates collapse when `dense` is given. Without it the
+/// results are exactly [`search`]'s.
+pub fn search_fused(
+    sources: &[Source<'_>],
+    query: &str,
+    options: &SearchOptions,
+    dense: Option<Dense<'_>>,
+) -> Result<Vec<SearchHit>, RulesError> {
     let analyzed = analyze(query);
     let Some(first) = sources.first() else {
         return Ok(Vec::new());
     };
-    if analyzed.terms.is_empty() && analyzed.rule_names.is_empty() || options.top == 0 {
+    let lexical = !(analyzed.terms.is_empty() && analyzed.rule_names.is_empty());
+    let semantic = dense.is_some_and(|dense| !dense.hits.is_empty());
+    if !lexical && !semantic || options.top == 0 {
         return Ok(Vec::new());
     }
-    let fields = first.layer.fields;
+    let candidates = match lexical {
+        true => lexical_candidates(sources, first.layer.fields, &analyzed, options)?,
+        false => Vec::new(),
+    };
+    let ranked = match dense {
+        Some(dense) if semantic => fuse(candidates, sources, &analyzed, options, dense),
+        _ => rerank(candidates, &analyzed),
+    };
+    hits(sources, ranked, &analyzed, options)
+}
+
+/// The top [`CANDIDATES`] of each layer by BM25 over statistics shared by all layers.
+fn lexical_candidates<'a>(
+    sources: &[Source<'a>],
+    fields: Fields,
+    analyzed: &AnalyzedQuery,
+    options: &SearchOptions,
+) -> Result<Vec<Candidate<'a>>, RulesError> {
     let statistics = SharedStatistics {
         searchers: sources
             .iter()
             .map(|source| &source.layer.searcher)
             .collect(),
     };
-    let text = text_query(&analyzed, fields, &statistics)?;
+    let text = text_query(analyzed, fields, &statistics)?;
     let mut candidates = Vec::new();
     for (index, source) in sources.iter().enumerate() {
         let query = filtered(text.box_clone(), fields, source.removed, options);
@@ -159,7 +239,16 @@ pub fn search(
             }
         }
     }
-    let ranked = rerank(candidates, &analyzed);
+    Ok(candidates)
+}
+
+/// The first `options.top` of the ranked candidates as hits, with snippets and passage text when asked for.
+fn hits(
+    sources: &[Source<'_>],
+    ranked: Vec<(Candidate<'_>, Vec<String>)>,
+    analyzed: &AnalyzedQuery,
+    options: &SearchOptions,
+) -> Result<Vec<SearchHit>, RulesError> {
     let highlighter = options
         .snippets
         .then(|| Highlighter::new(analyzed.terms.iter().map(|term| term.text.as_str())));
@@ -375,6 +464,14 @@ fn rerank<'a>(
     mut candidates: Vec<Candidate<'a>>,
     analyzed: &AnalyzedQuery,
 ) -> Vec<(Candidate<'a>, Vec<String>)> {
+    score_lexical(&mut candidates, analyzed);
+    collapse(candidates)
+}
+
+/// Scores candidates by rules relevance (BM25 over the best, times the prior, plus the name bonus, times the kind
+/// factor) and sorts them best first.
+/// Returns the largest name bonus: how surely the question names one of the candidates.
+fn score_lexical(candidates: &mut [Candidate<'_>], analyzed: &AnalyzedQuery) -> f32 {
     let best = candidates
         .iter()
         .map(|candidate| candidate.bm25)
@@ -384,12 +481,21 @@ fn rerank<'a>(
         .map(|candidate| NameMatch::of(candidate.meta, analyzed))
         .collect();
     mark_dominated(&mut matches);
+    let mut named = 0.0f32;
     for (candidate, matched) in candidates.iter_mut().zip(&matches) {
-        let relevance = (candidate.bm25 / best) * prior(candidate.meta) + matched.bonus();
+        let bonus = matched.bonus();
+        named = named.max(bonus);
+        let relevance = (candidate.bm25 / best) * prior(candidate.meta) + bonus;
         candidate.score = relevance * kind_factor(candidate.meta, analyzed);
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let mut kept: Vec<(Candidate<'a>, Vec<String>)> = Vec::new();
+    named
+}
+
+/// Folds sorted candidates: another passage of a page already kept is dropped, and a document with the name and
+/// type of one kept (archetype copies, "(Level N)" variants) is listed in its `also`.
+fn collapse(candidates: Vec<Candidate<'_>>) -> Vec<(Candidate<'_>, Vec<String>)> {
+    let mut kept: Vec<(Candidate<'_>, Vec<String>)> = Vec::new();
     let mut by_key: HashMap<(&str, String), usize> = HashMap::new();
     let mut seen_uuids: HashSet<&str> = HashSet::new();
     for candidate in candidates {
@@ -409,4 +515,98 @@ fn rerank<'a>(
         }
     }
     kept
+}
+
+/// Fuses the lexical candidates with the dense hits (resolved to units of the layers, visible and not removed),
+/// then folds duplicates as [`rerank`] does.
+fn fuse<'a>(
+    mut candidates: Vec<Candidate<'a>>,
+    sources: &[Source<'a>],
+    analyzed: &AnalyzedQuery,
+    options: &SearchOptions,
+    dense: Dense<'_>,
+) -> Vec<(Candidate<'a>, Vec<String>)> {
+    let named = score_lexical(&mut candidates, analyzed);
+    let fusion = dense.fusion;
+    let dense_weight = match fusion.named {
+        Some((bonus, weight)) if named >= bonus => weight,
+        _ => fusion.dense_weight,
+    };
+    let best_lexical = candidates
+        .first()
+        .map_or(f32::EPSILON, |c| c.score.max(f32::EPSILON));
+    let mut fused: Vec<(Candidate<'a>, f32)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(rank, candidate)| {
+            let part = match fusion.method {
+                FusionMethod::Rrf { k } => 1.0 / (k + rank as f32 + 1.0),
+                FusionMethod::Weighted => candidate.score / best_lexical,
+                FusionMethod::Sum => candidate.score,
+            };
+            (candidate, part * fusion.lexical_weight)
+        })
+        .collect();
+    let mut at: HashMap<(usize, u32), usize> = fused
+        .iter()
+        .enumerate()
+        .map(|(position, (c, _))| ((c.source, c.doc_id), position))
+        .collect();
+    let resolved: Vec<(usize, u32, f32)> = dense
+        .hits
+        .iter()
+        .filter_map(|hit| resolve(sources, &hit.key, options).map(|(s, d)| (s, d, hit.score)))
+        .collect();
+    let (low, high) = resolved
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(lo, hi), &(_, _, score)| {
+            (lo.min(score), hi.max(score))
+        });
+    let spread = (high - low).max(f32::EPSILON);
+    for (rank, (source, doc_id, cosine)) in resolved.into_iter().enumerate() {
+        let meta = &sources[source].layer.metas[doc_id as usize];
+        let mut part = match fusion.method {
+            FusionMethod::Rrf { k } => 1.0 / (k + rank as f32 + 1.0),
+            FusionMethod::Weighted | FusionMethod::Sum => (cosine - low) / spread,
+        } * dense_weight;
+        if fusion.dense_prior {
+            part *= prior(meta) * kind_factor(meta, analyzed);
+        }
+        match at.get(&(source, doc_id)) {
+            Some(&position) => fused[position].1 += part,
+            None => {
+                at.insert((source, doc_id), fused.len());
+                let candidate = Candidate {
+                    source,
+                    doc_id,
+                    meta,
+                    bm25: 0.0,
+                    score: 0.0,
+                };
+                fused.push((candidate, part));
+            }
+        }
+    }
+    for (candidate, score) in &mut fused {
+        candidate.score = *score;
+    }
+    let mut candidates: Vec<Candidate<'a>> = fused.into_iter().map(|(c, _)| c).collect();
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    collapse(candidates)
+}
+
+/// The layer and document of a unit key, when the unit is live (not removed from its layer) and visible.
+fn resolve(sources: &[Source<'_>], key: &str, options: &SearchOptions) -> Option<(usize, u32)> {
+    sources.iter().enumerate().find_map(|(index, source)| {
+        if source.removed.contains(key) {
+            return None;
+        }
+        let doc_id = source.layer.doc_id_of(key)?;
+        let meta = source.layer.metas.get(doc_id as usize)?;
+        let visible = options
+            .user_packs
+            .as_ref()
+            .is_none_or(|packs| packs.iter().any(|pack| *pack == *meta.pack));
+        visible.then_some((index, doc_id))
+    })
 }

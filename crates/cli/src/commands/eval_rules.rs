@@ -1,9 +1,13 @@
-//! `familiar eval-rules --corpus FILE.jsonl --questions FILE.jsonl`: hit@1, hit@5 and MRR@10 of the rules index.
+//! `familiar eval-rules --corpus FILE.jsonl --questions FILE.jsonl`: hit@1, hit@5 and MRR@10 of the rules index,
+//! with the semantic layer when its model is installed (`--lexical-only` without), and the time per question.
+
+use std::time::Instant;
 
 use clap::Args;
-use familiar_rules::eval::{evaluate, Question};
+use familiar_rules::eval::{evaluate_with, Question};
 
 use super::search::load_corpus;
+use super::semantic::{Semantic, SemanticArgs};
 use super::CliError;
 
 #[derive(Args)]
@@ -16,6 +20,8 @@ pub struct EvalRulesArgs {
     /// Also list every question with the rank of its answer and the top names.
     #[arg(long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub semantic: SemanticArgs,
 }
 
 pub fn run(args: EvalRulesArgs) -> Result<(), CliError> {
@@ -32,13 +38,31 @@ pub fn run(args: EvalRulesArgs) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (mut index, _) = load_corpus(&args.corpus)?;
-    let mut accuracy = evaluate(&mut index, &questions)?;
+    let semantic = Semantic::prepare(&args.semantic, &mut index)?;
+    let mut times = Vec::with_capacity(questions.len());
+    let mut accuracy = evaluate_with(&questions, |question, options| {
+        let started = Instant::now();
+        let hits = match &semantic {
+            Some(semantic) => semantic.search(&mut index, question, options),
+            None => Ok(index.search(question, options)?),
+        };
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        hits
+    })?;
     if !args.verbose {
         accuracy.results.clear();
     }
-    println!(
-        "{}",
-        serde_json::to_string(&accuracy).map_err(|error| CliError::Invalid(error.to_string()))?
-    );
+    let mut output =
+        serde_json::to_value(&accuracy).map_err(|error| CliError::Invalid(error.to_string()))?;
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+    };
+    output["queryMsP50"] = at(0.5).into();
+    output["queryMsP95"] = at(0.95).into();
+    output["semantic"] = semantic.map(|semantic| semantic.report).into();
+    println!("{output}");
     Ok(())
 }

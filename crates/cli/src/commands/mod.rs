@@ -13,6 +13,7 @@ pub mod encounter;
 pub mod eval_rules;
 pub mod monster;
 pub mod search;
+pub mod semantic;
 pub mod version;
 pub mod xp;
 
@@ -64,6 +65,8 @@ pub enum CliError {
     Invalid(String),
     #[error("rules index: {0}")]
     Rules(#[from] familiar_rules::RulesError),
+    #[error("embedding model: {0}")]
+    Embed(#[from] familiar_embed::EmbedError),
     #[error("{flag} {value:?}: expected {expected}")]
     BadArgument {
         flag: &'static str,

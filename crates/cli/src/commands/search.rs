@@ -1,5 +1,6 @@
 //! `familiar search --corpus FILE.jsonl [--top K] [--jsonl | QUERY]`: the rules index from the shell.
 //! With `--jsonl`, reads `{"id", "question"}` lines on stdin and writes `{"id", "hits": [...]}` lines.
+//! The semantic layer joins when its model is installed ([`super::semantic`]); `--lexical-only` leaves it out.
 
 use std::io::Write;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use familiar_rules::{IngestReport, NoResolver, RulesIndex, SearchOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::semantic::{Semantic, SemanticArgs};
 use super::{stdin_jsonl, CliError};
 
 #[derive(Args)]
@@ -27,6 +29,8 @@ pub struct SearchArgs {
     pub jsonl: bool,
     /// The question, for one-shot mode.
     pub query: Option<String>,
+    #[command(flatten)]
+    pub semantic: SemanticArgs,
 }
 
 /// Reads a JSONL corpus into a built index; unreadable lines are reported like malformed documents.
@@ -56,6 +60,11 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let (mut index, report) = load_corpus(&args.corpus)?;
     let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let semantic = Semantic::prepare(&args.semantic, &mut index)?;
+    let search = |index: &mut RulesIndex, query: &str, options: &SearchOptions| match &semantic {
+        Some(semantic) => semantic.search(index, query, options),
+        None => Ok(index.search(query, options)?),
+    };
     let options = SearchOptions {
         top: args.top,
         user_packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
@@ -67,7 +76,7 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
     if args.jsonl {
         for question in stdin_jsonl::<QuestionLine>("question") {
             let question = question?;
-            let hits = index.search(&question.question, &options)?;
+            let hits = search(&mut index, &question.question, &options)?;
             let hits: Vec<Value> = hits
                 .iter()
                 .map(|hit| json!({"uuid": hit.uuid, "name": hit.name, "score": hit.score}))
@@ -80,9 +89,9 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
         CliError::Invalid("give a query, or --jsonl to read questions on stdin".into())
     })?;
     let started = Instant::now();
-    let hits = index.search(&query, &options)?;
+    let hits = search(&mut index, &query, &options)?;
     let query_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let output = json!({
+    let mut output = json!({
         "query": query,
         "hits": hits,
         "buildMs": build_ms,
@@ -90,6 +99,9 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
         "skipped": report.skipped.len(),
         "truncated": report.truncated.len(),
     });
+    if let Some(semantic) = &semantic {
+        output["semantic"] = semantic.report.clone();
+    }
     writeln!(out, "{output}")?;
     Ok(())
 }
