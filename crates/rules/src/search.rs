@@ -96,13 +96,23 @@ pub struct Fusion {
     pub dense_prior: bool,
 }
 
+impl Fusion {
+    /// The semantic ranking's weight against the lexical one's 1, chosen on the development and tuning sets
+    /// (BENCHMARKS.md, "Rules retrieval for players").
+    pub const DENSE_WEIGHT: f32 = 1.3;
+    /// From this name bonus a question names a rule (0.7: any whole name), and then the semantic side's weight is
+    /// this: a question that names its rule is answered by words alone.
+    pub const NAMED_BONUS: f32 = 0.7;
+    pub const NAMED_DENSE_WEIGHT: f32 = 0.0;
+}
+
 impl Default for Fusion {
     fn default() -> Self {
         Fusion {
             method: FusionMethod::Rrf { k: 60.0 },
             lexical_weight: 1.0,
-            dense_weight: 1.0,
-            named: None,
+            dense_weight: Fusion::DENSE_WEIGHT,
+            named: Some((Fusion::NAMED_BONUS, Fusion::NAMED_DENSE_WEIGHT)),
             dense_prior: true,
         }
     }

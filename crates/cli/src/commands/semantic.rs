@@ -52,14 +52,14 @@ pub struct SemanticArgs {
     pub fusion: FusionArg,
     /// The semantic ranking's weight against the lexical one's 1 (defaults chosen on the development and tuning
     /// sets, BENCHMARKS.md).
-    #[arg(long, default_value_t = 1.5)]
+    #[arg(long, default_value_t = Fusion::DENSE_WEIGHT)]
     pub dense_weight: f32,
     /// The semantic ranking's weight when the question names a rule (a name bonus of at least `--named-bonus`).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = Fusion::NAMED_DENSE_WEIGHT)]
     pub named_dense_weight: f32,
     /// The name bonus from which a question counts as naming a rule (0.7: any whole name; 0.95: a whole name of
     /// two words, or a rule the question's words point at).
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = Fusion::NAMED_BONUS)]
     pub named_bonus: f32,
     /// The k of reciprocal rank fusion.
     #[arg(long, default_value_t = 60.0)]
