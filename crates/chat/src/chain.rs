@@ -181,6 +181,25 @@ struct Ask {
 /// Observations kept for a driver that does not read them (the CLI); the oldest go first.
 const MAX_OBSERVATIONS: usize = 256;
 
+/// The first text or tool call of an ask's flight: how long its provider took to start answering.
+fn observe_first_output(
+    observations: &mut VecDeque<familiar_health::HealthEvent>,
+    slots: &[Slot],
+    ask: &Ask,
+    now_ms: u64,
+) {
+    if let (true, true, Phase::InFlight(flight)) =
+        (ask.text.is_empty(), ask.calls.is_empty(), &ask.phase)
+    {
+        observe(
+            observations,
+            &slots[ask.provider].config.name,
+            now_ms.saturating_sub(flight.started_ms),
+            true,
+        );
+    }
+}
+
 fn observe(
     observations: &mut VecDeque<familiar_health::HealthEvent>,
     provider: &str,
@@ -484,30 +503,11 @@ impl ProviderChain {
             };
             match event {
                 StreamEvent::ToolCall { call } => {
-                    if let (true, true, Phase::InFlight(flight)) =
-                        (ask.text.is_empty(), ask.calls.is_empty(), &ask.phase)
-                    {
-                        observe(
-                            &mut self.observations,
-                            &self.slots[ask.provider].config.name,
-                            now_ms.saturating_sub(flight.started_ms),
-                            true,
-                        );
-                    }
+                    observe_first_output(&mut self.observations, &self.slots, ask, now_ms);
                     ask.calls.push(call);
                 }
                 StreamEvent::TextDelta { text } => {
-                    // The first text of this flight: how long the provider took to start answering.
-                    if let (true, true, Phase::InFlight(flight)) =
-                        (ask.text.is_empty(), ask.calls.is_empty(), &ask.phase)
-                    {
-                        observe(
-                            &mut self.observations,
-                            &self.slots[ask.provider].config.name,
-                            now_ms.saturating_sub(flight.started_ms),
-                            true,
-                        );
-                    }
+                    observe_first_output(&mut self.observations, &self.slots, ask, now_ms);
                     ask.text.push_str(&text);
                     self.events.push_back((id, AskEvent::Delta { text }));
                 }
