@@ -12,7 +12,7 @@ use crate::enrichers::Resolver;
 use crate::index::{Layer, LayerBuilder};
 use crate::passages::{to_units, RulesDocument};
 use crate::persist::Manifest;
-use crate::search::{search_fused, Dense, SearchHit, SearchOptions, Source};
+use crate::search::{search, search_fused, Dense, SearchHit, SearchOptions, Source};
 use crate::snippet::passage_text;
 use crate::table::EmptySource;
 use crate::RulesError;
@@ -334,7 +334,8 @@ impl RulesIndex {
         query: &str,
         options: &SearchOptions,
     ) -> Result<Vec<SearchHit>, RulesError> {
-        self.search_fused(query, options, None)
+        // Lexical only through its own path, so a build that never fuses (the start-up bundle) links no fusion code.
+        self.with_layers(|sources| search(sources, query, options))
     }
 
     /// [`RulesIndex::search`] with a semantic ranking of the units fused in (see [`crate::search::Fusion`]).
@@ -344,6 +345,14 @@ impl RulesIndex {
         options: &SearchOptions,
         dense: Option<Dense<'_>>,
     ) -> Result<Vec<SearchHit>, RulesError> {
+        self.with_layers(|sources| search_fused(sources, query, options, dense))
+    }
+
+    /// Runs `run` over the committed layers: the base without its removed keys, then the delta.
+    fn with_layers<T>(
+        &mut self,
+        run: impl FnOnce(&[Source<'_>]) -> Result<T, RulesError>,
+    ) -> Result<T, RulesError> {
         self.commit()?;
         let none = HashSet::new();
         let mut sources = vec![Source {
@@ -356,7 +365,7 @@ impl RulesIndex {
                 removed: &none,
             });
         }
-        search_fused(&sources, query, options, dense)
+        run(&sources)
     }
 
     /// Every live unit's key, name and clean text, in index order: what a semantic side embeds.

@@ -178,12 +178,21 @@ struct Candidate<'a> {
     score: f32,
 }
 
+/// Words alone. Fusion's code is not reached from here, so a build that never fuses does not link it.
 pub fn search(
     sources: &[Source<'_>],
     query: &str,
     options: &SearchOptions,
 ) -> Result<Vec<SearchHit>, RulesError> {
-    search_fused(sources, query, options, None)
+    let analyzed = analyze(query);
+    let Some(first) = sources.first() else {
+        return Ok(Vec::new());
+    };
+    if analyzed.terms.is_empty() && analyzed.rule_names.is_empty() || options.top == 0 {
+        return Ok(Vec::new());
+    }
+    let candidates = lexical_candidates(sources, first.layer.fields, &analyzed, options)?;
+    hits(sources, rerank(candidates, &analyzed), &analyzed, options)
 }
 
 /// [`search`], with the semantic ranking fused in before duplicates collapse when `dense` is given. Without it the
@@ -194,23 +203,21 @@ pub fn search_fused(
     options: &SearchOptions,
     dense: Option<Dense<'_>>,
 ) -> Result<Vec<SearchHit>, RulesError> {
+    let Some(dense) = dense.filter(|dense| !dense.hits.is_empty()) else {
+        return search(sources, query, options);
+    };
     let analyzed = analyze(query);
     let Some(first) = sources.first() else {
         return Ok(Vec::new());
     };
-    let lexical = !(analyzed.terms.is_empty() && analyzed.rule_names.is_empty());
-    let semantic = dense.is_some_and(|dense| !dense.hits.is_empty());
-    if !lexical && !semantic || options.top == 0 {
+    if options.top == 0 {
         return Ok(Vec::new());
     }
-    let candidates = match lexical {
-        true => lexical_candidates(sources, first.layer.fields, &analyzed, options)?,
-        false => Vec::new(),
+    let candidates = match analyzed.terms.is_empty() && analyzed.rule_names.is_empty() {
+        false => lexical_candidates(sources, first.layer.fields, &analyzed, options)?,
+        true => Vec::new(),
     };
-    let ranked = match dense {
-        Some(dense) if semantic => fuse(candidates, sources, &analyzed, options, dense),
-        _ => rerank(candidates, &analyzed),
-    };
+    let ranked = fuse(candidates, sources, &analyzed, options, dense);
     hits(sources, ranked, &analyzed, options)
 }
 
