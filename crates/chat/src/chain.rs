@@ -181,6 +181,35 @@ struct Ask {
 /// Observations kept for a driver that does not read them (the CLI); the oldest go first.
 const MAX_OBSERVATIONS: usize = 256;
 
+/// Records a failed attempt of `ask` at `provider` and drops what it produced; when text had been shown, tells the UI
+/// to discard it (the next attempt starts from scratch). Whether text had been shown.
+fn abandon_attempt(
+    ask: &mut Ask,
+    events: &mut VecDeque<(AskId, AskEvent)>,
+    id: AskId,
+    provider: &str,
+    failure: &Failure,
+) -> bool {
+    ask.attempts.push(Attempt {
+        provider: provider.to_string(),
+        status: failure.status,
+        error: failure.message.clone(),
+        kind: Some(failure.kind),
+    });
+    let mid_stream = !ask.text.is_empty();
+    if mid_stream {
+        ask.text.clear();
+        events.push_back((
+            id,
+            AskEvent::Reset {
+                reason: failure.message.clone(),
+            },
+        ));
+    }
+    ask.usage = None;
+    mid_stream
+}
+
 /// The first text or tool call of an ask's flight: how long its provider took to start answering.
 fn observe_first_output(
     observations: &mut VecDeque<familiar_health::HealthEvent>,
@@ -635,22 +664,7 @@ impl ProviderChain {
             // Not the provider's health: it cannot take tools. Ask it again at once, without them.
             slot.breaker.release(now_ms);
             slot.refuses_tools = true;
-            ask.attempts.push(Attempt {
-                provider: slot.config.name.clone(),
-                status: failure.status,
-                error: failure.message.clone(),
-                kind: Some(failure.kind),
-            });
-            if !ask.text.is_empty() {
-                ask.text.clear();
-                self.events.push_back((
-                    id,
-                    AskEvent::Reset {
-                        reason: failure.message.clone(),
-                    },
-                ));
-            }
-            ask.usage = None;
+            abandon_attempt(ask, &mut self.events, id, &slot.config.name, &failure);
             ask.retries = 0;
             return self.launch(id, now_ms);
         }
@@ -665,23 +679,7 @@ impl ProviderChain {
                 false,
             );
         }
-        ask.attempts.push(Attempt {
-            provider: slot.config.name.clone(),
-            status: failure.status,
-            error: failure.message.clone(),
-            kind: Some(failure.kind),
-        });
-        let mid_stream = !ask.text.is_empty();
-        if mid_stream {
-            ask.text.clear();
-            self.events.push_back((
-                id,
-                AskEvent::Reset {
-                    reason: failure.message.clone(),
-                },
-            ));
-        }
-        ask.usage = None;
+        let mid_stream = abandon_attempt(ask, &mut self.events, id, &slot.config.name, &failure);
         let has_next = ask.provider + 1 < self.slots.len();
         let can_retry =
             failure.retryable() && ask.retries < self.config.retry.max_retries && !ask.forced_probe;
