@@ -1,8 +1,8 @@
 /**
- * Familiar's entry point. Importing the bundle starts at once (see wasm.mjs); each Foundry hook lives in its own
+ * Familiar's entry point. Importing the bundle starts at once (see core/wasm.mjs); each Foundry hook lives in its own
  * file under hooks/ and is wired here.
  */
-import "./wasm.mjs";
+import "./core/wasm.mjs";
 import * as init from "./hooks/init.mjs";
 import * as ready from "./hooks/ready.mjs";
 import * as getSceneControlButtons from "./hooks/getSceneControlButtons.mjs";

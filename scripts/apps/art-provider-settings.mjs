@@ -6,10 +6,10 @@
  * fills its documented base URL into an empty or still-default field. A Horde row without a key uses Horde's
  * anonymous key (the art core's default).
  */
-import { MODULE_ID, t, templatePath } from "../constants.mjs";
-import { applicationV2, renderTemplate } from "../compat.mjs";
-import { ART_API_FORMATS, ART_DEFAULT_BASE_URLS, artChain, hasKey, newProviderId } from "../provider-chain.mjs";
-import { canSealKeys } from "../key-store.mjs";
+import { MODULE_ID, t, templatePath } from "../core/constants.mjs";
+import { applicationV2, renderTemplate } from "../core/compat.mjs";
+import { ART_API_FORMATS, ART_DEFAULT_BASE_URLS, artChain, hasKey, newProviderId } from "../providers/provider-chain.mjs";
+import { canSealKeys } from "../providers/key-store.mjs";
 import { checkUrl, field, move, readRow, refit, remove, renumber, rows, showFieldError } from "./provider-settings.mjs";
 
 export const ART_PROVIDER_SETTINGS_ID = "familiar-art-providers";

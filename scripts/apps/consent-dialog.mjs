@@ -4,9 +4,9 @@
  * user (their own requests, which reach the providers through the GM's client), and for one purpose: rules
  * questions (`chat`) or art prompts (`art`), each with its own text (the bundle's `consentDisclosure`).
  */
-import { t, templatePath } from "../constants.mjs";
-import { applicationV2 } from "../compat.mjs";
-import { requireWasm } from "../runtime.mjs";
+import { t, templatePath } from "../core/constants.mjs";
+import { applicationV2 } from "../core/compat.mjs";
+import { requireWasm } from "../core/runtime.mjs";
 
 const TEMPLATE = templatePath("consent-dialog.hbs");
 export const CONSENT_TEMPLATES = [TEMPLATE];

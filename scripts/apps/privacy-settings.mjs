@@ -1,12 +1,12 @@
 /**
  * "Privacy and your data" (a settings menu for every user): whether the user's questions, and their art requests,
  * may reach the providers the world allows for each (they change their mind here after the consent dialog), for a
- * GM the world's decision per provider and purpose, and the user's data rights: "Export my data" and "Forget me" (privacy.mjs).
+ * GM the world's decision per provider and purpose, and the user's data rights: "Export my data" and "Forget me" (privacy/data-rights.mjs).
  */
-import { MODULE_ID, t, templatePath } from "../constants.mjs";
-import { applicationV2 } from "../compat.mjs";
-import { PURPOSES, setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../consent.mjs";
-import { exportMyData, forgetMe, removeAllData } from "../privacy.mjs";
+import { MODULE_ID, t, templatePath } from "../core/constants.mjs";
+import { applicationV2 } from "../core/compat.mjs";
+import { PURPOSES, setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../privacy/consent.mjs";
+import { exportMyData, forgetMe, removeAllData } from "../privacy/data-rights.mjs";
 
 export const PRIVACY_SETTINGS_ID = "familiar-privacy";
 const TEMPLATE = templatePath("privacy-settings.hbs");

@@ -7,15 +7,15 @@
  * panel does). The form itself is the state until Save: rows are added, moved and removed in the DOM, so typed keys
  * are never written back into attributes. Base URLs are checked by the bundle (https, or http on the loopback).
  */
-import { MODULE_ID, t, templatePath } from "../constants.mjs";
-import { applicationV2, renderTemplate } from "../compat.mjs";
-import { requireWasm } from "../runtime.mjs";
-import { getSetting, setSetting, SETTINGS } from "../settings.mjs";
-import { API_FORMATS, hasKey, keyOf, loadChain, newProviderId, saveChain } from "../provider-chain.mjs";
-import { canSealKeys } from "../key-store.mjs";
-import { dropChatSession } from "../chat-session.mjs";
-import { playerBudgets, playersUsage } from "../relay.mjs";
-import { artBudgets, artUsage } from "../art/relay.mjs";
+import { MODULE_ID, t, templatePath } from "../core/constants.mjs";
+import { applicationV2, renderTemplate } from "../core/compat.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { getSetting, setSetting, SETTINGS } from "../core/settings.mjs";
+import { API_FORMATS, hasKey, keyOf, loadChain, newProviderId, saveChain } from "../providers/provider-chain.mjs";
+import { canSealKeys } from "../providers/key-store.mjs";
+import { dropChatSession } from "../chat/chat-session.mjs";
+import { playerBudgets, playersUsage } from "../relay/chat-relay.mjs";
+import { artBudgets, artUsage } from "../relay/art-relay.mjs";
 
 export const PROVIDER_SETTINGS_ID = "familiar-providers";
 const TEMPLATE = templatePath("provider-settings.hbs");

@@ -4,17 +4,17 @@
  * rendered at all. Whether the panel is open and which view it shows come from the raven's state machine
  * (raven-perch.mjs connects it); tabs, the close button and Escape go back to the machine as events.
  */
-import { MODULE_ID, templatePath } from "../constants.mjs";
-import { applicationV2, renderTemplate } from "../compat.mjs";
-import { runtime, requireWasm } from "../runtime.mjs";
+import { MODULE_ID, templatePath } from "../core/constants.mjs";
+import { applicationV2, renderTemplate } from "../core/compat.mjs";
+import { runtime, requireWasm } from "../core/runtime.mjs";
 import * as artView from "./views/art.mjs";
 import * as askView from "./views/ask.mjs";
 import * as encounterView from "./views/encounter.mjs";
 import * as monsterView from "./views/monster.mjs";
 import { statusContext } from "./views/status.mjs";
-import { copyDiagnostics } from "../diagnostics.mjs";
-import { t } from "../constants.mjs";
-import { playerViews } from "../settings.mjs";
+import { copyDiagnostics } from "../health/diagnostics.mjs";
+import { t } from "../core/constants.mjs";
+import { playerViews } from "../core/settings.mjs";
 import { PANEL_ID, inPanel, panelRoot, registerPanelApp } from "./panel-root.mjs";
 
 export { PANEL_ID };

@@ -3,11 +3,11 @@
  * Foundry events into the machine's events, draws the view model it answers with, and carries out its effects
  * (focus, the polite live region, the notification dot, saving prefs). It keeps no raven state of its own.
  */
-import { RAVEN_SIZE, templatePath } from "../constants.mjs";
-import { interfaceScale, renderTemplate } from "../compat.mjs";
-import { requireWasm } from "../runtime.mjs";
-import { wasmReady } from "../wasm.mjs";
-import { getSetting, playerViews, setSetting, SETTINGS } from "../settings.mjs";
+import { RAVEN_SIZE, templatePath } from "../core/constants.mjs";
+import { interfaceScale, renderTemplate } from "../core/compat.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { wasmReady } from "../core/wasm.mjs";
+import { getSetting, playerViews, setSetting, SETTINGS } from "../core/settings.mjs";
 import { connectPanel, machineViews, PANEL_ID, SHOWN_VIEW, syncPanel } from "./raven-panel.mjs";
 import { panelRoot } from "./panel-root.mjs";
 import { cancelRavenWork } from "./views/ask.mjs";

@@ -4,10 +4,10 @@
  * posted to chat. File names come from the Rust core's never-overwriting rule (`artFileName`) against the
  * folder's listing; this file only moves bytes and documents.
  */
-import { filePicker } from "../compat.mjs";
-import { MODULE_ID, t, templatePath } from "../constants.mjs";
-import { renderTemplate } from "../compat.mjs";
-import { wasmReady } from "../wasm.mjs";
+import { filePicker } from "../core/compat.mjs";
+import { MODULE_ID, t, templatePath } from "../core/constants.mjs";
+import { renderTemplate } from "../core/compat.mjs";
+import { wasmReady } from "../core/wasm.mjs";
 
 /** FilePicker's source for the user data directory (https://foundryvtt.com/api/classes/foundry.applications.apps.FilePicker.html). */
 const SOURCE = "data";

@@ -7,8 +7,8 @@
  * foundryvtt.com/api/v14/functions/hookEvents.chatMessage.html). Hooks are never awaited, so the answer is
  * started here and the hook returns at once; any other text goes on to Foundry untouched.
  */
-import { parseRavenCommand, ravenCommand } from "../raven-command.mjs";
-import { chatMessageText } from "../compat.mjs";
+import { parseRavenCommand, ravenCommand } from "../chat/raven-command.mjs";
+import { chatMessageText } from "../core/compat.mjs";
 
 export function listen() {
   Hooks.on("chatMessage", (_chatLog, message) => {

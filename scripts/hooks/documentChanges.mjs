@@ -3,7 +3,7 @@
  * Items, Actors and JournalEntries, and of journal pages (which re-index their entry). Foundry calls these hooks on
  * every client with the changed document; the index ignores documents outside the packs it indexed.
  */
-import { documentChanged, documentDeleted } from "../rules-index.mjs";
+import { documentChanged, documentDeleted } from "../rules/rules-index.mjs";
 
 const CHANGED = ["createItem", "updateItem", "createActor", "updateActor", "createJournalEntry", "updateJournalEntry"];
 const DELETED = ["deleteItem", "deleteActor", "deleteJournalEntry"];

@@ -1,9 +1,9 @@
 /** `getSceneControlButtons`: a raven button among the token tools, for users who hid the floating raven. */
-import { MODULE_ID, t } from "../constants.mjs";
-import { addSceneControlButton } from "../compat.mjs";
+import { MODULE_ID, t } from "../core/constants.mjs";
+import { addSceneControlButton } from "../core/compat.mjs";
 import { togglePanel } from "../apps/raven-panel.mjs";
 import { ravenAllowed } from "../apps/raven-perch.mjs";
-import { runtime, started } from "../runtime.mjs";
+import { runtime, started } from "../core/runtime.mjs";
 
 export function listen() {
   Hooks.on("getSceneControlButtons", (controls) => {

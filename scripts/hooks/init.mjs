@@ -1,20 +1,20 @@
 /** `init`: settings, template preloading and the public API, before anything renders. */
-import { MODULE_ID, templatePath } from "../constants.mjs";
-import { loadTemplates, moduleEntry } from "../compat.mjs";
-import { createApi } from "../api.mjs";
-import { registerSettings } from "../settings.mjs";
+import { MODULE_ID, templatePath } from "../core/constants.mjs";
+import { loadTemplates, moduleEntry } from "../core/compat.mjs";
+import { createApi } from "../core/api.mjs";
+import { registerSettings } from "../core/settings.mjs";
 import { refreshRaven } from "../apps/raven-perch.mjs";
 import { VIEW_TEMPLATES } from "../apps/raven-panel.mjs";
 import { PROVIDER_TEMPLATES, registerProviderMenu } from "../apps/provider-settings.mjs";
 import { ART_PROVIDER_TEMPLATES, registerArtProviderMenu } from "../apps/art-provider-settings.mjs";
 import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
-import { runtime } from "../runtime.mjs";
-import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay.mjs";
-import { artRelaySettingsChanged, artUsageChanged } from "../art/relay.mjs";
+import { runtime } from "../core/runtime.mjs";
+import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay/chat-relay.mjs";
+import { artRelaySettingsChanged, artUsageChanged } from "../relay/art-relay.mjs";
 import { CONSENT_TEMPLATES } from "../apps/consent-dialog.mjs";
 import { PRIVACY_TEMPLATES, registerPrivacyMenu } from "../apps/privacy-settings.mjs";
-import { purgeByRetention } from "../privacy.mjs";
-import { removalMarkerChanged } from "../local-data.mjs";
+import { purgeByRetention } from "../privacy/data-rights.mjs";
+import { removalMarkerChanged } from "../privacy/local-data.mjs";
 
 export function listen() {
   Hooks.once("init", () => {

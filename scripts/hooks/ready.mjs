@@ -2,25 +2,25 @@
  * `ready`: Familiar starts once both Foundry and the bundle are ready. If the bundle cannot load, one error
  * notification says so and the module stays inert; Foundry keeps working.
  */
-import { MARKS, t } from "../constants.mjs";
-import { checkEnvironment } from "../environment.mjs";
-import { markFailed, markStarted } from "../runtime.mjs";
+import { MARKS, t } from "../core/constants.mjs";
+import { checkEnvironment } from "../health/environment.mjs";
+import { markFailed, markStarted } from "../core/runtime.mjs";
 import { refreshRaven } from "../apps/raven-perch.mjs";
-import { wasmReady } from "../wasm.mjs";
-import { startPresence } from "../presence.mjs";
-import { ensureRulesIndex } from "../rules-index.mjs";
-import { startRelay } from "../relay.mjs";
-import { startArtRelay } from "../art/relay.mjs";
+import { wasmReady } from "../core/wasm.mjs";
+import { startPresence } from "../health/presence.mjs";
+import { ensureRulesIndex } from "../rules/rules-index.mjs";
+import { startRelay } from "../relay/chat-relay.mjs";
+import { startArtRelay } from "../relay/art-relay.mjs";
 import { resumeRelayed } from "../apps/views/ask.mjs";
 import { resumeArtRequest } from "../apps/views/art.mjs";
-import { resumeCommands } from "../raven-command.mjs";
+import { resumeCommands } from "../chat/raven-command.mjs";
 import { listenAskHistory } from "../apps/views/ask-history.mjs";
-import { purgeByRetention } from "../privacy.mjs";
-import { applyMissedRemoval, listenForRemoval } from "../local-data.mjs";
-import { startHealthAlerts } from "../health-alerts.mjs";
-import { noteError } from "../diagnostics.mjs";
+import { purgeByRetention } from "../privacy/data-rights.mjs";
+import { applyMissedRemoval, listenForRemoval } from "../privacy/local-data.mjs";
+import { startHealthAlerts } from "../health/alerts.mjs";
+import { noteError } from "../health/diagnostics.mjs";
 import { forgetRequestedUsers } from "./updateUser.mjs";
-import { prepareFormatters } from "../locale-format.mjs";
+import { prepareFormatters } from "../core/locale-format.mjs";
 
 async function start() {
   performance.mark(MARKS.foundryReady);

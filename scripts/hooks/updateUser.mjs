@@ -2,12 +2,12 @@
  * `updateUser(user, changes, options, userId)` fires on every client after a User changed
  * (foundryvtt.com/api/modules/hookEvents.html, the document update hooks). Two changes matter: this client's own
  * role (a player made assistant GM gets the GM's views, a GM made player loses Status), and a player's "Forget me"
- * request, which the active GM's client carries out on the relay's usage record (privacy.mjs).
+ * request, which the active GM's client carries out on the relay's usage record (privacy/data-rights.mjs).
  */
-import { MODULE_ID } from "../constants.mjs";
+import { MODULE_ID } from "../core/constants.mjs";
 import { roleChanged } from "../apps/raven-perch.mjs";
-import { forgetRelayedUser } from "../relay.mjs";
-import { FORGET_FLAG } from "../privacy.mjs";
+import { forgetRelayedUser } from "../relay/chat-relay.mjs";
+import { FORGET_FLAG } from "../privacy/data-rights.mjs";
 
 /** On the active GM's client: forgets `user`'s relay data and clears their request. */
 async function forget(user) {

@@ -87,7 +87,7 @@ async function main() {
     await ravenInteractive(page);
     const mix = `mix${FAULTS}`;
     await page.evaluate(async ({ fakeUrl, mix }) => {
-      const chain = await import(`${location.origin}/modules/pf2e-familiar/scripts/provider-chain.mjs`);
+      const chain = await import(`${location.origin}/modules/pf2e-familiar/scripts/providers/provider-chain.mjs`);
       await chain.artChain.saveChain([
         { id: "bench-a1111", name: "a1111", api: "a1111", baseUrl: `${fakeUrl}/${mix}/a1111` },
         { id: "bench-openai", name: "openai", api: "openai", baseUrl: `${fakeUrl}/${mix}/openai/v1`, apiKey: "sk-bench" },
@@ -128,7 +128,7 @@ async function main() {
       await panel.locator(".familiar-art__saved").first().waitFor({ timeout: 10_000 });
       const t1 = await page.evaluate(() => performance.now());
       const provider = await page.evaluate(({ t0, t1 }) => window.__artBench.providerMs(t0, t1), { t0, t1 });
-      // The module's own spans (scripts/constants.mjs MARKS): Generate → job over, Save only → file saved. The
+      // The module's own spans (scripts/core/constants.mjs MARKS): Generate → job over, Save only → file saved. The
       // time between is the driver finding the button, as it would be the GM choosing a picture.
       const spans = await page.evaluate(() => {
         const last = (name) => performance.getEntriesByName(name, "mark").at(-1)?.startTime;

@@ -48,12 +48,12 @@ const quantiles = (samples) => {
 /** Runs in the page: the module's own store and bundle, through the same imports the module uses. */
 const inPage = {
   store: async (records) => {
-    const storage = await import(new URL("modules/pf2e-familiar/scripts/storage.mjs", document.baseURI).href);
+    const storage = await import(new URL("modules/pf2e-familiar/scripts/core/storage.mjs", document.baseURI).href);
     await storage.saveBlob(`ask-history:${game.world.id}:${game.user.id}`, records);
   },
   read: async (runs) => {
-    const storage = await import(new URL("modules/pf2e-familiar/scripts/storage.mjs", document.baseURI).href);
-    const { requireWasm } = await import(new URL("modules/pf2e-familiar/scripts/runtime.mjs", document.baseURI).href);
+    const storage = await import(new URL("modules/pf2e-familiar/scripts/core/storage.mjs", document.baseURI).href);
+    const { requireWasm } = await import(new URL("modules/pf2e-familiar/scripts/core/runtime.mjs", document.baseURI).href);
     const key = `ask-history:${game.world.id}:${game.user.id}`;
     const times = [];
     let length = 0;
@@ -67,7 +67,7 @@ const inPage = {
     return { times, length };
   },
   saves: async ({ count, exchange }) => {
-    const { saveExchange, askHistoryExport } = await import(new URL("modules/pf2e-familiar/scripts/ask-history.mjs", document.baseURI).href);
+    const { saveExchange, askHistoryExport } = await import(new URL("modules/pf2e-familiar/scripts/chat/ask-history-store.mjs", document.baseURI).href);
     const times = [];
     for (let n = 0; n < count; n++) {
       const start = performance.now();

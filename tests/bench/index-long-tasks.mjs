@@ -42,8 +42,8 @@ try {
   });
   const { page } = await openGame(browser, harness, { profile, context });
   const t0 = Date.now();
-  for (;;) { const st = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state); if (st === "ready" || st === "failed") break; await new Promise((r) => setTimeout(r, 500)); }
-  const status = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus());
+  for (;;) { const st = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules/rules-index.mjs`)).rulesIndexStatus().state); if (st === "ready" || st === "failed") break; await new Promise((r) => setTimeout(r, 500)); }
+  const status = await page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules/rules-index.mjs`)).rulesIndexStatus());
   const long = await page.evaluate(() => window.__long);
   const calls = await page.evaluate(() => window.__calls);
   const tbt = long.reduce((s, [, d]) => s + Math.max(0, d - 50), 0);

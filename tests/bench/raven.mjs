@@ -213,7 +213,7 @@ function frameFigures(times) {
  */
 async function frames(browser, page, cdp) {
   // "Idle" is the raven idling: the start-up's background work (the rules index) is done first.
-  const indexState = () => page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules-index.mjs`)).rulesIndexStatus().state);
+  const indexState = () => page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/rules/rules-index.mjs`)).rulesIndexStatus().state);
   for (let waited = 0; !["ready", "failed"].includes(await indexState()) && waited < 120_000; waited += 100) await page.waitForTimeout(100);
   if (values["reduced-motion"]) await page.emulateMedia({ reducedMotion: "reduce" });
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });

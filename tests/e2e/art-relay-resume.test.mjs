@@ -26,7 +26,7 @@ const pendingKeys = (page) => page.evaluate(() => Object.keys(localStorage).filt
 
 /** Waits until `page` holds `user`'s relay key as that user's page now publishes it (a reloaded page has a new one). */
 async function waitForFreshKey(page, userPage, user) {
-  const key = await userPage.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/sealed-channel.mjs`)).publicKey());
+  const key = await userPage.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/sealed-channel.mjs`)).publicKey());
   await userPage.waitForFunction((key) => game.user.getFlag("pf2e-familiar", "relayKey") === key, key);
   await page.waitForFunction(({ user, key }) => game.users.get(user).getFlag("pf2e-familiar", "relayKey") === key, { user, key });
 }
@@ -65,7 +65,7 @@ for (const profile of ["v12", "v13", "v14"]) {
       const { context } = player;
       await player.page.close();
       await waitForAsync(gm.page, async (user) => {
-        const usage = (await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`)).artUsage();
+        const usage = (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/art-relay.mjs`)).artUsage();
         return usage.find((entry) => entry.userId === user)?.imagesToday === 2;
       }, USERS.ysolde, { timeout: 30_000, polling: 250 });
       player = await openGame(browser, harness, { profile, user: USERS.ysolde, context });
@@ -114,7 +114,7 @@ test("v13: the GM leaving mid-request ends it at once with a clear refusal; the 
     await panel.getByText("No GM is online to paint your request.").waitFor();
     assert.equal(await panel.getByRole("button", { name: "Request" }).isDisabled(), true);
     assert.equal((await player.page.evaluate(async () => {
-      const relay = await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`);
+      const relay = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/art-relay.mjs`);
       return relay.requestArt({ prompt: "a dwarven smith", presets: ["portrait"], variants: 1 }).done;
     })).error.code, "noGm");
 

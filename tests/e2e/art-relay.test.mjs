@@ -47,7 +47,7 @@ for (const profile of ["v12", "v13", "v14"]) {
 
       // Not allowed: the GM's relay refuses it (the player's page asks straight through the module's relay).
       const refused = await player.page.evaluate(async () => {
-        const relay = await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`);
+        const relay = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/art-relay.mjs`);
         return relay.requestArt({ prompt: "a halfling bard", presets: ["portrait"], variants: 1 }).done;
       });
       assert.equal(refused.type, "refused");

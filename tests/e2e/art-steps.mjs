@@ -34,7 +34,7 @@ export const setWorld = (page, key, value) => page.evaluate(({ key, value }) => 
 
 /** The art relay's module on `page`, called: `relayCall(page, "artUsage")`. */
 export const relayCall = (page, name) =>
-  page.evaluate(async (name) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`))[name](), name);
+  page.evaluate(async (name) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/art-relay.mjs`))[name](), name);
 
 /** Today's pictures of `userId` as the GM's relay counts them. */
 export async function imagesToday(gmPage, userId) {

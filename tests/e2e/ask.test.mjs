@@ -35,7 +35,7 @@ async function configure(page, prefix, model, options = {}) {
 
 function openRequests(page) {
   return page.evaluate(async () => {
-    const session = await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`);
+    const session = await import(`${location.origin}/modules/pf2e-familiar/scripts/chat/chat-session.mjs`);
     return session.openProviderRequests();
   });
 }

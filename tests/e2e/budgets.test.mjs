@@ -50,7 +50,7 @@ for (const [profile, playerId] of [["v11", USERS.brannoc], ["v13", USERS.tamsin]
       // The reloaded GM page publishes a new relay key; ask once the player's page has it.
       await ravenInteractive(gm.page);
       // (The flag still holds the old page's key until the new one is written: wait for this page's own.)
-      const gmKey = await gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/sealed-channel.mjs`)).publicKey());
+      const gmKey = await gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/sealed-channel.mjs`)).publicKey());
       await gm.page.waitForFunction((key) => game.user.getFlag("pf2e-familiar", "relayKey") === key, gmKey);
       await player.page.waitForFunction(({ id, key }) => game.users.get(id).getFlag("pf2e-familiar", "relayKey") === key, { id: USERS.gm, key: gmKey });
       await ask(panel, "what does prone do?");

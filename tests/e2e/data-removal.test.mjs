@@ -19,7 +19,7 @@ async function plantData(page) {
     return !marker || JSON.parse(localStorage.getItem(`pf2e-familiar-removal.${game.world.id}`) ?? "{}").stamp === marker;
   });
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
     await game.settings.set("pf2e-familiar", "animations", false);
     const record = { v: 1, question: `${game.user.name}'s question`, answer: "an answer", citations: [], provider: "x", at: Date.now() };
     await storage.saveBlob(`ask-history:${game.world.id}:${game.user.id}`, [record]);
@@ -29,7 +29,7 @@ async function plantData(page) {
 /** The planted data a page still holds: `{setting, history}`. */
 function plantedData(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
     const history = (await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? [];
     return { setting: localStorage.getItem("pf2e-familiar.animations") !== null, history: history.length };
   });
@@ -38,7 +38,7 @@ function plantedData(page) {
 /** How many client settings and stored records of the world a page holds (what its report should count). */
 function localCounts(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
     const stored = (await storage.listBlobKeys()).filter((key) => key.includes(`:${game.world.id}:`));
     return { settings: Object.keys(localStorage).filter((key) => key.startsWith("pf2e-familiar.")).length, stored: stored.length };
   });

@@ -20,7 +20,7 @@ useModuleHarness({}, (started) => ({ browser, harness } = started));
 
 function storedHistory(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
     return (await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? [];
   });
 }
@@ -51,13 +51,13 @@ for (const profile of ["v10", "v13", "v14"]) {
         { timeout: 10_000 },
       );
       await waitForAsync(player.page, async () => {
-        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
         return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 1;
       });
 
       // Two exchanges saved 100 days ago; the GM keeps 30 days.
       await player.page.evaluate(async (days) => {
-        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
         const key = `ask-history:${game.world.id}:${game.user.id}`;
         const record = (question, age) => ({ v: 1, question, answer: "an answer", citations: [], provider: "x", at: Date.now() - age });
         const planted = [record("old question 1", 100 * days), record("old question 2", 100 * days), record("recent planted question", days)];
@@ -67,7 +67,7 @@ for (const profile of ["v10", "v13", "v14"]) {
       // Each profile's own value, so the setting changes (and its onChange runs) in both.
       await gm.page.evaluate((days) => game.settings.set("pf2e-familiar", "historyRetentionDays", days), profile === "v10" ? 30 : 31);
       await waitForAsync(player.page, async () => {
-        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
         return ((await storage.loadBlob(`ask-history:${game.world.id}:${game.user.id}`)) ?? []).length === 2;
       });
       const kept = ["recent planted question", "how do I catch my breath after a fight?"];
@@ -109,7 +109,7 @@ for (const profile of ["v10", "v13", "v14"]) {
  * sessionStorage and IndexedDB records of this world. */
 function familiarFootprint(page) {
   return page.evaluate(async () => {
-    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+    const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
     const ours = (flags) => Object.keys(flags?.["pf2e-familiar"] ?? {}).length > 0;
     return {
       worldSettings: [...game.settings.storage.get("world").keys()].filter((key) => key.startsWith("pf2e-familiar.")),

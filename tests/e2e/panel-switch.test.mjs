@@ -56,7 +56,7 @@ for (const profile of ["v10", "v13", "v14"]) {
     try {
       // An earlier question in the history, so Ask's drawing shows something a render hook used to put in.
       await page.evaluate(async () => {
-        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/storage.mjs`);
+        const storage = await import(`${location.origin}/modules/pf2e-familiar/scripts/core/storage.mjs`);
         const record = { v: 1, question: "an earlier question", answer: "an earlier answer", citations: [], provider: "x", at: Date.now() };
         await storage.saveBlob(`ask-history:${game.world.id}:${game.user.id}`, [record]);
       });

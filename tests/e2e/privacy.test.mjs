@@ -280,7 +280,7 @@ test("v13: a player's first art request waits for their own yes; declining sends
     await artStatus(panel).filter({ hasText: /Nothing was sent: you have not agreed/ }).waitFor({ timeout: 15_000 });
     await player.page.waitForTimeout(1000);
     assert.equal(calls.length, afterGm, "the player's prompt never reached the image provider");
-    const usage = await gm.page.evaluate(async (id) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/art/relay.mjs`)).artUsage().find((entry) => entry.userId === id), USERS.tamsin);
+    const usage = await gm.page.evaluate(async (id) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/art-relay.mjs`)).artUsage().find((entry) => entry.userId === id), USERS.tamsin);
     assert.equal(usage.imagesToday, 0, "no request reached the GM's relay");
     const flag = await player.page.evaluate(() => game.user.getFlag("pf2e-familiar", "consent"));
     assert.equal(flag.art[remote(prefix)], false);

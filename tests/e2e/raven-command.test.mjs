@@ -125,7 +125,7 @@ for (const profile of ["v10", "v13", "v14"]) {
     try {
       await configure(gm.page, prefix, "trickle");
       // One question a minute.
-      await gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`)).configureRelay({ requestsPerMinute: 1 }));
+      await gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/chat-relay.mjs`)).configureRelay({ requestsPerMinute: 1 }));
       await ravenInteractive(playerB.page);
       await say(playerA.page, `/raven ${question}`);
       const whisper = card(playerA.page, question);

@@ -63,7 +63,7 @@ function pageContents(page) {
 
 function relayModule(page, call, arg) {
   return page.evaluate(
-    async ({ call, arg }) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`))[call](arg),
+    async ({ call, arg }) => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/chat-relay.mjs`))[call](arg),
     { call, arg },
   );
 }
@@ -94,7 +94,7 @@ for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
 
       const log = await (await fetch(`${fakeUrl}/_log`)).json();
       assert.ok(log.some((entry) => entry.path === `/${prefix}/v1/chat/completions` && entry.hasKey), "the GM's client called the provider with its key");
-      const kind = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay-transport.mjs`)).transportKind());
+      const kind = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/transport.mjs`)).transportKind());
       assert.equal(kind, transport);
 
       // The GM searches with A's visibility: a question about the GM-only pack is not grounded in it.
@@ -167,13 +167,13 @@ for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
   test(`${profile}: closing the panel leaves the GM's provider call going and Stop stops it; the GM leaving mid-answer ends the wait with a notice`, async () => {
     const gm = await openGame(browser, harness, { profile, user: USERS.gm });
     const playerA = await openGame(browser, harness, { profile, user: USERS.brannoc });
-    const openRequests = () => gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`)).openProviderRequests());
+    const openRequests = () => gm.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat/chat-session.mjs`)).openProviderRequests());
     try {
       await configureProvider(gm.page, `left-${profile}`, "stall");
       let panel = await openAsk(playerA.page);
       await ask(panel);
       await panel.getByText("The GM's raven is answering…").waitFor({ timeout: 15_000 });
-      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`)).openProviderRequests() === 1);
+      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat/chat-session.mjs`)).openProviderRequests() === 1);
       // Closing the panel does not stop the answer (the raven's dot lights when it ends); Stop does.
       await playerA.page.keyboard.press("Escape");
       await panel.waitFor({ state: "detached" });
@@ -181,7 +181,7 @@ for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
       assert.equal(await openRequests(), 1, "the GM's call goes on behind the player's closed panel");
       panel = await openAsk(playerA.page);
       await panel.getByRole("button", { name: "Stop" }).click();
-      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat-session.mjs`)).openProviderRequests() === 0);
+      await waitForAsync(gm.page, async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat/chat-session.mjs`)).openProviderRequests() === 0);
       assert.equal(await openRequests(), 0);
       assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
 
@@ -219,8 +219,8 @@ for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
       // core uses.
       await playerB.page.evaluate(async ({ a, gmId, question, kind }) => {
         const base = `${location.origin}/modules/pf2e-familiar/scripts`;
-        const { requireWasm } = await import(`${base}/runtime.mjs`);
-        const { seal } = await import(`${base}/sealed-channel.mjs`);
+        const { requireWasm } = await import(`${base}/core/runtime.mjs`);
+        const { seal } = await import(`${base}/relay/sealed-channel.mjs`);
         const asked = new (requireWasm().RelayPlayer)(a).ask({ question, language: "en" });
         const sealed = await seal(gmId, asked.message);
         if (kind === "query") await game.users.get(gmId).query("pf2e-familiar.relay", { from: a, ...sealed });
@@ -257,7 +257,7 @@ for (const profile of ["v10", "v11", "v12", "v13", "v14"]) {
       await panel.getByText(/The GM did not answer within \d+ s/).waitFor({ timeout: 45_000 });
       assert.equal(await playerA.page.evaluate(() => sessionStorage.getItem("pf2e-familiar.relay.pending")), "[]");
       // Nothing is lost: the question is in the history and still in the box, to ask again.
-      const kept = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/ask-history.mjs`)).askHistoryRecords());
+      const kept = await playerA.page.evaluate(async () => (await import(`${location.origin}/modules/pf2e-familiar/scripts/chat/ask-history-store.mjs`)).askHistoryRecords());
       assert.ok(kept.some((record) => record.question === question), "the question is kept in the Ask history");
       assert.equal(await panel.getByRole("searchbox").inputValue(), question);
       // The GM's page is back (a reload): the same question asked again is answered.

@@ -24,7 +24,7 @@ export function addPlayers(harness, count) {
 
 /** Runs in a player's page: asks `count` questions one after another, each tagged so the provider log finds it. */
 async function askSeries({ count, tag, questions }) {
-  const { askGm, relayStatus } = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`);
+  const { askGm, relayStatus } = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/chat-relay.mjs`);
   for (let waited = 0; !relayStatus().open && waited < 20_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   const results = [];
   for (let i = 0; i < count; i++) {

@@ -44,7 +44,7 @@ async function gmRound({ round, chat, raven, cycles }) {
  * GM's rate limit (100 a minute: a fast round can ask more) is asked again after the wait the refusal names, as a
  * player would; `rateLimited` counts those waits. */
 async function playerRound({ round, count }) {
-  const { askGm } = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay.mjs`);
+  const { askGm } = await import(`${location.origin}/modules/pf2e-familiar/scripts/relay/chat-relay.mjs`);
   let answered = 0;
   let rateLimited = 0;
   const unanswered = {};

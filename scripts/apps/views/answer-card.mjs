@@ -4,10 +4,10 @@
  * name go into the templates through Handlebars' escaping `{{ }}`; the answer body is only ever the bundle's
  * sanitised Markdown renderer's output, whose content links go only to the answer's citations this user may open.
  */
-import { t, templatePath } from "../../constants.mjs";
-import { renderTemplate } from "../../compat.mjs";
-import { requireWasm } from "../../runtime.mjs";
-import { linkReader } from "../../rules-index.mjs";
+import { t, templatePath } from "../../core/constants.mjs";
+import { renderTemplate } from "../../core/compat.mjs";
+import { requireWasm } from "../../core/runtime.mjs";
+import { linkReader } from "../../rules/rules-index.mjs";
 
 /** The chat card of an answer, and of the offline answer. */
 export const ANSWER_CARD_TEMPLATES = [templatePath("views/ask-chat.hbs"), templatePath("views/ask-chat-offline.hbs")];

@@ -5,21 +5,21 @@
  * passed every safety layer, each with its quality score and per-layer verdicts, and Apply to actor / Apply to
  * token / Save only / Post to chat. A discarded image is never shown: the GM sees why instead. The jobs, retries,
  * failover, checks and thresholds are the art core's (`ArtStudio`); this file moves pixels and documents. A
- * player's view sends the prompt to the GM's client (scripts/art/relay.mjs) and shows the saved pictures or why not.
+ * player's view sends the prompt to the GM's client (scripts/relay/art-relay.mjs) and shows the saved pictures or why not.
  */
-import { MARKS, t, templatePath } from "../../constants.mjs";
+import { MARKS, t, templatePath } from "../../core/constants.mjs";
 import { inPanel } from "../panel-root.mjs";
-import { progressNotice, renderTemplate } from "../../compat.mjs";
-import { requireWasm } from "../../runtime.mjs";
-import { artStrictness, getSetting, SETTINGS } from "../../settings.mjs";
-import { artChain, artStudioChain } from "../../provider-chain.mjs";
+import { progressNotice, renderTemplate } from "../../core/compat.mjs";
+import { requireWasm } from "../../core/runtime.mjs";
+import { artStrictness, getSetting, SETTINGS } from "../../core/settings.mjs";
+import { artChain, artStudioChain } from "../../providers/provider-chain.mjs";
 import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt, sceneTokens } from "../../art/world-files.mjs";
 import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
 import { onViewDrawn } from "../raven-panel.mjs";
-import { artRelayStatus, cancelArtRequest, pendingArtRequest, requestArt } from "../../art/relay.mjs";
-import { allowedChain, artRequestMayLeave, consentPlan, ensureUserConsent, ensureWorldConsent } from "../../consent.mjs";
+import { artRelayStatus, cancelArtRequest, pendingArtRequest, requestArt } from "../../relay/art-relay.mjs";
+import { allowedChain, artRequestMayLeave, consentPlan, ensureUserConsent, ensureWorldConsent } from "../../privacy/consent.mjs";
 
 /** The view's presets: what the GM picks → the core's presets in one order. */
 const PRESETS = {
@@ -302,7 +302,7 @@ async function withImage(button, results, act) {
   if (message) ui.notifications.info(message);
 }
 
-// ---- a player's requests, run on the GM's client (scripts/art/relay.mjs) ----
+// ---- a player's requests, run on the GM's client (scripts/relay/art-relay.mjs) ----
 
 /** The presets a player may ask for (no scene: players paint their characters and companions). */
 const PLAYER_PRESETS = ["portrait", "token", "portraitToken"];

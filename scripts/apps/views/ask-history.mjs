@@ -3,14 +3,14 @@
  * bundle's sanitising Markdown renderer with its citations as content links. A long history is shown a page at a
  * time from the newest ("Show earlier questions" adds the page before), so 500 saved exchanges cost no more to open
  * than 20. The answer on show below the form joins the list when the next question replaces it. Export downloads
- * the history as Markdown; Clear history asks first. Records come from ask-history.mjs (IndexedDB, per user).
+ * the history as Markdown; Clear history asks first. Records come from chat/ask-history-store.mjs (IndexedDB, per user).
  */
-import { formatDateTime } from "../../locale-format.mjs";
-import { t, templatePath } from "../../constants.mjs";
+import { formatDateTime } from "../../core/locale-format.mjs";
+import { t, templatePath } from "../../core/constants.mjs";
 import { inPanel } from "../panel-root.mjs";
-import { renderTemplate, saveTextFile } from "../../compat.mjs";
-import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../ask-history.mjs";
-import { forgetConversation } from "../../chat-session.mjs";
+import { renderTemplate, saveTextFile } from "../../core/compat.mjs";
+import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../chat/ask-history-store.mjs";
+import { forgetConversation } from "../../chat/chat-session.mjs";
 import { linkParts, paint, renderAnswer } from "./answer-card.mjs";
 import { onViewDrawn } from "../raven-panel.mjs";
 

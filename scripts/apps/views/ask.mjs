@@ -3,17 +3,17 @@
  * the GM's AI providers (chat-session.mjs) and the answer streams in, rendered only through the bundle's sanitising
  * Markdown renderer, with its citations as content links, a Stop button, and "Post to chat". With no provider, or
  * when every provider fails, the view shows the offline answer: the passages themselves, labelled, with the reason.
- * A player's question goes to the active GM through the relay (relay.mjs) and streams back the same way; with no
+ * A player's question goes to the active GM through the relay (relay/chat-relay.mjs) and streams back the same way; with no
  * GM online, or when the GM does not let players ask, the player gets the offline answer with that notice.
  */
-import { t, templatePath } from "../../constants.mjs";
+import { t, templatePath } from "../../core/constants.mjs";
 import { inPanel } from "../panel-root.mjs";
-import { renderTemplate } from "../../compat.mjs";
-import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules-index.mjs";
-import { answerFromProviders, cancelAnswer } from "../../chat-session.mjs";
+import { renderTemplate } from "../../core/compat.mjs";
+import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules/rules-index.mjs";
+import { answerFromProviders, cancelAnswer } from "../../chat/chat-session.mjs";
 import { openProviderSettings } from "../provider-settings.mjs";
-import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay.mjs";
-import { ensureUserConsent } from "../../consent.mjs";
+import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay/chat-relay.mjs";
+import { ensureUserConsent } from "../../privacy/consent.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText, renderAnswer } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
 import { endRavenWork, onViewDrawn, startRavenWork } from "../raven-panel.mjs";

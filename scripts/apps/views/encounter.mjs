@@ -3,9 +3,9 @@
  * the bestiaries this user may open, XP with the pf2e system's numbers, a summary posted to the GMs' chat, a new
  * combat in the current scene from a proposal, and the rating of the scene's tokens or the current combat.
  */
-import { t, templatePath } from "../../constants.mjs";
-import { combatClass, renderTemplate, worldActorFor } from "../../compat.mjs";
-import { requireWasm } from "../../runtime.mjs";
+import { t, templatePath } from "../../core/constants.mjs";
+import { combatClass, renderTemplate, worldActorFor } from "../../core/compat.mjs";
+import { requireWasm } from "../../core/runtime.mjs";
 
 export const THREATS = ["trivial", "low", "moderate", "severe", "extreme"];
 export const SHAPES = ["any", "soloBoss", "bossAndLackeys", "matedPair", "elitePair", "troop", "mixed"];

@@ -2,9 +2,9 @@
  * The Monster view (the GM's, and players' when the GM allows it): a creature built in wasm on the Gamemastery Guide's creature-building tables, previewed as
  * a short stat block, and created as a real pf2e NPC actor whose sheet then opens.
  */
-import { t, templatePath } from "../../constants.mjs";
-import { renderTemplate } from "../../compat.mjs";
-import { requireWasm } from "../../runtime.mjs";
+import { t, templatePath } from "../../core/constants.mjs";
+import { renderTemplate } from "../../core/compat.mjs";
+import { requireWasm } from "../../core/runtime.mjs";
 
 const signed = (value) => (value >= 0 ? `+${value}` : `${value}`);
 

@@ -3,12 +3,12 @@
  * measured them, every health rule's value and state, and each player's questions and token use today. The
  * figures come from the bundle (`healthSnapshot`) and the relay; this file only words them.
  */
-import { formatDateTime, formatPercent } from "../../locale-format.mjs";
-import { t } from "../../constants.mjs";
-import { requireWasm } from "../../runtime.mjs";
-import { rulesIndexStatus } from "../../rules-index.mjs";
-import { listPeers } from "../../presence.mjs";
-import { playersUsage } from "../../relay.mjs";
+import { formatDateTime, formatPercent } from "../../core/locale-format.mjs";
+import { t } from "../../core/constants.mjs";
+import { requireWasm } from "../../core/runtime.mjs";
+import { rulesIndexStatus } from "../../rules/rules-index.mjs";
+import { listPeers } from "../../health/presence.mjs";
+import { playersUsage } from "../../relay/chat-relay.mjs";
 
 function providerHealth(provider) {
   if (provider.degraded) return t("Status.Degraded");

@@ -4,10 +4,10 @@
  * anything did, and discarded (then rebuilt) when the saved bytes are corrupted. Edits to compendium documents
  * update it in place.
  */
-import { t } from "./constants.mjs";
-import { packVisibleTo, progressNotice } from "./compat.mjs";
-import { requireWasm } from "./runtime.mjs";
-import { deleteBlob, loadBlob, saveBlob } from "./storage.mjs";
+import { t } from "../core/constants.mjs";
+import { packVisibleTo, progressNotice } from "../core/compat.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { deleteBlob, loadBlob, saveBlob } from "../core/storage.mjs";
 
 /** Fields of a compendium index entry that tell whether a document changed. */
 const VERSION_FIELDS = ["_stats.modifiedTime", "system.schema.version"];

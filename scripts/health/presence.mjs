@@ -3,7 +3,7 @@
  * is warned when a player runs another version (a stale browser cache is the usual cause of odd module bugs).
  * Socket payloads come from other clients, so each one is checked before use and dropped if malformed.
  */
-import { SOCKET_CHANNEL, t } from "./constants.mjs";
+import { SOCKET_CHANNEL, t } from "../core/constants.mjs";
 
 const VERSION_PATTERN = /^\d{1,4}\.\d{1,4}\.\d{1,4}(?:-[0-9A-Za-z.-]{1,32})?$/;
 

@@ -5,12 +5,12 @@
  * conversation, and all are rebuilt when the chain changes. Keys go from the key store into the sessions and from
  * there only into request headers to the providers.
  */
-import { t } from "./constants.mjs";
-import { requireWasm } from "./runtime.mjs";
-import { chainSignature, loadChain, sessionProviders } from "./provider-chain.mjs";
-import { loadAskHistory } from "./ask-history.mjs";
-import { consentPlan, ensureWorldConsent, providerOrigin } from "./consent.mjs";
-import { checkHealthAlerts } from "./health-alerts.mjs";
+import { t } from "../core/constants.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { chainSignature, loadChain, sessionProviders } from "../providers/provider-chain.mjs";
+import { loadAskHistory } from "./ask-history-store.mjs";
+import { consentPlan, ensureWorldConsent, providerOrigin } from "../privacy/consent.mjs";
+import { checkHealthAlerts } from "../health/alerts.mjs";
 
 /** The GM's own conversation; relayed questions use the asker's user id. */
 const GM_CONVERSATION = "gm";

@@ -4,7 +4,7 @@
  * settings reach every connected client. A key this browser cannot seal lives in memory until the page closes.
  * Two chains share this code: the chat chain (the exports below) and the art chain (`artChain`).
  */
-import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
+import { getSetting, setSetting, SETTINGS } from "../core/settings.mjs";
 import { openKey, sealKey } from "./key-store.mjs";
 
 export const API_FORMATS = ["openai", "anthropic"];

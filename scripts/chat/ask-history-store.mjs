@@ -5,9 +5,9 @@
  * the bounds (the newest 500 within 2 MiB) and renders the Markdown export: this file only moves records between it
  * and IndexedDB.
  */
-import { t } from "./constants.mjs";
-import { requireWasm } from "./runtime.mjs";
-import { deleteBlob, loadBlob, saveBlob } from "./storage.mjs";
+import { t } from "../core/constants.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { deleteBlob, loadBlob, saveBlob } from "../core/storage.mjs";
 
 /** The IndexedDB key of the current user's history in the current world. */
 function storageKey() {

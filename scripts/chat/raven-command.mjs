@@ -7,14 +7,14 @@
  * meanwhile. Refusals that answer nothing (no question, players may not ask, Familiar not running) are
  * notifications only.
  */
-import { t } from "./constants.mjs";
-import { runtime } from "./runtime.mjs";
-import { getSetting, SETTINGS } from "./settings.mjs";
-import { groundingPassages, offlineHits } from "./rules-index.mjs";
+import { t } from "../core/constants.mjs";
+import { runtime } from "../core/runtime.mjs";
+import { getSetting, SETTINGS } from "../core/settings.mjs";
+import { groundingPassages, offlineHits } from "../rules/rules-index.mjs";
 import { answerFromProviders } from "./chat-session.mjs";
-import { askGm, pendingQuestions, relayStatus } from "./relay.mjs";
-import { ensureUserConsent } from "./consent.mjs";
-import { answerCardHtml, offlineCardHtml, relayErrorText } from "./apps/views/answer-card.mjs";
+import { askGm, pendingQuestions, relayStatus } from "../relay/chat-relay.mjs";
+import { ensureUserConsent } from "../privacy/consent.mjs";
+import { answerCardHtml, offlineCardHtml, relayErrorText } from "../apps/views/answer-card.mjs";
 
 /** `/raven`, any case, alone or followed by whitespace and the question (which may span lines). */
 const COMMAND = /^\/raven(?:\s+([\s\S]*))?$/i;

@@ -11,14 +11,14 @@
  * player's job run on for a grace period so a reload does not lose it. When the GM leaves, a waiting request ends
  * at once with `gmLeft`; one the GM never acknowledges ends with `noAnswer`.
  */
-import { MODULE_ID, t } from "../constants.mjs";
-import { requireWasm } from "../runtime.mjs";
-import { artStrictness, getSetting, setSetting, SETTINGS } from "../settings.mjs";
-import { artStudioChain } from "../provider-chain.mjs";
-import { listenChannel, sendTo } from "../relay-transport.mjs";
-import { createArtHost } from "./host.mjs";
-import { allowedChain, consentPlan, ensureWorldConsent } from "../consent.mjs";
-import { saveArt } from "./world-files.mjs";
+import { MODULE_ID, t } from "../core/constants.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { artStrictness, getSetting, setSetting, SETTINGS } from "../core/settings.mjs";
+import { artStudioChain } from "../providers/provider-chain.mjs";
+import { listenChannel, sendTo } from "./transport.mjs";
+import { createArtHost } from "../art/host.mjs";
+import { allowedChain, consentPlan, ensureWorldConsent } from "../privacy/consent.mjs";
+import { saveArt } from "../art/world-files.mjs";
 
 const CHANNEL = "art";
 /** Today's images are saved this long after a job, so a burst makes one world-setting write. */
@@ -329,7 +329,7 @@ export function cancelArtRequest(requestId) {
   if (gm) sendTo(gm.id, requireWasm().artRelayCancel(requestId), CHANNEL);
 }
 
-// ---- privacy (privacy.mjs) ----
+// ---- privacy (privacy/data-rights.mjs) ----
 
 /** The request this player waits for, as saved (`{requestId, prompt}`), or null ("Export my data"). */
 export function pendingArtRecord() {

@@ -3,19 +3,19 @@
  * the retention), "Export my data" (a JSON download of everything Familiar keeps about the user) and "Forget me"
  * (their history, their questions waiting for the GM, and — through the GM's client, the only one that may write
  * the world's usage record — their usage). Where Familiar keeps a user's data: the Ask history in this browser's
- * IndexedDB (ask-history.mjs), questions waiting for the GM in this tab's sessionStorage (relay.mjs), the day's
+ * IndexedDB (chat/ask-history-store.mjs), questions waiting for the GM in this tab's sessionStorage (relay/chat-relay.mjs), the day's
  * token use in the `relayUsage` world setting and a GM-set budget in `relayBudgets`, and flags on their User
  * (consent, the relay's public key).
  */
-import { MODULE_ID, t } from "./constants.mjs";
-import { deletionUpdate, filePicker, saveTextFile, worldSettingDocument } from "./compat.mjs";
+import { MODULE_ID, t } from "../core/constants.mjs";
+import { deletionUpdate, filePicker, saveTextFile, worldSettingDocument } from "../core/compat.mjs";
 import { noteOwnRemoval, orderRemoval, removalMarker, removeLocalData } from "./local-data.mjs";
-import { artFolder } from "./art/world-files.mjs";
-import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "./ask-history.mjs";
-import { forgetConversation } from "./chat-session.mjs";
-import { dropPendingQuestions, pendingRecords } from "./relay.mjs";
-import { dropPendingArt, pendingArtRecord } from "./art/relay.mjs";
-import { getSetting, historyRetentionDays, setSetting, SETTINGS } from "./settings.mjs";
+import { artFolder } from "../art/world-files.mjs";
+import { askHistoryRecords, clearAskHistory, purgeAskHistory } from "../chat/ask-history-store.mjs";
+import { forgetConversation } from "../chat/chat-session.mjs";
+import { dropPendingQuestions, pendingRecords } from "../relay/chat-relay.mjs";
+import { dropPendingArt, pendingArtRecord } from "../relay/art-relay.mjs";
+import { getSetting, historyRetentionDays, setSetting, SETTINGS } from "../core/settings.mjs";
 import { CONSENT_FLAG } from "./consent.mjs";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -3,15 +3,15 @@
  * decides what to do with each (validation, 100 a minute per user, daily budgets, fair queues, resume), runs the
  * questions it starts through the GM's providers, and streams the answers back. A player's page holds a wasm
  * `RelayPlayer` that builds its messages and reads the GM's. This file only forwards texts to the user an action
- * names (relay-transport.mjs) and runs provider calls; it never reads a relayed message itself.
+ * names (relay/transport.mjs) and runs provider calls; it never reads a relayed message itself.
  */
-import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
-import { MODULE_ID } from "./constants.mjs";
-import { requireWasm } from "./runtime.mjs";
-import { groundingPassages } from "./rules-index.mjs";
-import { answerFromProviders, cancelAnswer, forgetSession } from "./chat-session.mjs";
-import { sendTo, startTransport } from "./relay-transport.mjs";
-import { noteError } from "./diagnostics.mjs";
+import { getSetting, setSetting, SETTINGS } from "../core/settings.mjs";
+import { MODULE_ID } from "../core/constants.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { groundingPassages } from "../rules/rules-index.mjs";
+import { answerFromProviders, cancelAnswer, forgetSession } from "../chat/chat-session.mjs";
+import { sendTo, startTransport } from "./transport.mjs";
+import { noteError } from "../health/diagnostics.mjs";
 
 /** Questions waiting for their answer, kept across a reload of this tab: `[{requestId, question, origin}]`. */
 const PENDING_KEY = `${MODULE_ID}.relay.pending`;
@@ -349,7 +349,7 @@ export function pendingQuestions() {
 }
 
 
-// ---- privacy (privacy.mjs) ----
+// ---- privacy (privacy/data-rights.mjs) ----
 
 /** The questions this tab waits for, as saved: `[{requestId, question, origin}]` ("Export my data"). */
 export function pendingRecords() {

@@ -2,10 +2,10 @@
  * `game.modules.get("pf2e-familiar").api`: the small, versioned surface other modules and macros may rely on.
  * Every call waits for Familiar to start, and rejects with a clear error if it could not.
  */
-import { closePanel, openPanel } from "./apps/raven-panel.mjs";
+import { closePanel, openPanel } from "../apps/raven-panel.mjs";
 import { requireWasm, started } from "./runtime.mjs";
-import { listPeers } from "./presence.mjs";
-import { rulesIndexStatus, searchRules } from "./rules-index.mjs";
+import { listPeers } from "../health/presence.mjs";
+import { rulesIndexStatus, searchRules } from "../rules/rules-index.mjs";
 
 export function createApi() {
   return Object.freeze({

@@ -5,8 +5,8 @@
  */
 import { MARKS } from "./constants.mjs";
 
-const GLUE_URL = new URL("../wasm/familiar_wasm.js", import.meta.url);
-const BINARY_URL = new URL("../wasm/familiar_wasm_bg.wasm", import.meta.url);
+const GLUE_URL = new URL("../../wasm/familiar_wasm.js", import.meta.url);
+const BINARY_URL = new URL("../../wasm/familiar_wasm_bg.wasm", import.meta.url);
 
 /** The bundle's linear memory, for the health rules' memory samples. */
 let memory = null;

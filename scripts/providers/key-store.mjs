@@ -7,7 +7,7 @@
  * Where IndexedDB is unavailable (some private windows) keys cannot be sealed: `sealKey` resolves `null` and the
  * caller keeps the key for this session only.
  */
-import { loadBlob, saveBlob } from "./storage.mjs";
+import { loadBlob, saveBlob } from "../core/storage.mjs";
 
 const WRAPPING_KEY = "key-store:aes-gcm";
 const IV_BYTES = 12;

@@ -4,9 +4,9 @@
  * history, and the recent errors by kind and place. Questions and answers never enter it: the settings hold none
  * (the Ask history lives in IndexedDB), and errors are kept without their message, which could quote one.
  */
-import { MODULE_ID, t } from "./constants.mjs";
-import { moduleEntry, saveTextFile } from "./compat.mjs";
-import { requireWasm } from "./runtime.mjs";
+import { MODULE_ID, t } from "../core/constants.mjs";
+import { moduleEntry, saveTextFile } from "../core/compat.mjs";
+import { requireWasm } from "../core/runtime.mjs";
 
 const ERROR_LIMIT = 50;
 const recentErrors = [];

@@ -6,14 +6,14 @@
  * nothing, and a removal it has applied once is never applied again. A browser that was closed meets the marker at
  * its next `ready`; a connected one also when the marker changes, whether or not the order reached it.
  */
-import { MODULE_ID, SOCKET_CHANNEL } from "./constants.mjs";
-import { userQueries } from "./compat.mjs";
-import { deleteBlob, listBlobKeys } from "./storage.mjs";
-import { clearAskHistory } from "./ask-history.mjs";
-import { dropPendingQuestions } from "./relay.mjs";
-import { dropPendingArt } from "./art/relay.mjs";
-import { publishKey } from "./sealed-channel.mjs";
-import { getSetting, SETTINGS } from "./settings.mjs";
+import { MODULE_ID, SOCKET_CHANNEL } from "../core/constants.mjs";
+import { userQueries } from "../core/compat.mjs";
+import { deleteBlob, listBlobKeys } from "../core/storage.mjs";
+import { clearAskHistory } from "../chat/ask-history-store.mjs";
+import { dropPendingQuestions } from "../relay/chat-relay.mjs";
+import { dropPendingArt } from "../relay/art-relay.mjs";
+import { publishKey } from "../relay/sealed-channel.mjs";
+import { getSetting, SETTINGS } from "../core/settings.mjs";
 
 const QUERY = `${MODULE_ID}.removeLocalData`;
 const ORDER = "remove-local-data";

@@ -6,7 +6,7 @@
  * pair (ECDH → HKDF-SHA-256); the sender and recipient ids are the additional data, so a payload cannot be replayed
  * to another user or passed off as another sender's.
  */
-import { MODULE_ID } from "./constants.mjs";
+import { MODULE_ID } from "../core/constants.mjs";
 
 /** The User flag holding a page's public key (base64 raw P-256 point). */
 const KEY_FLAG = "relayKey";

@@ -14,10 +14,10 @@
  *   each question or art request it relays. A client setting would stay in one browser
  *   and the GM could not see it; a world setting only a GM may write.
  */
-import { MODULE_ID } from "./constants.mjs";
-import { requireWasm } from "./runtime.mjs";
-import { getSetting, setSetting, SETTINGS } from "./settings.mjs";
-import { askConsent } from "./apps/consent-dialog.mjs";
+import { MODULE_ID } from "../core/constants.mjs";
+import { requireWasm } from "../core/runtime.mjs";
+import { getSetting, setSetting, SETTINGS } from "../core/settings.mjs";
+import { askConsent } from "../apps/consent-dialog.mjs";
 
 export const CONSENT_FLAG = "consent";
 

@@ -2,8 +2,8 @@
  * Checks the world Familiar starts in: a core version inside the manifest's range, and the pf2e system. Each check
  * warns once and says what stays available; neither stops Foundry.
  */
-import { MODULE_ID, t } from "./constants.mjs";
-import { coreGeneration, moduleEntry } from "./compat.mjs";
+import { MODULE_ID, t } from "../core/constants.mjs";
+import { coreGeneration, moduleEntry } from "../core/compat.mjs";
 
 /** The compatibility range Familiar declares; read from the manifest Foundry loaded, with our own as fallback. */
 function compatibility() {

@@ -7,8 +7,8 @@
  * rules chat's relay, `art` for players' art requests), so each relay gets only its own; a text sent on the wrong
  * channel is refused by that relay as malformed.
  */
-import { MODULE_ID, SOCKET_CHANNEL } from "./constants.mjs";
-import { userQueries } from "./compat.mjs";
+import { MODULE_ID, SOCKET_CHANNEL } from "../core/constants.mjs";
+import { userQueries } from "../core/compat.mjs";
 import { open, publishKey, publishedKey, seal } from "./sealed-channel.mjs";
 
 const QUERY = `${MODULE_ID}.relay`;

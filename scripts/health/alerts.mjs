@@ -3,10 +3,10 @@
  * memory samples and players' sessions — and carries out each alert `takeHealthAlerts` hands over. A slow provider
  * needs no act here: the chat chain already passes over a provider the monitor marks degraded; the GM is told.
  */
-import { formatPercent } from "./locale-format.mjs";
-import { t } from "./constants.mjs";
-import { requireWasm, runtime } from "./runtime.mjs";
-import { wasmMemoryBytes } from "./wasm.mjs";
+import { formatPercent } from "../core/locale-format.mjs";
+import { t } from "../core/constants.mjs";
+import { requireWasm, runtime } from "../core/runtime.mjs";
+import { wasmMemoryBytes } from "../core/wasm.mjs";
 import { diagnosticsText } from "./diagnostics.mjs";
 
 /** The module's memory budget: the bundle's linear memory (it never shrinks) against this. */
