@@ -12,7 +12,7 @@ import { ART_API_FORMATS, ART_DEFAULT_BASE_URLS, artChain, hasKey, newProviderId
 import { canSealKeys } from "../providers/key-store.mjs";
 import { checkUrl, field, move, readRow, refit, remove, renumber, rows, showFieldError } from "./provider-settings.mjs";
 
-export const ART_PROVIDER_SETTINGS_ID = "familiar-art-providers";
+const ART_PROVIDER_SETTINGS_ID = "familiar-art-providers";
 const TEMPLATE = templatePath("art-provider-settings.hbs");
 const ROW_TEMPLATE = templatePath("provider-row.hbs");
 export const ART_PROVIDER_TEMPLATES = [TEMPLATE];
@@ -168,7 +168,7 @@ function defineV1() {
 
 let settingsClass = null;
 
-export function artProviderSettingsClass() {
+function artProviderSettingsClass() {
   if (!settingsClass) {
     const v2 = applicationV2();
     settingsClass = v2 ? defineV2(v2) : defineV1();

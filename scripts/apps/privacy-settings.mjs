@@ -8,7 +8,7 @@ import { applicationV2 } from "../core/compat.mjs";
 import { PURPOSES, setUserConsent, setWorldConsent, userConsent, worldAllowedProviders, worldConsent } from "../privacy/consent.mjs";
 import { exportMyData, forgetMe, removeAllData } from "../privacy/data-rights.mjs";
 
-export const PRIVACY_SETTINGS_ID = "familiar-privacy";
+const PRIVACY_SETTINGS_ID = "familiar-privacy";
 const TEMPLATE = templatePath("privacy-settings.hbs");
 export const PRIVACY_TEMPLATES = [TEMPLATE];
 
@@ -181,7 +181,7 @@ function defineV1() {
 
 let settingsClass = null;
 
-export function privacySettingsClass() {
+function privacySettingsClass() {
   if (!settingsClass) {
     const v2 = applicationV2();
     settingsClass = v2 ? defineV2(v2) : defineV1();
@@ -199,11 +199,4 @@ export function registerPrivacyMenu() {
     type: privacySettingsClass(),
     restricted: false,
   });
-}
-
-export async function openPrivacySettings() {
-  const Settings = privacySettingsClass();
-  const app = new Settings();
-  await app.render(true);
-  return app;
 }

@@ -17,7 +17,7 @@ import { dropChatSession } from "../chat/chat-session.mjs";
 import { playerBudgets, playersUsage } from "../relay/chat-relay.mjs";
 import { artBudgets, artUsage } from "../relay/art-relay.mjs";
 
-export const PROVIDER_SETTINGS_ID = "familiar-providers";
+const PROVIDER_SETTINGS_ID = "familiar-providers";
 const TEMPLATE = templatePath("provider-settings.hbs");
 const ROW_TEMPLATE = templatePath("provider-row.hbs");
 export const PROVIDER_TEMPLATES = [TEMPLATE, ROW_TEMPLATE];
@@ -332,7 +332,7 @@ function defineV1() {
 let settingsClass = null;
 
 /** The form's class for this core version (the settings menu instantiates it). */
-export function providerSettingsClass() {
+function providerSettingsClass() {
   if (!settingsClass) {
     const v2 = applicationV2();
     settingsClass = v2 ? defineV2(v2) : defineV1();

@@ -432,10 +432,6 @@ function patchBadges(root, tabs) {
   }
 }
 
-export function isPanelOpen() {
-  return Boolean(machinePanel());
-}
-
 /** Opens the panel (on `view` when given) as a click on the raven would. */
 export async function openPanel(view) {
   if (!raven) return null;

@@ -341,7 +341,3 @@ export async function roleChanged() {
   if (current && ravenAllowed()) await tellRaven({ type: "userChange", isGM: game.user.isGM, allowedViews: machineViews() });
   return refreshRaven();
 }
-
-export function hideRaven() {
-  stopRaven();
-}

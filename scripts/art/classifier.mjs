@@ -13,7 +13,7 @@ const VENDOR_URL = new URL("../../vendor/classifier.mjs", import.meta.url);
  * 'wasm-unsafe-eval' allows it), then WebGL, then the plain JavaScript CPU backend, which works everywhere but is
  * the slowest. BENCHMARKS.md (Art) has the figures behind this order.
  */
-export const DEFAULT_BACKENDS = Object.freeze(["wasm", "webgl", "cpu"]);
+const DEFAULT_BACKENDS = Object.freeze(["wasm", "webgl", "cpu"]);
 
 let loading = null;
 
@@ -48,11 +48,6 @@ export function classifier({ backends = DEFAULT_BACKENDS } = {}) {
     throw error;
   });
   return loading;
-}
-
-/** Whether the classifier has been asked for yet (module start-up must leave it unloaded). */
-export function classifierRequested() {
-  return loading !== null;
 }
 
 export class ClassifierError extends Error {

@@ -30,7 +30,7 @@ function context(surface) {
 }
 
 /** PNG, JPEG or WebP bytes → RGBA pixels, exactly as stored (no colour-space conversion, no premultiplying). */
-export async function decodeImage(bytes) {
+async function decodeImage(bytes) {
   const bitmap = await createImageBitmap(new Blob([bytes]), {
     colorSpaceConversion: "none",
     premultiplyAlpha: "none",
@@ -57,7 +57,7 @@ function toBlob(surface, type, quality) {
  * RGBA pixels → WebP bytes, or PNG where the browser has no WebP encoder (Safari hands PNG back for image/webp).
  * `mime` says which; the Studio also reads it from the bytes, so the saved file's extension matches them.
  */
-export async function encodeImage({ width, height, rgba }, { lossless = false } = {}) {
+async function encodeImage({ width, height, rgba }, { lossless = false } = {}) {
   const surface = canvas(width, height);
   const pixels = new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height);
   context(surface).putImageData(pixels, 0, 0);

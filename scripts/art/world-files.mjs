@@ -39,7 +39,7 @@ function lastSegment(path) {
  * created (a createDirectory on an existing one is an error response the console shows); an "already exists"
  * answer (another client made it meanwhile) is tolerated.
  */
-export async function ensureFolder(folder) {
+async function ensureFolder(folder) {
   const picker = filePicker();
   let parent = "";
   for (const part of folder.split("/").filter(Boolean)) {

@@ -117,8 +117,3 @@ export async function askHistoryRecords() {
   const history = await loadAskHistory();
   return history.page(history.length, history.length);
 }
-
-/** The IndexedDB key prefix of every user's history in this world (for removing all of Familiar's data). */
-export function worldHistoryPrefix() {
-  return `ask-history:${game.world.id}:`;
-}

@@ -20,7 +20,7 @@ const REMEMBERED_TURNS = 4;
 const sessions = new Map();
 
 /** The user's Foundry language by name ("English", "Deutsch"), which models follow better than a code. */
-export function languageName(lang = game.i18n.lang) {
+function languageName(lang = game.i18n.lang) {
   try {
     return new Intl.DisplayNames([lang], { type: "language" }).of(lang) ?? lang;
   } catch {

@@ -155,7 +155,7 @@ export function worldSettingDocument(id) {
  * (https://foundryvtt.com/api/v12/interfaces/foundry.types.DocumentStats.html), `flags.core.sourceId` before (v12
  * keeps that flag only behind a deprecation warning, so it is not read there).
  */
-export function compendiumSourceOf(document) {
+function compendiumSourceOf(document) {
   if (coreGeneration() >= 12) return document?._stats?.compendiumSource ?? null;
   return document?.flags?.core?.sourceId ?? null;
 }

@@ -33,7 +33,7 @@ export function playerViews() {
 }
 
 /** The art safety strictness levels (crates/art's Strictness), strictest first; the first is the default. */
-export const ART_STRICTNESS = ["strict", "standard", "relaxed"];
+const ART_STRICTNESS = ["strict", "standard", "relaxed"];
 
 export function registerSettings({
   onRavenSettingChange,

@@ -10,14 +10,14 @@ import { wasmMemoryBytes } from "../core/wasm.mjs";
 import { diagnosticsText } from "./diagnostics.mjs";
 
 /** The module's memory budget: the bundle's linear memory (it never shrinks) against this. */
-export const MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
+const MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
 const CHECK_MS = 15_000;
 let timer = null;
 
 /** Records one memory sample: the bundle's linear memory, where the module's data lives (index, sessions, relay).
  * Chromium's `performance.memory` measures the whole page's JS heap, Foundry's included, so it is not the
  * module's and is left out. */
-export function sampleMemory() {
+function sampleMemory() {
   const used = wasmMemoryBytes();
   if (!used) return;
   requireWasm().recordHealth({ type: "memory", used, budget: MEMORY_BUDGET_BYTES });

@@ -42,7 +42,7 @@ function myUsage(userId) {
 }
 
 /** Everything Familiar keeps about this user, as one JSON document. */
-export async function myData() {
+async function myData() {
   const user = game.user;
   return {
     format: "familiar-user-data",

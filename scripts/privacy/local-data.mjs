@@ -65,7 +65,7 @@ function appliedRecord() {
 
 /** Applies the world's removal `stamp` here once; resolves with what it removed (the first time's counts when it was
  * applied before). Null when `stamp` is not the world's marker. */
-export function applyRemoval(stamp) {
+function applyRemoval(stamp) {
   if (!Number.isSafeInteger(stamp) || stamp <= 0 || stamp !== removalMarker()) return Promise.resolve(null);
   if (!removals.has(stamp)) {
     const record = appliedRecord();

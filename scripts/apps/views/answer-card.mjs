@@ -32,7 +32,7 @@ export function linkParts(target) {
 /** Gives the renderer's content links (`<a class="content-link" data-uuid>`) the data Foundry's own links have, so
  * they open and drag like them; a URL link shows the host it goes to (the browser's own reading of it) after its
  * text, so it cannot pose as a rules citation. */
-export function decorateLinks(root) {
+function decorateLinks(root) {
   for (const link of root.querySelectorAll("a.content-link[data-uuid]")) {
     const { documentType, pack, id } = linkParts(link.dataset.uuid);
     link.dataset.type ||= documentType;

@@ -277,7 +277,7 @@ function finish(form, report) {
 }
 
 /** Cancel: the running job stops; what it already made stays in the gallery. */
-export function cancel() {
+function cancel() {
   if (state.studio && state.jobId !== null) state.studio.cancel(state.jobId);
 }
 

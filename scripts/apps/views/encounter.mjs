@@ -7,9 +7,9 @@ import { t, templatePath } from "../../core/constants.mjs";
 import { combatClass, renderTemplate, worldActorFor } from "../../core/compat.mjs";
 import { requireWasm } from "../../core/runtime.mjs";
 
-export const THREATS = ["trivial", "low", "moderate", "severe", "extreme"];
-export const SHAPES = ["any", "soloBoss", "bossAndLackeys", "matedPair", "elitePair", "troop", "mixed"];
-export const RARITIES = ["common", "uncommon", "rare", "unique"];
+const THREATS = ["trivial", "low", "moderate", "severe", "extreme"];
+const SHAPES = ["any", "soloBoss", "bossAndLackeys", "matedPair", "elitePair", "troop", "mixed"];
+const RARITIES = ["common", "uncommon", "rare", "unique"];
 const INDEX_FIELDS = ["system.details.level.value", "system.traits.value", "system.traits.rarity", "system.traits.size.value", "system.details.isComplex"];
 
 /** Select options with their localised labels. */
@@ -85,7 +85,7 @@ function readRequest(form) {
 }
 
 /** Only a GM puts creatures on the scene and makes combats (players have no Combat permission in Foundry). */
-export function canStartCombat() {
+function canStartCombat() {
   return Boolean(game.user?.isGM && globalThis.canvas?.scene);
 }
 
