@@ -15,12 +15,10 @@ import { statusContext } from "./views/status.mjs";
 import { copyDiagnostics } from "../health/diagnostics.mjs";
 import { t } from "../core/constants.mjs";
 import { playerViews } from "../core/settings.mjs";
-import { PANEL_ID, inPanel, panelRoot, registerPanelApp } from "./panel-root.mjs";
+import { PANEL_ID, inPanel, panelRaven, panelRoot, registerPanelApp, registerRaven, reportFailure, viewDrawn } from "./panel-registry.mjs";
 
 export { PANEL_ID };
 const TEMPLATE = templatePath("raven-panel.hbs");
-/** Called with the view's id after a view is switched in place (no render hook then). */
-const VIEW_DRAWN_HOOK = "familiarPanelViewDrawn";
 export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "art", "art-gallery", "about"].map((view) => templatePath(`views/${view}.hbs`));
 
 /** "About" is the panel's own tab, not a view of the state machine: it shows the bundle's build and the world's
@@ -40,8 +38,6 @@ const POLICY_DOCS = [
   ["takedown", "Takedown"],
 ].map(([file, key]) => ({ href: `${DOCS_BASE}/${file}.md`, label: `FAMILIAR.About.${key}` }));
 
-/** The raven this panel renders: `{dispatch(event) → Promise<result>, view() → view model}`, or null. */
-let raven = null;
 /** Whether the About tab is showing over the machine's view (the one bit of UI the machine does not know). */
 let aboutSelected = false;
 /** What the open panel was last rendered from, so hover or drag events do not re-render its forms. */
@@ -60,13 +56,13 @@ export function machineViews() {
 
 /** Called by the perch when a raven comes or goes. */
 export function connectPanel(connection) {
-  raven = connection;
+  registerRaven(connection);
   renderedFrom = null;
   aboutSelected = false;
 }
 
 function machinePanel() {
-  return raven?.view()?.panel ?? null;
+  return panelRaven()?.view()?.panel ?? null;
 }
 
 /** The tabs the panel renders and the view it shows, from the machine's panel view model. */
@@ -121,11 +117,6 @@ function results(root, view) {
   return root.querySelector(`[data-familiar-results="${view}"]`);
 }
 
-function reportFailure(error) {
-  console.error("Familiar |", error);
-  ui.notifications.error(error?.message ?? String(error));
-}
-
 const boundRoots = new WeakSet();
 
 /** Foundry's content links are anchors without href, which Tab skips. Every one the panel shows (from a view's
@@ -146,7 +137,7 @@ async function selectTab(view) {
     return syncPanel(machinePanel());
   }
   aboutSelected = false;
-  await raven?.dispatch({ type: "selectView", view });
+  await panelRaven()?.dispatch({ type: "selectView", view });
   // Already the machine's view (About was showing over it): nothing changed there, so redraw here.
   return syncPanel(machinePanel());
 }
@@ -188,7 +179,7 @@ function bindPanel(root) {
     if (event.key === "Escape" || event.key === "Esc") {
       event.preventDefault();
       event.stopPropagation();
-      raven?.dispatch({ type: "key", key: "Escape", shift: event.shiftKey, target: "panel" });
+      panelRaven()?.dispatch({ type: "key", key: "Escape", shift: event.shiftKey, target: "panel" });
       return;
     }
     // Content links are anchors without href: Enter opens them as a click does (Foundry listens for the click).
@@ -290,6 +281,7 @@ function ravenPanel() {
 
 /** The window's own close button (or Foundry's Escape) tells the machine, whose view then closes the panel. */
 function reportClose() {
+  const raven = panelRaven();
   if (!raven || !machinePanel()) return false;
   raven.dispatch({ type: "closePanel" }).catch(reportFailure);
   return true;
@@ -366,7 +358,7 @@ async function switchView(app, root, shown) {
     button?.setAttribute("tabindex", tab.active ? "0" : "-1");
   }
   app.setPosition({ height: "auto" });
-  if (draw) Hooks.callAll(VIEW_DRAWN_HOOK, shown.view);
+  if (draw) viewDrawn(shown.view);
 }
 
 function viewSection(root, view) {
@@ -382,30 +374,6 @@ function newViewSection(root, view) {
   section.setAttribute("aria-labelledby", `familiar-tab-${view}`);
   [...root.querySelectorAll(".familiar-panel__view")].at(-1).after(section);
   return section;
-}
-
-/** Calls `callback` after each drawing of a view: a render of the panel, or a view first drawn (or, for Status,
- * drawn again) by a switch in place; a kept view shown again is not drawn. Returns the function that stops it. */
-export function onViewDrawn(callback) {
-  const rendered = Hooks.on("renderFamiliarRavenPanel", () => callback());
-  const switched = Hooks.on(VIEW_DRAWN_HOOK, () => callback());
-  return () => {
-    Hooks.off("renderFamiliarRavenPanel", rendered);
-    Hooks.off(VIEW_DRAWN_HOOK, switched);
-  };
-}
-
-/** The Ask view's question as the machine's work: resolves with the id its answer events carry, or null when the
- * machine did not start it (no raven, or the panel is not on Ask). */
-export async function startRavenWork(question) {
-  const result = await raven?.dispatch({ type: "submit", question });
-  return result?.effects?.find((effect) => effect.type === "startWork")?.id ?? null;
-}
-
-/** How that question ended: `answerDone`, `providerError` or `cancelWork`, each with its id. */
-export function endRavenWork(event) {
-  if (event.id === null || event.id === undefined || !raven) return Promise.resolve(null);
-  return raven.dispatch(event).catch(reportFailure);
 }
 
 /** Badges come and go without a re-render, which would throw away what the view on show holds (its form, its
@@ -434,6 +402,7 @@ function patchBadges(root, tabs) {
 
 /** Opens the panel (on `view` when given) as a click on the raven would. */
 export async function openPanel(view) {
+  const raven = panelRaven();
   if (!raven) return null;
   if (view === ABOUT) return selectTab(ABOUT);
   if (view) return selectTab(view);
@@ -442,10 +411,11 @@ export async function openPanel(view) {
 }
 
 export async function closePanel() {
+  const raven = panelRaven();
   if (raven && machinePanel()) await raven.dispatch({ type: "closePanel" });
 }
 
 /** The scene-control button: the same as a click on the raven. */
 export async function togglePanel() {
-  await raven?.dispatch({ type: "click" });
+  await panelRaven()?.dispatch({ type: "click" });
 }

@@ -9,7 +9,7 @@ import { requireWasm } from "../core/runtime.mjs";
 import { wasmReady } from "../core/wasm.mjs";
 import { getSetting, playerViews, setSetting, SETTINGS } from "../core/settings.mjs";
 import { connectPanel, machineViews, PANEL_ID, SHOWN_VIEW, syncPanel } from "./raven-panel.mjs";
-import { panelRoot } from "./panel-root.mjs";
+import { panelRoot } from "./panel-registry.mjs";
 import { cancelRavenWork } from "./views/ask.mjs";
 
 /** Foundry UI the raven must not cover, by the ids used across v10–v13. */

@@ -1,4 +1,4 @@
-/** `init`: settings, template preloading and the public API, before anything renders. */
+/** `init`: settings, template preloading, the consent dialog and the public API, before anything renders. */
 import { MODULE_ID, templatePath } from "../core/constants.mjs";
 import { loadTemplates, moduleEntry } from "../core/compat.mjs";
 import { createApi } from "../core/api.mjs";
@@ -11,7 +11,8 @@ import { ANSWER_CARD_TEMPLATES } from "../apps/views/answer-card.mjs";
 import { runtime } from "../core/runtime.mjs";
 import { budgetsChanged, playersMayAskChanged, usageChanged } from "../relay/chat-relay.mjs";
 import { artRelaySettingsChanged, artUsageChanged } from "../relay/art-relay.mjs";
-import { CONSENT_TEMPLATES } from "../apps/consent-dialog.mjs";
+import { askConsent, CONSENT_TEMPLATES } from "../apps/consent-dialog.mjs";
+import { useConsentDialog } from "../privacy/consent.mjs";
 import { PRIVACY_TEMPLATES, registerPrivacyMenu } from "../apps/privacy-settings.mjs";
 import { purgeByRetention } from "../privacy/data-rights.mjs";
 import { removalMarkerChanged } from "../privacy/local-data.mjs";
@@ -46,6 +47,7 @@ export function listen() {
     registerProviderMenu();
     registerArtProviderMenu();
     registerPrivacyMenu();
+    useConsentDialog(askConsent);
     // Views are partials of the panel: Foundry registers preloaded templates as partials under their path.
     loadTemplates([templatePath("raven-panel.hbs"), templatePath("raven.hbs"), ...VIEW_TEMPLATES, ...PROVIDER_TEMPLATES, ...ART_PROVIDER_TEMPLATES, ...CONSENT_TEMPLATES, ...PRIVACY_TEMPLATES, templatePath("art-chat.hbs"), ...ANSWER_CARD_TEMPLATES]);
     const entry = moduleEntry(MODULE_ID);

@@ -2,7 +2,8 @@
  * Consent before a question or an art prompt leaves for a third party. Two records, both named by provider origin
  * (`https://api.openai.com`) and kept per purpose (`chat`: rules questions, `art`: image prompts; a yes to one is no
  * yes to the other); which providers a request may reach is the bundle's `consentPlan` (crates/chat's `consent`),
- * this file only reads and writes the records and asks through the consent dialog.
+ * this file only reads and writes the records and asks through the consent dialog, which `init` hands it
+ * (`useConsentDialog`: the dialog is an application in apps/, and the rules here import no window).
  *
  * - The world's decision, per provider: a world setting (`providerConsent` for questions, `artProviderConsent` for
  *   art), written by a GM once per world, provider and purpose. World scope because it is the GM's decision for the
@@ -17,7 +18,6 @@
 import { MODULE_ID } from "../core/constants.mjs";
 import { requireWasm } from "../core/runtime.mjs";
 import { getSetting, setSetting, SETTINGS } from "../core/settings.mjs";
-import { askConsent } from "../apps/consent-dialog.mjs";
 
 export const CONSENT_FLAG = "consent";
 
@@ -99,10 +99,19 @@ export function worldAllowedProviders(purpose = "chat") {
 
 /** Only one dialog at a time per scope and purpose: a second request while it is open waits for the same answer. */
 const asking = new Map();
+/** Shows the consent dialog for `{scope, purpose, providers}`; resolves true, false or null (closed). */
+let askConsent = null;
+
+/** Called once at `init` with the dialog (apps/consent-dialog.mjs `askConsent`). */
+export function useConsentDialog(ask) {
+  askConsent = ask;
+}
 
 function askOnce(options) {
   const key = `${options.scope}:${options.purpose}`;
-  if (!asking.has(key)) asking.set(key, askConsent(options).finally(() => asking.delete(key)));
+  // Without a dialog nobody can agree: as a dialog closed without a choice, nothing is recorded and nothing leaves.
+  const ask = askConsent ?? (() => Promise.resolve(null));
+  if (!asking.has(key)) asking.set(key, ask(options).finally(() => asking.delete(key)));
   return asking.get(key);
 }
 

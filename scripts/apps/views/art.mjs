@@ -8,7 +8,7 @@
  * player's view sends the prompt to the GM's client (scripts/relay/art-relay.mjs) and shows the saved pictures or why not.
  */
 import { MARKS, t, templatePath } from "../../core/constants.mjs";
-import { inPanel } from "../panel-root.mjs";
+import { inPanel, onViewDrawn } from "../panel-registry.mjs";
 import { progressNotice, renderTemplate } from "../../core/compat.mjs";
 import { requireWasm } from "../../core/runtime.mjs";
 import { artStrictness, getSetting, SETTINGS } from "../../core/settings.mjs";
@@ -17,7 +17,6 @@ import { applyPortrait, applyPrototypeToken, applySceneTokens, postArt, saveArt,
 import { createArtHost } from "../../art/host.mjs";
 import { openArtProviderSettings } from "../art-provider-settings.mjs";
 import { lastBuiltMonster } from "./monster.mjs";
-import { onViewDrawn } from "../raven-panel.mjs";
 import { artRelayStatus, cancelArtRequest, pendingArtRequest, requestArt } from "../../relay/art-relay.mjs";
 import { allowedChain, artRequestMayLeave, consentPlan, ensureUserConsent, ensureWorldConsent } from "../../privacy/consent.mjs";
 

@@ -7,12 +7,11 @@
  */
 import { formatDateTime } from "../../core/locale-format.mjs";
 import { t, templatePath } from "../../core/constants.mjs";
-import { inPanel } from "../panel-root.mjs";
+import { inPanel, onViewDrawn } from "../panel-registry.mjs";
 import { renderTemplate, saveTextFile } from "../../core/compat.mjs";
 import { askHistoryExport, clearAskHistory, loadAskHistory, saveExchange } from "../../chat/ask-history-store.mjs";
 import { forgetConversation } from "../../chat/chat-session.mjs";
 import { linkParts, paint, renderAnswer } from "./answer-card.mjs";
-import { onViewDrawn } from "../raven-panel.mjs";
 
 /** Exchanges a page shows. */
 const PAGE = 20;

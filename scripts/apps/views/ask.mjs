@@ -7,7 +7,7 @@
  * GM online, or when the GM does not let players ask, the player gets the offline answer with that notice.
  */
 import { t, templatePath } from "../../core/constants.mjs";
-import { inPanel } from "../panel-root.mjs";
+import { endRavenWork, inPanel, onViewDrawn, startRavenWork } from "../panel-registry.mjs";
 import { renderTemplate } from "../../core/compat.mjs";
 import { OFFLINE_HITS, groundingPassages, offlineHits } from "../../rules/rules-index.mjs";
 import { answerFromProviders, cancelAnswer } from "../../chat/chat-session.mjs";
@@ -16,7 +16,6 @@ import { askGm, cancelGm, pendingQuestions, relayStatus } from "../../relay/chat
 import { ensureUserConsent } from "../../privacy/consent.mjs";
 import { answerCardHtml, linkParts, paint, plainText, relayErrorText, renderAnswer } from "./answer-card.mjs";
 import { beforeNextQuestion, keepExchange } from "./ask-history.mjs";
-import { endRavenWork, onViewDrawn, startRavenWork } from "../raven-panel.mjs";
 
 /** The answer streaming into each results element: `{askId, text, question, stopped, painted}`. */
 const runs = new WeakMap();
