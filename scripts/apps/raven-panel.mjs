@@ -17,7 +17,6 @@ import { t } from "../core/constants.mjs";
 import { playerViews } from "../core/settings.mjs";
 import { PANEL_ID, inPanel, panelRaven, panelRoot, registerPanelApp, registerRaven, reportFailure, viewDrawn } from "./panel-registry.mjs";
 
-export { PANEL_ID };
 const TEMPLATE = templatePath("raven-panel.hbs");
 export const VIEW_TEMPLATES = ["ask", "encounter", "monster", "status", "art", "art-gallery", "about"].map((view) => templatePath(`views/${view}.hbs`));
 

@@ -8,8 +8,8 @@ import { interfaceScale, renderTemplate } from "../core/compat.mjs";
 import { requireWasm } from "../core/runtime.mjs";
 import { wasmReady } from "../core/wasm.mjs";
 import { getSetting, playerViews, setSetting, SETTINGS } from "../core/settings.mjs";
-import { connectPanel, machineViews, PANEL_ID, SHOWN_VIEW, syncPanel } from "./raven-panel.mjs";
-import { panelRoot } from "./panel-registry.mjs";
+import { connectPanel, machineViews, SHOWN_VIEW, syncPanel } from "./raven-panel.mjs";
+import { PANEL_ID, panelRoot } from "./panel-registry.mjs";
 import { cancelRavenWork } from "./views/ask.mjs";
 
 /** Foundry UI the raven must not cover, by the ids used across v10–v13. */
