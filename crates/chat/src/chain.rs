@@ -30,6 +30,7 @@ use crate::retry::{backoff_ms, classify_status, Failure, FailureKind, RetryPolic
 use crate::stream::{FinishReason, StreamDecoder, StreamEvent, Usage};
 use crate::tools::calls::RawToolCall;
 use crate::tools::wire::StepInput;
+use familiar_transport::TransportError;
 
 pub type AskId = u64;
 pub type RequestId = u64;
@@ -485,8 +486,10 @@ impl ProviderChain {
         }
     }
 
-    /// The transport failed (connection refused, reset, DNS, CORS...). `message` is shown to the GM.
-    pub fn handle_error(&mut self, request: RequestId, message: &str, now_ms: u64) {
+    /// The transport failed: no response, or a body that broke ([`TransportError`]). A request the client
+    /// refused to send (a bad header, a bad URL) is the GM's setting to fix: not retried, not held against the
+    /// provider's health.
+    pub fn handle_error(&mut self, request: RequestId, error: &TransportError, now_ms: u64) {
         let Some(flight) = self.flight(request) else {
             return;
         };
@@ -495,14 +498,15 @@ impl ProviderChain {
             return;
         };
         let started = self.asks.get(&ask).is_some_and(|ask| !ask.text.is_empty());
-        let failure = match started {
-            true => Failure::new(
+        let failure = match (error.is_configuration_error(), started) {
+            (true, _) => Failure::new(FailureKind::InvalidRequest, error.to_string()),
+            (false, true) => Failure::new(
                 FailureKind::StreamDropped,
-                format!("the stream broke mid-answer: {message}"),
+                format!("the stream broke mid-answer: {error}"),
             ),
-            false => Failure::new(
+            (false, false) => Failure::new(
                 FailureKind::Connection,
-                format!("connection failed: {message}"),
+                format!("connection failed: {error}"),
             ),
         };
         self.fail_request(request, failure, now_ms);

@@ -9,13 +9,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use familiar_chat::{HttpRequest, Method};
+use familiar_transport::TransportError;
 
 /// What a transport thread saw.
 pub(super) enum Seen {
     Head(u16, Vec<(String, String)>),
     Data(Vec<u8>),
     End,
-    Failed(String),
+    Failed(TransportError),
 }
 
 pub(super) fn now_ms() -> u64 {
@@ -53,7 +54,7 @@ fn spawn_request(
         let response = match response {
             Ok(response) => response,
             Err(error) => {
-                send(Seen::Failed(error.to_string()));
+                send(Seen::Failed(super::super::transport_error(error)));
                 return;
             }
         };
@@ -82,7 +83,7 @@ fn spawn_request(
                     }
                 }
                 Err(error) => {
-                    send(Seen::Failed(error.to_string()));
+                    send(Seen::Failed(TransportError::Body(error.to_string())));
                     return;
                 }
             }
