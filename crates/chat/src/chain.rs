@@ -32,8 +32,16 @@ use crate::tools::calls::RawToolCall;
 use crate::tools::wire::StepInput;
 use familiar_transport::TransportError;
 
-pub type AskId = u64;
-pub type RequestId = u64;
+/// One answer the chain is producing (across retries and failovers); the UI's handle for events and Stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct AskId(pub u64);
+
+/// One HTTP request of an ask; the transport's handle. An ask makes a new one per attempt, so a late byte of a
+/// failed attempt can never be taken for the next one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RequestId(pub u64);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -258,7 +266,9 @@ pub struct ProviderChain {
     commands: VecDeque<Command>,
     events: VecDeque<(AskId, AskEvent)>,
     observations: VecDeque<familiar_health::HealthEvent>,
-    next_id: u64,
+    /// The last ids handed out (ids start at 1).
+    next_ask: u64,
+    next_request: u64,
 }
 
 impl ProviderChain {
@@ -281,7 +291,8 @@ impl ProviderChain {
             commands: VecDeque::new(),
             events: VecDeque::new(),
             observations: VecDeque::new(),
-            next_id: 1,
+            next_ask: 0,
+            next_request: 0,
         }
     }
 
@@ -319,7 +330,7 @@ impl ProviderChain {
     }
 
     fn begin(&mut self, input: Input, now_ms: u64) -> AskId {
-        let id = self.fresh_id();
+        let id = self.fresh_ask_id();
         // A question's later requests start at the provider that answered its earlier ones.
         let first = match &input {
             Input::Step(step) => step
@@ -512,10 +523,9 @@ impl ProviderChain {
         self.fail_request(request, failure, now_ms);
     }
 
-    fn fresh_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+    fn fresh_ask_id(&mut self) -> AskId {
+        self.next_ask += 1;
+        AskId(self.next_ask)
     }
 
     fn flight(&mut self, request: RequestId) -> Option<&mut Flight> {
@@ -609,8 +619,8 @@ impl ProviderChain {
                     (step.request(&slot.config, tools), tools)
                 }
             };
-            let request = self.next_id;
-            self.next_id += 1;
+            self.next_request += 1;
+            let request = RequestId(self.next_request);
             ask.phase = Phase::InFlight(Box::new(Flight {
                 request,
                 started_ms: now_ms,
