@@ -33,17 +33,8 @@ pub enum ProviderError {
     BudgetExhausted { budget_ms: Millis },
 }
 
-/// What the transport could not do. The wasm facade and the CLI map their client's errors onto these.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
-pub enum TransportError {
-    #[error("timed out")]
-    Timeout,
-    #[error("could not connect: {0}")]
-    Connect(String),
-    #[error("{0}")]
-    Io(String),
-}
+/// What the transport could not do: the one transport error of every core (`familiar_transport`).
+pub use familiar_transport::TransportError;
 
 /// The driver could not decode a provider's bytes (the browser's `createImageBitmap`, or the native codecs).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
@@ -77,6 +68,8 @@ impl ProviderError {
                 408 | 409 | 429 | 500..=599 => Recovery::Retry,
                 _ => Recovery::Failover,
             },
+            // A request the client cannot send (a bad header, a refused URL) fails the same way every time.
+            ProviderError::Transport(error) if error.is_configuration_error() => Recovery::Failover,
             ProviderError::Transport(_)
             | ProviderError::StepTimeout { .. }
             | ProviderError::JobFailed { .. } => Recovery::Retry,
@@ -136,5 +129,23 @@ mod tests {
             ProviderError::ContentFiltered { detail: "x".into() }.recovery(),
             Recovery::Stop
         );
+    }
+
+    #[test]
+    fn a_request_the_client_refuses_fails_over_and_a_network_error_retries() {
+        let transport = |error| ProviderError::Transport(error).recovery();
+        let bad_header = TransportError::BadHeader {
+            name: "authorization".into(),
+        };
+        assert_eq!(transport(bad_header), Recovery::Failover);
+        assert_eq!(
+            transport(TransportError::InvalidRequest("bad url".into())),
+            Recovery::Failover
+        );
+        assert_eq!(
+            transport(TransportError::Network("refused".into())),
+            Recovery::Retry
+        );
+        assert_eq!(transport(TransportError::Timeout), Recovery::Retry);
     }
 }

@@ -65,11 +65,58 @@ pub struct Creature {
     pub description: String,
 }
 
+/// `{"kind": "creature", "name": ..., ...}` or `{"kind": "text", "text": ...}`. Read through [`SubjectWire`], not
+/// serde's derived internally tagged form, which buffers the whole object in `serde`'s `Content` first and costs
+/// the wasm bundle that buffer's code for every such enum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "lowercase", try_from = "SubjectWire")]
 pub enum Subject {
     Creature(Creature),
     Text { text: String },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SubjectKind {
+    Creature,
+    Text,
+}
+
+/// Every field either kind of subject has, read in one pass; [`Subject`]'s `TryFrom` checks the kind's own.
+#[derive(Deserialize)]
+struct SubjectWire {
+    kind: SubjectKind,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    level: Option<i32>,
+    #[serde(default)]
+    traits: Vec<String>,
+    #[serde(default)]
+    size: Option<String>,
+    #[serde(default)]
+    description: String,
+}
+
+impl TryFrom<SubjectWire> for Subject {
+    type Error = &'static str;
+
+    fn try_from(wire: SubjectWire) -> Result<Subject, &'static str> {
+        match wire.kind {
+            SubjectKind::Text => Ok(Subject::Text {
+                text: wire.text.ok_or("missing field `text`")?,
+            }),
+            SubjectKind::Creature => Ok(Subject::Creature(Creature {
+                name: wire.name.ok_or("missing field `name`")?,
+                level: wire.level,
+                traits: wire.traits,
+                size: wire.size,
+                description: wire.description,
+            })),
+        }
+    }
 }
 
 impl Subject {
@@ -384,5 +431,48 @@ mod tests {
             dimensions(Preset::Token, ApiKind::Horde, None).0,
             (512, 512)
         );
+    }
+
+    #[test]
+    fn subjects_read_back_what_they_write_and_a_kind_without_its_field_is_refused() {
+        let subjects = [
+            Subject::Text {
+                text: "a raven on a skull".into(),
+            },
+            Subject::Creature(Creature {
+                name: "Goblin Warrior".into(),
+                level: Some(-1),
+                traits: vec!["goblin".into(), "humanoid".into()],
+                size: Some("small".into()),
+                description: "Sneaky.".into(),
+            }),
+        ];
+        for subject in subjects {
+            let json = serde_json::to_string(&subject).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Subject>(&json).unwrap(),
+                subject,
+                "{json}"
+            );
+        }
+        let minimal: Subject = serde_json::from_str(r#"{"kind":"creature","name":"Imp"}"#).unwrap();
+        assert_eq!(
+            minimal,
+            Subject::Creature(Creature {
+                name: "Imp".into(),
+                ..Creature::default()
+            })
+        );
+        for refused in [
+            r#"{"kind":"text"}"#,
+            r#"{"kind":"creature","text":"no name"}"#,
+            r#"{"kind":"scene","text":"x"}"#,
+            r#"{"text":"no kind"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Subject>(refused).is_err(),
+                "{refused}"
+            );
+        }
     }
 }

@@ -351,7 +351,7 @@ fn step_timeouts_and_network_errors_are_retried() {
     let second = drain(&mut studio, wake).remove(0);
     studio.handle_transport_error(
         second.id,
-        TransportError::Connect("refused".into()),
+        TransportError::Network("refused".into()),
         wake + 1,
     );
     let wake = studio.poll_timeout().unwrap();
@@ -507,7 +507,7 @@ fn unavailable_moderation_leaves_the_decision_to_the_prompt_filter_and_says_so()
     assert!(!sent[0].request.url.ends_with("/moderations"));
     let finish_with_a1111 = |studio: &mut Studio, transmit: Transmit, now| {
         // The OpenAI provider is first; fail it over to A1111 so the job ends with an image.
-        studio.handle_transport_error(transmit.id, TransportError::Connect("down".into()), now);
+        studio.handle_transport_error(transmit.id, TransportError::Network("down".into()), now);
         for retry in 1..=3u64 {
             for t in drain(studio, now + retry * 10_000) {
                 if t.request.url.contains("a1111") {
@@ -519,7 +519,7 @@ fn unavailable_moderation_leaves_the_decision_to_the_prompt_filter_and_says_so()
                     );
                 } else {
                     let at = now + retry * 10_000;
-                    studio.handle_transport_error(t.id, TransportError::Connect("down".into()), at);
+                    studio.handle_transport_error(t.id, TransportError::Network("down".into()), at);
                 }
             }
         }

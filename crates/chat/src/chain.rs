@@ -30,9 +30,18 @@ use crate::retry::{backoff_ms, classify_status, Failure, FailureKind, RetryPolic
 use crate::stream::{FinishReason, StreamDecoder, StreamEvent, Usage};
 use crate::tools::calls::RawToolCall;
 use crate::tools::wire::StepInput;
+use familiar_transport::TransportError;
 
-pub type AskId = u64;
-pub type RequestId = u64;
+/// One answer the chain is producing (across retries and failovers); the UI's handle for events and Stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct AskId(pub u64);
+
+/// One HTTP request of an ask; the transport's handle. An ask makes a new one per attempt, so a late byte of a
+/// failed attempt can never be taken for the next one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RequestId(pub u64);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -257,7 +266,9 @@ pub struct ProviderChain {
     commands: VecDeque<Command>,
     events: VecDeque<(AskId, AskEvent)>,
     observations: VecDeque<familiar_health::HealthEvent>,
-    next_id: u64,
+    /// The last ids handed out (ids start at 1).
+    next_ask: u64,
+    next_request: u64,
 }
 
 impl ProviderChain {
@@ -280,7 +291,8 @@ impl ProviderChain {
             commands: VecDeque::new(),
             events: VecDeque::new(),
             observations: VecDeque::new(),
-            next_id: 1,
+            next_ask: 0,
+            next_request: 0,
         }
     }
 
@@ -318,7 +330,7 @@ impl ProviderChain {
     }
 
     fn begin(&mut self, input: Input, now_ms: u64) -> AskId {
-        let id = self.fresh_id();
+        let id = self.fresh_ask_id();
         // A question's later requests start at the provider that answered its earlier ones.
         let first = match &input {
             Input::Step(step) => step
@@ -485,8 +497,10 @@ impl ProviderChain {
         }
     }
 
-    /// The transport failed (connection refused, reset, DNS, CORS...). `message` is shown to the GM.
-    pub fn handle_error(&mut self, request: RequestId, message: &str, now_ms: u64) {
+    /// The transport failed: no response, or a body that broke ([`TransportError`]). A request the client
+    /// refused to send (a bad header, a bad URL) is the GM's setting to fix: not retried, not held against the
+    /// provider's health.
+    pub fn handle_error(&mut self, request: RequestId, error: &TransportError, now_ms: u64) {
         let Some(flight) = self.flight(request) else {
             return;
         };
@@ -495,23 +509,23 @@ impl ProviderChain {
             return;
         };
         let started = self.asks.get(&ask).is_some_and(|ask| !ask.text.is_empty());
-        let failure = match started {
-            true => Failure::new(
+        let failure = match (error.is_configuration_error(), started) {
+            (true, _) => Failure::new(FailureKind::InvalidRequest, error.to_string()),
+            (false, true) => Failure::new(
                 FailureKind::StreamDropped,
-                format!("the stream broke mid-answer: {message}"),
+                format!("the stream broke mid-answer: {error}"),
             ),
-            false => Failure::new(
+            (false, false) => Failure::new(
                 FailureKind::Connection,
-                format!("connection failed: {message}"),
+                format!("connection failed: {error}"),
             ),
         };
         self.fail_request(request, failure, now_ms);
     }
 
-    fn fresh_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+    fn fresh_ask_id(&mut self) -> AskId {
+        self.next_ask += 1;
+        AskId(self.next_ask)
     }
 
     fn flight(&mut self, request: RequestId) -> Option<&mut Flight> {
@@ -605,8 +619,8 @@ impl ProviderChain {
                     (step.request(&slot.config, tools), tools)
                 }
             };
-            let request = self.next_id;
-            self.next_id += 1;
+            self.next_request += 1;
+            let request = RequestId(self.next_request);
             ask.phase = Phase::InFlight(Box::new(Flight {
                 request,
                 started_ms: now_ms,

@@ -43,6 +43,7 @@ pub use chain::{
     ToolTurn,
 };
 pub use citations::{link_citations, Citation, Linked};
+pub use familiar_transport::TransportError;
 pub use history::{History, HistoryConfig, TokenBudget};
 pub use links::{LinkScope, Reader};
 pub use offline::{offline_answer, OfflineReason};

@@ -70,6 +70,8 @@ pub enum FailureKind {
     IdleTimeout,
     /// The connection failed before or while reading (as the transport reported it).
     Connection,
+    /// The client would not send the request as configured (a header value it refuses, a URL it cannot use).
+    InvalidRequest,
     /// The body ended, or the connection broke, in the middle of the answer.
     StreamDropped,
     Malformed,
@@ -128,6 +130,7 @@ impl Failure {
                 | FailureKind::BadKey
                 | FailureKind::Forbidden
                 | FailureKind::UnknownModel
+                | FailureKind::InvalidRequest
         ) || self.kind == FailureKind::HttpStatus && self.status.is_some_and(|s| s < 500)
     }
 

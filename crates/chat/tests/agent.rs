@@ -13,7 +13,7 @@ use familiar_chat::tools::{
 };
 use familiar_chat::{
     build_prompt, history::HistoryContext, Api, ChainConfig, Passage, PromptParts, ProviderChain,
-    ProviderConfig, Timeouts, ToolNotes, DEFAULT_SYSTEM_PROMPT,
+    ProviderConfig, RequestId, Timeouts, ToolNotes, TransportError, DEFAULT_SYSTEM_PROMPT,
 };
 use serde_json::{json, Value};
 
@@ -308,7 +308,7 @@ impl Harness {
         !self.script.is_empty()
     }
 
-    fn respond(&mut self, request: u64, api: Api, response: Response) {
+    fn respond(&mut self, request: RequestId, api: Api, response: Response) {
         self.now += 5;
         match response {
             Response::Reply { text, calls, usage } => {
@@ -330,8 +330,11 @@ impl Harness {
                 let body = reply(api, "", &calls, self.split, (1, 1));
                 self.agent
                     .handle_data(request, &body.as_bytes()[..body.len() * 3 / 4], self.now);
-                self.agent
-                    .handle_error(request, "connection reset", self.now);
+                self.agent.handle_error(
+                    request,
+                    &TransportError::Network("connection reset".into()),
+                    self.now,
+                );
             }
         }
     }

@@ -4,7 +4,7 @@
 use familiar_chat::{
     Answer, Api, AskEvent, AskId, AskInput, BreakerConfig, ChainConfig, Command, FailureKind,
     Message, OfflineReason, Passage, Prompt, ProviderChain, ProviderConfig, RequestId, RetryPolicy,
-    Role, Timeouts,
+    Role, Timeouts, TransportError,
 };
 
 fn provider(name: &str, api: Api) -> ProviderConfig {
@@ -206,6 +206,48 @@ fn a_streamed_answer_with_linked_citations() {
 }
 
 #[test]
+fn a_header_the_browser_refuses_fails_over_at_once_and_is_not_retried() {
+    let mut h = Harness::new(
+        vec![
+            provider("primary", Api::OpenAi),
+            provider("backup", Api::OpenAi),
+        ],
+        config(),
+    );
+    let ask = h.start();
+    let refused = TransportError::BadHeader {
+        name: "authorization".into(),
+    };
+    h.chain.handle_error(h.last_request(), &refused, h.now);
+    h.pump();
+    assert_eq!(h.sent.len(), 2, "straight to the next provider, no backoff");
+    assert_eq!(h.sent[1].1, "http://backup.test/v1/chat/completions");
+    h.respond(200, &[], &openai_body("Yes [1]."));
+    let answer = h.answer(ask);
+    assert_eq!(answer.provider.as_deref(), Some("backup"));
+    assert_eq!(answer.attempts.len(), 1);
+    assert_eq!(answer.attempts[0].kind, Some(FailureKind::InvalidRequest));
+    assert!(answer.attempts[0].error.contains("authorization header"));
+}
+
+#[test]
+fn a_refused_connection_is_retried_on_the_same_provider() {
+    let mut h = Harness::new(vec![provider("primary", Api::OpenAi)], config());
+    let ask = h.start();
+    let refused = TransportError::Network("connection refused".into());
+    h.chain.handle_error(h.last_request(), &refused, h.now);
+    h.pump();
+    assert_eq!(h.sent.len(), 1, "a backoff first");
+    h.wait_for_deadline();
+    assert_eq!(h.sent.len(), 2);
+    h.respond(200, &[], &openai_body("Yes [1]."));
+    let answer = h.answer(ask);
+    assert_eq!(answer.provider.as_deref(), Some("primary"));
+    assert_eq!(answer.attempts[0].kind, Some(FailureKind::Connection));
+    assert!(answer.attempts[0].error.contains("connection refused"));
+}
+
+#[test]
 fn server_error_is_retried_with_backoff_then_succeeds() {
     let mut h = Harness::new(vec![provider("primary", Api::OpenAi)], config());
     let ask = h.start();
@@ -378,7 +420,11 @@ fn a_stream_dropping_mid_answer_resets_and_fails_over_cleanly() {
     h.head_ok();
     h.data(&partial_body("The first provider says half of"));
     let request = h.last_request();
-    h.chain.handle_error(request, "connection reset", h.now);
+    h.chain.handle_error(
+        request,
+        &TransportError::Network("connection reset".into()),
+        h.now,
+    );
     h.pump();
     assert_eq!(h.sent.len(), 2, "failover without waiting");
     // Bytes arriving late for the dead request are ignored.

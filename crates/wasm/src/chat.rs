@@ -517,7 +517,7 @@ fn cancel_all(driver: &Rc<Driver>) -> usize {
 
 fn ask_id_from(value: f64) -> Option<AskId> {
     (value.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&value))
-        .then_some(value as u64)
+        .then_some(AskId(value as u64))
 }
 
 pub(crate) fn now_ms() -> u64 {
@@ -611,7 +611,7 @@ pub(crate) fn done_event_js(id: AskId, answer: &JsValue) -> JsValue {
     let event = js_sys::Object::new();
     for (key, value) in [
         ("type", JsValue::from_str("done")),
-        ("askId", JsValue::from_f64(id as f64)),
+        ("askId", JsValue::from_f64(id.0 as f64)),
         ("answer", answer.clone()),
     ] {
         // Setting a property on a fresh plain object cannot fail.

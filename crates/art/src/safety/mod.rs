@@ -88,9 +88,15 @@ pub struct PromptVerdict {
     pub reason: Option<String>,
 }
 
-/// One safety layer's result, as shown beside each image.
+/// One safety layer's result, as shown beside each image: `{"verdict": "blocked", "reason": ...}`. Read through
+/// [`LayerVerdictWire`] rather than serde's derived internally tagged form, whose `Content` buffer costs the wasm
+/// bundle code for every such enum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
+#[serde(
+    tag = "verdict",
+    rename_all = "snake_case",
+    try_from = "LayerVerdictWire"
+)]
 pub enum LayerVerdict {
     Passed,
     Blocked {
@@ -103,6 +109,41 @@ pub enum LayerVerdict {
     Partial {
         why: String,
     },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum VerdictName {
+    Passed,
+    Blocked,
+    NotRun,
+    Partial,
+}
+
+/// Every field any verdict has, read in one pass; [`LayerVerdict`]'s `TryFrom` checks the verdict's own.
+#[derive(Deserialize)]
+struct LayerVerdictWire {
+    verdict: VerdictName,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    why: Option<String>,
+}
+
+impl TryFrom<LayerVerdictWire> for LayerVerdict {
+    type Error = &'static str;
+
+    fn try_from(wire: LayerVerdictWire) -> Result<LayerVerdict, &'static str> {
+        let why = || wire.why.clone().ok_or("missing field `why`");
+        Ok(match wire.verdict {
+            VerdictName::Passed => LayerVerdict::Passed,
+            VerdictName::Blocked => LayerVerdict::Blocked {
+                reason: wire.reason.clone().ok_or("missing field `reason`")?,
+            },
+            VerdictName::NotRun => LayerVerdict::NotRun { why: why()? },
+            VerdictName::Partial => LayerVerdict::Partial { why: why()? },
+        })
+    }
 }
 
 /// The three layers side by side.
@@ -437,5 +478,44 @@ mod tests {
             },
         };
         assert_eq!(report.blocked_reason(), Some("CONTENT_FILTERED"));
+    }
+
+    #[test]
+    fn verdicts_read_back_what_they_write_and_a_verdict_without_its_field_is_refused() {
+        let verdicts = [
+            LayerVerdict::Passed,
+            LayerVerdict::Blocked {
+                reason: "sexual content".into(),
+            },
+            LayerVerdict::NotRun {
+                why: "no classifier".into(),
+            },
+            LayerVerdict::Partial {
+                why: "moderation unreachable".into(),
+            },
+        ];
+        for verdict in verdicts {
+            let json = serde_json::to_string(&verdict).unwrap();
+            assert_eq!(
+                serde_json::from_str::<LayerVerdict>(&json).unwrap(),
+                verdict,
+                "{json}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&LayerVerdict::NotRun { why: "x".into() }).unwrap(),
+            r#"{"verdict":"not_run","why":"x"}"#
+        );
+        for refused in [
+            r#"{"verdict":"blocked"}"#,
+            r#"{"verdict":"not_run","reason":"wrong field"}"#,
+            r#"{"verdict":"maybe"}"#,
+            r#"{}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<LayerVerdict>(refused).is_err(),
+                "{refused}"
+            );
+        }
     }
 }

@@ -36,6 +36,7 @@ use crate::chain::{Answer, AskEvent, AskId, Attempt, Command, ProviderChain, Req
 use crate::prompt::{Passage, ToolNotes};
 use crate::provider::{HttpRequest, Prompt, Role};
 use crate::stream::Usage;
+use familiar_transport::TransportError;
 
 /// One question to the agent (not the chain's per-request ask id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -402,8 +403,8 @@ impl Agent {
         self.absorb(now_ms);
     }
 
-    pub fn handle_error(&mut self, request: RequestId, message: &str, now_ms: u64) {
-        self.chain.handle_error(request, message, now_ms);
+    pub fn handle_error(&mut self, request: RequestId, error: &TransportError, now_ms: u64) {
+        self.chain.handle_error(request, error, now_ms);
         self.absorb(now_ms);
     }
 

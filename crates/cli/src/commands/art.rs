@@ -286,13 +286,14 @@ impl Transport {
 
     pub fn send(&self, transmit: &Transmit, now: u64) -> Result<HttpResponse, TransportError> {
         let timeout = Duration::from_millis(transmit.deadline.saturating_sub(now).max(1));
-        let request = build(&transmit.request).map_err(|e| TransportError::Io(e.to_string()))?;
+        let request =
+            build(&transmit.request).map_err(|e| TransportError::InvalidRequest(e.to_string()))?;
         let request = self
             .agent
             .configure_request(request)
             .timeout_global(Some(timeout))
             .build();
-        let response = self.agent.run(request).map_err(transport_error)?;
+        let response = self.agent.run(request).map_err(super::transport_error)?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -306,7 +307,10 @@ impl Transport {
             .into_with_config()
             .limit(MAX_BODY)
             .read_to_vec()
-            .map_err(transport_error)?;
+            .map_err(|error| match error {
+                ureq::Error::Timeout(_) => TransportError::Timeout,
+                other => TransportError::Body(other.to_string()),
+            })?;
         Ok(HttpResponse {
             status,
             headers,
@@ -323,17 +327,4 @@ fn build(request: &HttpRequest) -> Result<ureq::http::Request<Vec<u8>>, ureq::ht
         builder = builder.header(name, value);
     }
     builder.body(request.body.clone())
-}
-
-fn transport_error(error: ureq::Error) -> TransportError {
-    match error {
-        ureq::Error::Timeout(_) => TransportError::Timeout,
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => {
-            TransportError::Connect(error.to_string())
-        }
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            TransportError::Connect(e.to_string())
-        }
-        other => TransportError::Io(other.to_string()),
-    }
 }

@@ -14,8 +14,8 @@ use familiar_chat::citations::with_names;
 use familiar_chat::prompt::question_with_passages;
 use familiar_chat::{
     build_prompt, Answer, Api, AskEvent, AskInput, ChainConfig, Command, History, HistoryConfig,
-    HttpRequest, Passage, Prompt, PromptParts, ProviderChain, ProviderConfig, TokenBudget,
-    DEFAULT_SYSTEM_PROMPT,
+    HttpRequest, Passage, Prompt, PromptParts, ProviderChain, ProviderConfig, RequestId,
+    TokenBudget, DEFAULT_SYSTEM_PROMPT,
 };
 use serde_json::{json, Value};
 
@@ -111,7 +111,7 @@ impl Session {
         &mut self,
         prompt: Prompt,
         passages: &[Passage],
-    ) -> Result<(u64, HttpRequest), CliError> {
+    ) -> Result<(RequestId, HttpRequest), CliError> {
         let input = AskInput {
             prompt,
             passages: passages.to_vec(),
@@ -145,7 +145,7 @@ fn finished(done: Option<AskEvent>) -> Result<Answer, CliError> {
 /// Feeds `chunks` until an event of the wanted kind comes out; returns how many chunks it took.
 fn feed_until(
     session: &mut Session,
-    request: u64,
+    request: RequestId,
     chunks: &[&[u8]],
     mut wanted: impl FnMut(&AskEvent) -> bool,
 ) -> (usize, Option<AskEvent>) {

@@ -28,8 +28,8 @@ use familiar_chat::tools::{
     ToolName, ToolSet,
 };
 use familiar_chat::{
-    build_prompt, Api, ChainConfig, Passage, PromptParts, ProviderChain, ProviderConfig, ToolNotes,
-    DEFAULT_SYSTEM_PROMPT,
+    build_prompt, Api, ChainConfig, Passage, PromptParts, ProviderChain, ProviderConfig, RequestId,
+    ToolNotes, DEFAULT_SYSTEM_PROMPT,
 };
 use familiar_encounter::builder::Adjustment;
 use familiar_encounter::generator::pool::PoolEntry;
@@ -198,7 +198,7 @@ fn question(index: &mut RulesIndex, text: &str) -> Result<Question, CliError> {
 }
 
 /// Feeds `body` in pieces; returns the first command that comes out (the caller knows which it waits for).
-fn feed(agent: &mut Agent, request: u64, body: &str) -> Option<AgentCommand> {
+fn feed(agent: &mut Agent, request: RequestId, body: &str) -> Option<AgentCommand> {
     agent.handle_head(request, 200, Vec::new(), 0);
     let mut found = None;
     for piece in body.as_bytes().chunks(CHUNK_BYTES) {
@@ -218,7 +218,7 @@ fn feed(agent: &mut Agent, request: u64, body: &str) -> Option<AgentCommand> {
     found
 }
 
-fn next_send(agent: &mut Agent) -> Option<u64> {
+fn next_send(agent: &mut Agent) -> Option<RequestId> {
     while let Some(command) = agent.poll_command() {
         if let AgentCommand::Send { request, .. } = command {
             return Some(request);

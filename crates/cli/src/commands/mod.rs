@@ -24,6 +24,17 @@ pub(crate) const POOLED_CONNECTION_MAX_AGE: std::time::Duration =
     std::time::Duration::from_millis(500);
 
 /// Each non-empty line of stdin read as a `T`, for the `--jsonl` modes; `what` names the line in an error.
+/// A `ureq` failure before a response as the cores' one transport error (the chat's `familiar ask`, the art's).
+pub(crate) fn transport_error(error: ureq::Error) -> familiar_transport::TransportError {
+    use familiar_transport::TransportError;
+    match error {
+        ureq::Error::Timeout(_) => TransportError::Timeout,
+        ureq::Error::BadUri(detail) => TransportError::InvalidRequest(detail),
+        ureq::Error::Http(detail) => TransportError::InvalidRequest(detail.to_string()),
+        other => TransportError::Network(other.to_string()),
+    }
+}
+
 pub(crate) fn stdin_jsonl<T: serde::de::DeserializeOwned>(
     what: &'static str,
 ) -> impl Iterator<Item = Result<T, CliError>> {

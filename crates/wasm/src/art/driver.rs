@@ -154,12 +154,10 @@ impl ArtDriver {
         let controller = match AbortController::new() {
             Ok(controller) => controller,
             Err(error) => {
-                let message = fetch::js_message(&error);
-                self.studio.borrow_mut().handle_transport_error(
-                    id,
-                    TransportError::Io(message),
-                    now_ms(),
-                );
+                let error = TransportError::InvalidRequest(fetch::js_message(&error));
+                self.studio
+                    .borrow_mut()
+                    .handle_transport_error(id, error, now_ms());
                 return;
             }
         };
@@ -193,10 +191,10 @@ impl ArtDriver {
                             headers,
                             body,
                         }),
-                        Err(error) => Err(error.to_string()),
+                        Err(error) => Err(TransportError::Body(error.to_string())),
                     }
                 }
-                Err(message) => Err(message),
+                Err(error) => Err(error),
             };
             let Some(driver) = driver.upgrade() else {
                 return;
@@ -210,10 +208,11 @@ impl ArtDriver {
                     .studio
                     .borrow_mut()
                     .handle_response(id, response, now),
-                Err(message) => {
+                Err(error) => {
+                    // The Studio's deadline is the only abort of an art request: that is a timeout to it.
                     let error = match signal.aborted() {
                         true => TransportError::Timeout,
-                        false => TransportError::Connect(message),
+                        false => error,
                     };
                     driver
                         .studio

@@ -13,6 +13,7 @@ use familiar_chat::citations::with_names;
 use familiar_chat::{
     Answer, AskEvent, AskId, Command, History, HttpRequest, ProviderChain, RequestId,
 };
+use familiar_transport::TransportError;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
@@ -148,10 +149,10 @@ impl Driver {
         let controller = match AbortController::new() {
             Ok(controller) => controller,
             Err(error) => {
-                let message = fetch::js_message(&error);
+                let error = TransportError::InvalidRequest(fetch::js_message(&error));
                 self.chain
                     .borrow_mut()
-                    .handle_error(request, &message, now_ms());
+                    .handle_error(request, &error, now_ms());
                 return;
             }
         };
@@ -161,9 +162,9 @@ impl Driver {
         wasm_bindgen_futures::spawn_local(async move {
             let response = match fetch::send(&http, &signal).await {
                 Ok(response) => response,
-                Err(message) => {
+                Err(error) => {
                     feed(&driver, request, true, |chain, now| {
-                        chain.handle_error(request, &message, now)
+                        chain.handle_error(request, &error, now)
                     });
                     return;
                 }
@@ -181,8 +182,8 @@ impl Driver {
                 BodyStep::End => feed(&driver, request, true, |chain, now| {
                     chain.handle_end(request, now)
                 }),
-                BodyStep::Failed(message) => feed(&driver, request, true, |chain, now| {
-                    chain.handle_error(request, &message, now)
+                BodyStep::Failed(error) => feed(&driver, request, true, |chain, now| {
+                    chain.handle_error(request, &error, now)
                 }),
             })
             .await;

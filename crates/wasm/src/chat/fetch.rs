@@ -8,6 +8,7 @@ use std::rc::Rc;
 use familiar_chat::provider::{models_request, parse_models};
 use familiar_chat::retry::classify_status;
 use familiar_chat::{HttpRequest, Method, ModelInfo, ProviderConfig};
+use familiar_transport::TransportError;
 use gloo_net::http::{Headers, RequestBuilder, Response};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
@@ -17,11 +18,11 @@ use web_sys::{AbortController, AbortSignal};
 pub enum BodyStep {
     Data(Vec<u8>),
     End,
-    Failed(String),
+    Failed(TransportError),
 }
 
-/// Sends a chat request; `Err` is the message for the GM (connection refused, CORS, a header the browser refused).
-pub async fn send(http: &HttpRequest, signal: &AbortSignal) -> Result<Response, String> {
+/// Sends a chat request.
+pub async fn send(http: &HttpRequest, signal: &AbortSignal) -> Result<Response, TransportError> {
     let method = match http.method {
         Method::Get => gloo_net::http::Method::GET,
         Method::Post => gloo_net::http::Method::POST,
@@ -37,14 +38,15 @@ pub async fn send_parts(
     header_list: &[(String, String)],
     body: Option<JsValue>,
     signal: &AbortSignal,
-) -> Result<Response, String> {
-    let headers = web_sys::Headers::new().map_err(|error| js_message(&error))?;
+) -> Result<Response, TransportError> {
+    let headers = web_sys::Headers::new()
+        .map_err(|error| TransportError::InvalidRequest(js_message(&error)))?;
     for (name, value) in header_list {
         // The browser refuses values with line breaks or non-Latin-1 characters (a badly pasted key): say which
         // header, never its value.
-        headers.set(name, value).map_err(|_| {
-            format!("the {name} header is not valid (check the API key for stray characters)")
-        })?;
+        headers
+            .set(name, value)
+            .map_err(|_| TransportError::BadHeader { name: name.clone() })?;
     }
     let builder = RequestBuilder::new(url)
         .method(method)
@@ -54,8 +56,22 @@ pub async fn send_parts(
         Some(body) => builder.body(body),
         None => builder.build(),
     }
-    .map_err(|error| error.to_string())?;
-    request.send().await.map_err(|error| error.to_string())
+    .map_err(|error| TransportError::InvalidRequest(error.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|error| fetch_error(error, signal))
+}
+
+/// A rejected `fetch`: an abort (its signal says so), or a network error. The browser gives a CORS refusal the
+/// same `TypeError` as a refused connection, so both are [`TransportError::Network`].
+fn fetch_error(error: gloo_net::Error, signal: &AbortSignal) -> TransportError {
+    match signal.aborted() {
+        true => TransportError::Aborted,
+        false => TransportError::Network(format!(
+            "{error} (the server is unreachable, or it does not allow this page's origin: CORS)"
+        )),
+    }
 }
 
 /// Status and headers as the core wants them (only CORS-exposed headers are visible to the page).
@@ -73,7 +89,9 @@ pub async fn read_body(response: &Response, mut on_step: impl FnMut(BodyStep) ->
     let mut reader = match stream.try_get_reader() {
         Ok(reader) => reader,
         Err(error) => {
-            on_step(BodyStep::Failed(String::from(error.message())));
+            on_step(BodyStep::Failed(TransportError::Body(String::from(
+                error.message(),
+            ))));
             return;
         }
     };
@@ -81,7 +99,7 @@ pub async fn read_body(response: &Response, mut on_step: impl FnMut(BodyStep) ->
         let step = match reader.read().await {
             Ok(Some(chunk)) => BodyStep::Data(js_sys::Uint8Array::new(&chunk).to_vec()),
             Ok(None) => BodyStep::End,
-            Err(error) => BodyStep::Failed(js_message(&error)),
+            Err(error) => BodyStep::Failed(TransportError::Body(js_message(&error))),
         };
         let last = !matches!(step, BodyStep::Data(_));
         if !on_step(step) || last {
@@ -131,7 +149,7 @@ async fn fetch_models(
 ) -> Result<Vec<ModelInfo>, (Option<u16>, String)> {
     let response = send(&models_request(provider), signal)
         .await
-        .map_err(|message| (None, format!("connection failed: {message}")))?;
+        .map_err(|error| (None, format!("connection failed: {error}")))?;
     let (status, headers) = head(&response);
     let body = response
         .text()

@@ -215,7 +215,7 @@ pub fn run(args: AskArgs) -> Result<(), CliError> {
                     Seen::Head(status, headers) => chain.handle_head(request, status, headers, now),
                     Seen::Data(bytes) => chain.handle_data(request, &bytes, now),
                     Seen::End => chain.handle_end(request, now),
-                    Seen::Failed(message) => chain.handle_error(request, &message, now),
+                    Seen::Failed(error) => chain.handle_error(request, &error, now),
                 }
             }
             Woke::Timeout(now) => chain.handle_timeout(now),

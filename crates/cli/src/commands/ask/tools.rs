@@ -106,7 +106,7 @@ pub(super) fn run(
                     Seen::Head(status, headers) => agent.handle_head(request, status, headers, now),
                     Seen::Data(bytes) => agent.handle_data(request, &bytes, now),
                     Seen::End => agent.handle_end(request, now),
-                    Seen::Failed(message) => agent.handle_error(request, &message, now),
+                    Seen::Failed(error) => agent.handle_error(request, &error, now),
                 }
             }
             Woke::Timeout(now) => agent.handle_timeout(now),

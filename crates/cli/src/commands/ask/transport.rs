@@ -8,14 +8,15 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use familiar_chat::{HttpRequest, Method};
+use familiar_chat::{HttpRequest, Method, RequestId};
+use familiar_transport::TransportError;
 
 /// What a transport thread saw.
 pub(super) enum Seen {
     Head(u16, Vec<(String, String)>),
     Data(Vec<u8>),
     End,
-    Failed(String),
+    Failed(TransportError),
 }
 
 pub(super) fn now_ms() -> u64 {
@@ -27,10 +28,10 @@ pub(super) fn now_ms() -> u64 {
 /// Performs one request on its own thread, reporting everything it sees until it ends or is aborted.
 fn spawn_request(
     agent: ureq::Agent,
-    request: u64,
+    request: RequestId,
     http: HttpRequest,
     abort: Arc<AtomicBool>,
-    out: Sender<(u64, Seen)>,
+    out: Sender<(RequestId, Seen)>,
 ) {
     std::thread::spawn(move || {
         let send = |seen: Seen| out.send((request, seen)).is_ok();
@@ -53,7 +54,7 @@ fn spawn_request(
         let response = match response {
             Ok(response) => response,
             Err(error) => {
-                send(Seen::Failed(error.to_string()));
+                send(Seen::Failed(super::super::transport_error(error)));
                 return;
             }
         };
@@ -82,7 +83,7 @@ fn spawn_request(
                     }
                 }
                 Err(error) => {
-                    send(Seen::Failed(error.to_string()));
+                    send(Seen::Failed(TransportError::Body(error.to_string())));
                     return;
                 }
             }
@@ -92,7 +93,7 @@ fn spawn_request(
 
 /// What woke the caller up.
 pub(super) enum Woke {
-    Seen(u64, Seen),
+    Seen(RequestId, Seen),
     /// The deadline came (`now_ms`), or `u64::MAX` if no request can report anything any more.
     Timeout(u64),
 }
@@ -100,9 +101,9 @@ pub(super) enum Woke {
 /// Requests in flight and the channel their threads report on.
 pub(super) struct Transport {
     agent: ureq::Agent,
-    sender: Sender<(u64, Seen)>,
-    receiver: Receiver<(u64, Seen)>,
-    aborts: HashMap<u64, Arc<AtomicBool>>,
+    sender: Sender<(RequestId, Seen)>,
+    receiver: Receiver<(RequestId, Seen)>,
+    aborts: HashMap<RequestId, Arc<AtomicBool>>,
 }
 
 impl Transport {
@@ -113,7 +114,7 @@ impl Transport {
             .max_idle_age(super::super::POOLED_CONNECTION_MAX_AGE)
             .build()
             .into();
-        let (sender, receiver) = mpsc::channel::<(u64, Seen)>();
+        let (sender, receiver) = mpsc::channel::<(RequestId, Seen)>();
         Transport {
             agent,
             sender,
@@ -122,7 +123,7 @@ impl Transport {
         }
     }
 
-    pub(super) fn send(&mut self, request: u64, http: HttpRequest) {
+    pub(super) fn send(&mut self, request: RequestId, http: HttpRequest) {
         let abort = Arc::new(AtomicBool::new(false));
         self.aborts.insert(request, abort.clone());
         spawn_request(
@@ -134,7 +135,7 @@ impl Transport {
         );
     }
 
-    pub(super) fn abort(&mut self, request: u64) {
+    pub(super) fn abort(&mut self, request: RequestId) {
         if let Some(abort) = self.aborts.remove(&request) {
             abort.store(true, Ordering::Relaxed);
         }
