@@ -16,7 +16,7 @@ use crate::prefs::{Prefs, PrefsProblem};
 use crate::sentences::SentenceBuffer;
 use crate::views::{Permissions, ViewId};
 
-/// The raven's size in CSS pixels unless the adapter says otherwise (scripts/constants.mjs `RAVEN_SIZE`).
+/// The raven's size in CSS pixels unless the adapter says otherwise (scripts/core/constants.mjs `RAVEN_SIZE`).
 pub const DEFAULT_SIZE: f64 = 64.0;
 
 /// What the adapter knows when it creates the raven.
