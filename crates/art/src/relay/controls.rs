@@ -1,8 +1,8 @@
 //! The GM's controls and figures for players' art: settings, per-player budgets, today's images for the budgets
 //! form, and what to save so a GM's reload (or another GM taking over) keeps the day's counts.
 
-use familiar_chat::relay::limits::{DayUsage, SlidingWindow};
-use familiar_chat::relay::validate::is_user_id;
+use familiar_relay::ids::is_user_id;
+use familiar_relay::limits::{DayUsage, SlidingWindow};
 use serde::{Deserialize, Serialize};
 
 use super::{ArtAction, ArtRelay, ArtRelayConfig, UserState, MINUTE_MS};

@@ -1,25 +1,25 @@
-//! Players' art requests through the GM relay. Players hold no provider key: a request goes over the chat relay's
+//! Players' art requests through the GM relay. Players hold no provider key: a request goes over the relay's
 //! sealed transport to the active GM's client, whose [`ArtRelay`] decides (the GM's switch, a rate limit, one
 //! request at a time per player, a daily image budget per player, the prompt filter) and asks the adapter to run
 //! the job through the GM's own Studio. The adapter hands the job's outcome back ([`ArtOutcome`]) and forwards the
 //! reply the relay builds; a flagged image never reaches the player, only the count of discarded ones.
 //!
 //! A player whose page reloads (or closes and comes back) while the GM's client paints sends a resume for the
-//! request it saved: the relay answers with the outcome it kept ([`AnswerStore`], the chat relay's), or `accepted`
+//! request it saved: the relay answers with the outcome it kept ([`AnswerStore`], the shared relay's), or `accepted`
 //! while the job still runs. The job is charged once, when it ends, whatever the resumes.
 //!
 //! Sans-IO like the rest of the crate: raw messages in with the sender id and the time, [`ArtAction`]s out. The
-//! envelope, the UTC-day counter and the sliding window are the chat relay's (`familiar_chat::relay`).
+//! envelope, the UTC-day counter and the sliding window are the shared relay core's (`familiar_relay`).
 
 mod controls;
 pub mod wire;
 
 use std::collections::HashMap;
 
-use familiar_chat::relay::limits::{DayUsage, SlidingWindow};
-use familiar_chat::relay::resume::{AnswerStore, ResumeConfig};
-use familiar_chat::relay::validate::{is_request_id, is_user_id};
-use familiar_chat::relay::wire::{decode, encode};
+use familiar_relay::envelope::{decode, encode};
+use familiar_relay::ids::{is_request_id, is_user_id};
+use familiar_relay::limits::{DayUsage, SlidingWindow};
+use familiar_relay::resume::{AnswerStore, ResumeConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::job::AttemptStatus;

@@ -1,5 +1,5 @@
-//! The art relay's messages, in the chat relay's envelope (`{"v": 1, "type": ...}`, size-checked before parsing,
-//! see `familiar_chat::relay::wire`). Player → GM ([`ArtToGm`]) is hostile input and refuses unknown fields;
+//! The art relay's messages, in the shared relay envelope (`{"v": 1, "type": ...}`, size-checked before parsing,
+//! see `familiar_relay::envelope`). Player → GM ([`ArtToGm`]) is hostile input and refuses unknown fields;
 //! GM → player ([`ArtToPlayer`]) comes from the trusted GM and is read leniently.
 
 use serde::{Deserialize, Serialize};
@@ -152,8 +152,8 @@ pub enum ArtRelayError {
 }
 
 impl ArtRelayError {
-    pub(crate) fn from_decode(error: &familiar_chat::relay::wire::DecodeError) -> ArtRelayError {
-        use familiar_chat::relay::wire::DecodeError;
+    pub(crate) fn from_decode(error: &familiar_relay::envelope::DecodeError) -> ArtRelayError {
+        use familiar_relay::envelope::DecodeError;
         match error {
             DecodeError::TooLarge { limit, got } => ArtRelayError::TooLarge {
                 limit: *limit as u64,
@@ -164,7 +164,7 @@ impl ArtRelayError {
             },
             DecodeError::UnsupportedVersion(got) => ArtRelayError::UnsupportedVersion {
                 got: *got,
-                supported: familiar_chat::relay::PROTOCOL_VERSION,
+                supported: familiar_relay::envelope::PROTOCOL_VERSION,
             },
         }
     }

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::config::RelayConfig;
 use super::gm::{Action, Counters, Relay};
-use super::limits::DayUsage;
-use super::validate::is_user_id;
 use super::wire::Ask;
+use familiar_relay::ids::is_user_id;
+use familiar_relay::limits::DayUsage;
 
 /// One user's figures for the GM's settings form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

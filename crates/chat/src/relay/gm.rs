@@ -9,13 +9,14 @@
 
 use std::collections::BTreeMap;
 
+use familiar_relay::ids::is_user_id;
+use familiar_relay::limits::{DayUsage, SlidingWindow};
+use familiar_relay::resume::AnswerStore;
+use familiar_relay::scheduler::FairQueue;
 use serde::Serialize;
 
 use super::config::RelayConfig;
-use super::limits::{DayUsage, SlidingWindow};
-use super::resume::AnswerStore;
-use super::scheduler::FairQueue;
-use super::validate::{is_user_id, parse_request};
+use super::validate::parse_request;
 use super::wire::{encode, Ask, RelayError, ToGm, ToPlayer};
 
 /// A provider call, numbered by the relay (request ids are the players' and may repeat across users).
