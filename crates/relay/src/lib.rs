@@ -6,6 +6,7 @@
 //! Pure and sans-IO: bytes and the time in, values out; no clock, no socket.
 //!
 //! - [`envelope`]: `{"v": 1, "type": ...}` JSON text, size checked before parsing, version before shape.
+//! - [`tagged`]: the `type`-tagged messages read without serde's buffering of internally tagged enums.
 //! - [`ids`]: request and user id checks.
 //! - [`limits`]: a sliding-window rate limit and a UTC-day counter, per user.
 //! - [`scheduler`]: bounded calls, per-user queues served round-robin.
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod limits;
 pub mod resume;
 pub mod scheduler;
+pub mod tagged;
 
 pub use envelope::{decode, encode, DecodeError, PROTOCOL_VERSION};
 pub use ids::{is_request_id, is_user_id};

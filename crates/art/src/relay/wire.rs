@@ -8,13 +8,11 @@ use crate::job::AttemptStatus;
 use crate::prompt::Preset;
 use crate::safety::{Category, LayerVerdict};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
-)]
+mod tagged;
+
+/// Player → GM, `{"v": 1, "type": "request" | "cancel" | "resume", ...}`; unknown or foreign fields are refused
+/// (written and read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArtToGm {
     /// Paint `prompt` (free text) once per preset, `variants` times each.
     Request {
@@ -31,12 +29,9 @@ pub enum ArtToGm {
     Resume { request_id: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+/// GM → player, `{"v": 1, "type": "accepted" | "finished" | "refused", ...}`, read leniently (written and read
+/// in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub enum ArtToPlayer {
     /// The GM's client took the request and runs it now.
     Accepted { request_id: String },
@@ -45,7 +40,7 @@ pub enum ArtToPlayer {
     Finished {
         request_id: String,
         images: Vec<RelayedImage>,
-        #[serde(default)]
+        /// 0 when absent.
         discarded: u32,
     },
     /// `request_id` is missing when the message was too broken to read one.

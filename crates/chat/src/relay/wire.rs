@@ -9,6 +9,8 @@ pub use familiar_relay::envelope::{decode, encode, DecodeError, PROTOCOL_VERSION
 
 use crate::offline::OfflineReason;
 
+mod tagged;
+
 /// A question from a player. `request_id` is made by the player (see [`crate::relay::request_id_from`]) and keys
 /// the answer for cancel and resume; `user_id` must be the sender the transport reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,13 +26,9 @@ pub struct Ask {
     pub history_summary: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
-)]
+/// Player → GM, `{"v": 1, "type": "ask" | "cancel" | "resume", ...}`; unknown or foreign fields are refused
+/// (written and read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToGm {
     Ask(Ask),
     /// Stop this question (the Stop button); unknown or finished ids are ignored.
@@ -43,12 +41,9 @@ pub enum ToGm {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+/// GM → player, `{"v": 1, "type": "accepted" | "delta" | "reset" | "final" | "error", ...}`, read leniently
+/// (written and read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToPlayer {
     /// The question was taken; `queued` when it waits for a free provider slot.
     Accepted { request_id: String, queued: bool },
@@ -228,6 +223,85 @@ mod tests {
         let text = encode(&error);
         assert!(text.contains(r#""error":{"code":"rateLimited","retryAfterMs":1500}"#));
         assert_eq!(decode::<ToPlayer>(text.as_bytes(), 4096), Ok(error));
+    }
+
+    /// The JSON of every message, to the byte: what players' and GMs' pages of this version exchange.
+    #[test]
+    fn every_message_keeps_its_json() {
+        let id = || "abcdefgh".to_string();
+        let cases = [
+            (
+                encode(&ToGm::Ask(Ask {
+                    request_id: id(),
+                    user_id: "u1".into(),
+                    question: "Q".into(),
+                    language: "en".into(),
+                    history_summary: Some("S".into()),
+                })),
+                r#"{"v":1,"type":"ask","requestId":"abcdefgh","userId":"u1","question":"Q","language":"en","historySummary":"S"}"#,
+            ),
+            (
+                encode(&ToGm::Cancel { request_id: id() }),
+                r#"{"v":1,"type":"cancel","requestId":"abcdefgh"}"#,
+            ),
+            (
+                encode(&ToGm::Resume { request_id: id() }),
+                r#"{"v":1,"type":"resume","requestId":"abcdefgh"}"#,
+            ),
+            (
+                encode(&ToPlayer::Accepted {
+                    request_id: id(),
+                    queued: true,
+                }),
+                r#"{"v":1,"type":"accepted","requestId":"abcdefgh","queued":true}"#,
+            ),
+            (
+                encode(&ToPlayer::Delta {
+                    request_id: id(),
+                    offset: 3,
+                    text: "t".into(),
+                }),
+                r#"{"v":1,"type":"delta","requestId":"abcdefgh","offset":3,"text":"t"}"#,
+            ),
+            (
+                encode(&ToPlayer::Reset {
+                    request_id: id(),
+                    reason: "r".into(),
+                }),
+                r#"{"v":1,"type":"reset","requestId":"abcdefgh","reason":"r"}"#,
+            ),
+            (
+                encode(&ToPlayer::Final {
+                    request_id: id(),
+                    answer: FinalAnswer {
+                        text: "A".into(),
+                        citations: vec![],
+                        provider: None,
+                        offline: true,
+                        reason: None,
+                        truncated: false,
+                    },
+                }),
+                r#"{"v":1,"type":"final","requestId":"abcdefgh","answer":{"text":"A","citations":[],"provider":null,"offline":true,"reason":null,"truncated":false}}"#,
+            ),
+            (
+                encode(&ToPlayer::Error {
+                    request_id: None,
+                    error: RelayError::Busy,
+                }),
+                r#"{"v":1,"type":"error","requestId":null,"error":{"code":"busy"}}"#,
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(text, expected);
+            let again = decode::<ToGm>(text.as_bytes(), 4096)
+                .map(|message| encode(&message))
+                .or_else(|_| decode::<ToPlayer>(text.as_bytes(), 4096).map(|m| encode(&m)));
+            assert_eq!(again.as_deref(), Ok(expected));
+        }
+        let lenient =
+            r#"{"v":1,"type":"accepted","requestId":"abcdefgh","queued":false,"later":1}"#;
+        assert!(decode::<ToPlayer>(lenient.as_bytes(), 4096).is_ok());
     }
 
     #[test]
