@@ -10,8 +10,10 @@
 //! - [`ids`]: request and user id checks.
 //! - [`limits`]: a sliding-window rate limit and a UTC-day counter, per user.
 //! - [`scheduler`]: bounded calls, per-user queues served round-robin.
+//! - [`calls`]: the calls in flight on the GM's client, by number and by (user, request id).
 //! - [`resume`]: finished outcomes kept for a reloaded page (LRU, bounded in bytes, count and age).
 
+pub mod calls;
 pub mod envelope;
 pub mod ids;
 pub mod limits;
@@ -19,6 +21,7 @@ pub mod resume;
 pub mod scheduler;
 pub mod tagged;
 
+pub use calls::{CallId, Calls, Open};
 pub use envelope::{decode, encode, DecodeError, PROTOCOL_VERSION};
 pub use ids::{is_request_id, is_user_id};
 pub use limits::{DayUsage, SlidingWindow, DAY_MS};

@@ -73,11 +73,7 @@ impl ArtRelay {
                 user_id: user_id.clone(),
                 images_today: state.day.tokens_today(now_ms),
                 budget_images: state.own_budget.or(self.config.daily_images),
-                running: self
-                    .calls
-                    .values()
-                    .filter(|call| &call.user_id == user_id)
-                    .count(),
+                running: self.calls.of_user(user_id).count(),
             })
             .collect();
         usage.sort_by(|a, b| a.user_id.cmp(&b.user_id));

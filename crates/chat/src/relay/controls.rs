@@ -174,14 +174,13 @@ impl Relay {
             .sum();
         let calls: usize = self
             .calls
-            .values()
-            .map(|open| ask_bytes(&open.ask) + open.text.capacity() + 2 * NODE)
+            .iter()
+            .map(|(_, open)| {
+                let ids = open.user_id.capacity() + open.request_id.capacity();
+                ids + ask_bytes(&open.call.ask) + open.call.text.capacity() + 2 * NODE
+            })
             .sum::<usize>()
-            + self
-                .calls_by_request
-                .keys()
-                .map(|(user, request)| user.capacity() + request.capacity())
-                .sum::<usize>();
+            + self.calls.index_bytes();
         let budgets: usize = self.budgets.keys().map(|user| user.capacity() + NODE).sum();
         users + queued + calls + budgets + self.answers.bytes()
     }
