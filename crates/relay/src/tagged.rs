@@ -6,10 +6,12 @@
 //! GM, hostile) or the lack of it (GM → player, read leniently) decides how strict the read is, and serde's usual
 //! messages ("unknown field", "missing field", "unknown variant") name what is wrong.
 //!
-//! Writing needs nothing special: a message's `Serialize` writes `type` first, then its fields, as a struct.
+//! Writing needs nothing special: a message's `Serialize` writes `type` first ([`start`]), then its fields, as a
+//! struct (so `serde_wasm_bindgen` still makes a plain object of it).
 
 use serde::de::{DeserializeOwned, Error as _};
-use serde::{Deserialize, Deserializer};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serializer};
 
 /// The key naming a message's variant.
 pub const TAG: &str = "type";
@@ -24,6 +26,13 @@ pub trait Tagged: Sized {
 
     /// Reads variant `name` from its fields (use [`body`] for each, [`unknown_variant`] for any other name).
     fn from_fields(name: &str, fields: Fields) -> Result<Self, serde_json::Error>;
+}
+
+/// The fields of a message that names only its request (a cancel, a resume): anything else is refused.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestOnly {
+    pub request_id: String,
 }
 
 /// Reads one variant's fields into its body struct.
@@ -48,6 +57,40 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: Tagged>(deserializer: D) -> Res
         None => return Err(D::Error::missing_field(TAG)),
     };
     T::from_fields(&name, fields).map_err(D::Error::custom)
+}
+
+/// Implements `Deserialize` for [`Tagged`] types through [`deserialize`] (the caller's crate needs `serde`).
+#[macro_export]
+macro_rules! deserialize_tagged {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::tagged::deserialize(deserializer)
+            }
+        }
+    )+};
+}
+
+/// Starts writing variant `name` with `fields` fields after its `type`.
+pub fn start<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    fields: usize,
+) -> Result<S::SerializeStruct, S::Error> {
+    let mut out = serializer.serialize_struct("Message", fields + 1)?;
+    out.serialize_field(TAG, name)?;
+    Ok(out)
+}
+
+/// Writes variant `name` of a message that names only its request ([`RequestOnly`]).
+pub fn write_request_only<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    request_id: &str,
+) -> Result<S::Ok, S::Error> {
+    let mut out = start(serializer, name, 1)?;
+    out.serialize_field("requestId", request_id)?;
+    out.end()
 }
 
 fn json_kind(value: &serde_json::Value) -> &'static str {
@@ -75,12 +118,6 @@ mod tests {
         Stop,
     }
 
-    #[derive(Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    struct PingBody {
-        request_id: String,
-    }
-
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct StopBody {}
@@ -90,34 +127,21 @@ mod tests {
 
         fn from_fields(name: &str, fields: Fields) -> Result<Self, serde_json::Error> {
             match name {
-                "ping" => {
-                    let PingBody { request_id } = body(fields)?;
-                    Ok(Probe::Ping { request_id })
-                }
+                "ping" => body(fields).map(|RequestOnly { request_id }| Probe::Ping { request_id }),
                 "stop" => body::<StopBody>(fields).map(|_| Probe::Stop),
                 _ => Err(unknown_variant::<Self>(name)),
             }
         }
     }
 
-    impl<'de> Deserialize<'de> for Probe {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserialize(deserializer)
-        }
-    }
+    crate::deserialize_tagged!(Probe);
 
     impl Serialize for Probe {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeStruct;
-            let mut out = serializer.serialize_struct("Probe", 2)?;
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             match self {
-                Probe::Ping { request_id } => {
-                    out.serialize_field(TAG, "ping")?;
-                    out.serialize_field("requestId", request_id)?;
-                }
-                Probe::Stop => out.serialize_field(TAG, "stop")?,
+                Probe::Ping { request_id } => write_request_only(serializer, "ping", request_id),
+                Probe::Stop => start(serializer, "stop", 0)?.end(),
             }
-            out.end()
         }
     }
 

@@ -2,16 +2,21 @@
 //! `familiar_relay::tagged` (which says why not serde's internally tagged enums). Each variant's fields are read
 //! into a body struct here: strict towards the GM (`deny_unknown_fields`), lenient towards the player.
 
-use familiar_relay::tagged::{self, body, unknown_variant, Fields, Tagged, TAG};
+use familiar_relay::tagged::{
+    body, start, unknown_variant, write_request_only, Fields, RequestOnly, Tagged,
+};
 use serde::ser::SerializeStruct;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::{ArtRelayError, ArtToGm, ArtToPlayer, RelayedImage};
 use crate::prompt::Preset;
 
+familiar_relay::deserialize_tagged!(ArtToGm, ArtToPlayer);
+
+/// An order's fields, as the GM's client reads them (strict).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Request {
+struct Order {
     request_id: String,
     user_id: String,
     prompt: String,
@@ -19,11 +24,16 @@ struct Request {
     variants: u32,
 }
 
-/// The fields of a cancel or a resume.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RequestOnly {
-    request_id: String,
+impl From<Order> for ArtToGm {
+    fn from(order: Order) -> ArtToGm {
+        ArtToGm::Request {
+            request_id: order.request_id,
+            user_id: order.user_id,
+            prompt: order.prompt,
+            presets: order.presets,
+            variants: order.variants,
+        }
+    }
 }
 
 impl Tagged for ArtToGm {
@@ -31,21 +41,7 @@ impl Tagged for ArtToGm {
 
     fn from_fields(name: &str, fields: Fields) -> Result<Self, serde_json::Error> {
         match name {
-            "request" => body(fields).map(
-                |Request {
-                     request_id,
-                     user_id,
-                     prompt,
-                     presets,
-                     variants,
-                 }| ArtToGm::Request {
-                    request_id,
-                    user_id,
-                    prompt,
-                    presets,
-                    variants,
-                },
-            ),
+            "request" => body::<Order>(fields).map(ArtToGm::from),
             "cancel" => {
                 body(fields).map(|RequestOnly { request_id }| ArtToGm::Cancel { request_id })
             }
@@ -57,15 +53,8 @@ impl Tagged for ArtToGm {
     }
 }
 
-impl<'de> Deserialize<'de> for ArtToGm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        tagged::deserialize(deserializer)
-    }
-}
-
 impl Serialize for ArtToGm {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("ArtToGm", 6)?;
         match self {
             ArtToGm::Request {
                 request_id,
@@ -74,30 +63,18 @@ impl Serialize for ArtToGm {
                 presets,
                 variants,
             } => {
-                out.serialize_field(TAG, "request")?;
+                let mut out = start(serializer, "request", 5)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("userId", user_id)?;
                 out.serialize_field("prompt", prompt)?;
                 out.serialize_field("presets", presets)?;
                 out.serialize_field("variants", variants)?;
+                out.end()
             }
-            ArtToGm::Cancel { request_id } => {
-                out.serialize_field(TAG, "cancel")?;
-                out.serialize_field("requestId", request_id)?;
-            }
-            ArtToGm::Resume { request_id } => {
-                out.serialize_field(TAG, "resume")?;
-                out.serialize_field("requestId", request_id)?;
-            }
+            ArtToGm::Cancel { request_id } => write_request_only(serializer, "cancel", request_id),
+            ArtToGm::Resume { request_id } => write_request_only(serializer, "resume", request_id),
         }
-        out.end()
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Accepted {
-    request_id: String,
 }
 
 #[derive(Deserialize)]
@@ -116,66 +93,67 @@ struct Refused {
     error: ArtRelayError,
 }
 
+/// The fields of an `accepted` (lenient, unlike [`RequestOnly`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Accepted {
+    request_id: String,
+}
+
 impl Tagged for ArtToPlayer {
     const VARIANTS: &'static [&'static str] = &["accepted", "finished", "refused"];
 
     fn from_fields(name: &str, fields: Fields) -> Result<Self, serde_json::Error> {
         Ok(match name {
-            "accepted" => {
-                let Accepted { request_id } = body(fields)?;
-                ArtToPlayer::Accepted { request_id }
-            }
+            "accepted" => ArtToPlayer::Accepted {
+                request_id: body::<Accepted>(fields)?.request_id,
+            },
             "finished" => {
-                let Finished {
-                    request_id,
-                    images,
-                    discarded,
-                } = body(fields)?;
+                let finished: Finished = body(fields)?;
                 ArtToPlayer::Finished {
-                    request_id,
-                    images,
-                    discarded,
+                    request_id: finished.request_id,
+                    images: finished.images,
+                    discarded: finished.discarded,
                 }
             }
             "refused" => {
-                let Refused { request_id, error } = body(fields)?;
-                ArtToPlayer::Refused { request_id, error }
+                let refused: Refused = body(fields)?;
+                ArtToPlayer::Refused {
+                    request_id: refused.request_id,
+                    error: refused.error,
+                }
             }
             _ => return Err(unknown_variant::<Self>(name)),
         })
     }
 }
 
-impl<'de> Deserialize<'de> for ArtToPlayer {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        tagged::deserialize(deserializer)
-    }
-}
-
 impl Serialize for ArtToPlayer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("ArtToPlayer", 4)?;
-        match self {
+        let out = match self {
             ArtToPlayer::Accepted { request_id } => {
-                out.serialize_field(TAG, "accepted")?;
+                let mut out = start(serializer, "accepted", 1)?;
                 out.serialize_field("requestId", request_id)?;
+                out
             }
             ArtToPlayer::Finished {
                 request_id,
                 images,
                 discarded,
             } => {
-                out.serialize_field(TAG, "finished")?;
+                let mut out = start(serializer, "finished", 3)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("images", images)?;
                 out.serialize_field("discarded", discarded)?;
+                out
             }
             ArtToPlayer::Refused { request_id, error } => {
-                out.serialize_field(TAG, "refused")?;
+                let mut out = start(serializer, "refused", 2)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("error", error)?;
+                out
             }
-        }
+        };
         out.end()
     }
 }

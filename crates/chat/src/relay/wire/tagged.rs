@@ -2,18 +2,15 @@
 //! `familiar_relay::tagged` (which says why not serde's internally tagged enums). Each variant's fields are read
 //! into a body struct here: strict towards the GM (`deny_unknown_fields`), lenient towards the player.
 
-use familiar_relay::tagged::{self, body, unknown_variant, Fields, Tagged, TAG};
+use familiar_relay::tagged::{
+    body, start, unknown_variant, write_request_only, Fields, RequestOnly, Tagged,
+};
 use serde::ser::SerializeStruct;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FinalAnswer, RelayError, ToGm, ToPlayer};
 
-/// The fields of a cancel or a resume.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RequestOnly {
-    request_id: String,
-}
+familiar_relay::deserialize_tagged!(ToGm, ToPlayer);
 
 impl Tagged for ToGm {
     const VARIANTS: &'static [&'static str] = &["ask", "cancel", "resume"];
@@ -28,18 +25,11 @@ impl Tagged for ToGm {
     }
 }
 
-impl<'de> Deserialize<'de> for ToGm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        tagged::deserialize(deserializer)
-    }
-}
-
 impl Serialize for ToGm {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("ToGm", 6)?;
         match self {
             ToGm::Ask(ask) => {
-                out.serialize_field(TAG, "ask")?;
+                let mut out = start(serializer, "ask", 5)?;
                 out.serialize_field("requestId", &ask.request_id)?;
                 out.serialize_field("userId", &ask.user_id)?;
                 out.serialize_field("question", &ask.question)?;
@@ -48,17 +38,11 @@ impl Serialize for ToGm {
                     Some(summary) => out.serialize_field("historySummary", summary)?,
                     None => out.skip_field("historySummary")?,
                 }
+                out.end()
             }
-            ToGm::Cancel { request_id } => {
-                out.serialize_field(TAG, "cancel")?;
-                out.serialize_field("requestId", request_id)?;
-            }
-            ToGm::Resume { request_id } => {
-                out.serialize_field(TAG, "resume")?;
-                out.serialize_field("requestId", request_id)?;
-            }
+            ToGm::Cancel { request_id } => write_request_only(serializer, "cancel", request_id),
+            ToGm::Resume { request_id } => write_request_only(serializer, "resume", request_id),
         }
-        out.end()
     }
 }
 
@@ -136,47 +120,45 @@ impl Tagged for ToPlayer {
     }
 }
 
-impl<'de> Deserialize<'de> for ToPlayer {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        tagged::deserialize(deserializer)
-    }
-}
-
 impl Serialize for ToPlayer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("ToPlayer", 4)?;
-        match self {
+        let out = match self {
             ToPlayer::Accepted { request_id, queued } => {
-                out.serialize_field(TAG, "accepted")?;
+                let mut out = start(serializer, "accepted", 2)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("queued", queued)?;
+                out
             }
             ToPlayer::Delta {
                 request_id,
                 offset,
                 text,
             } => {
-                out.serialize_field(TAG, "delta")?;
+                let mut out = start(serializer, "delta", 3)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("offset", offset)?;
                 out.serialize_field("text", text)?;
+                out
             }
             ToPlayer::Reset { request_id, reason } => {
-                out.serialize_field(TAG, "reset")?;
+                let mut out = start(serializer, "reset", 2)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("reason", reason)?;
+                out
             }
             ToPlayer::Final { request_id, answer } => {
-                out.serialize_field(TAG, "final")?;
+                let mut out = start(serializer, "final", 2)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("answer", answer)?;
+                out
             }
             ToPlayer::Error { request_id, error } => {
-                out.serialize_field(TAG, "error")?;
+                let mut out = start(serializer, "error", 2)?;
                 out.serialize_field("requestId", request_id)?;
                 out.serialize_field("error", error)?;
+                out
             }
-        }
+        };
         out.end()
     }
 }
