@@ -3,7 +3,7 @@
 //! `{"v":1,...}` and decodes again to the same message; a refused message's request id is a valid one.
 #![no_main]
 
-use familiar_chat::relay::validate::is_request_id;
+use familiar_relay::ids::is_request_id;
 use familiar_chat::relay::wire::{decode, encode, ToGm, ToPlayer};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;

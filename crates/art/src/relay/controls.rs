@@ -1,8 +1,8 @@
 //! The GM's controls and figures for players' art: settings, per-player budgets, today's images for the budgets
 //! form, and what to save so a GM's reload (or another GM taking over) keeps the day's counts.
 
-use familiar_chat::relay::limits::{DayUsage, SlidingWindow};
-use familiar_chat::relay::validate::is_user_id;
+use familiar_relay::ids::is_user_id;
+use familiar_relay::limits::{DayUsage, SlidingWindow};
 use serde::{Deserialize, Serialize};
 
 use super::{ArtAction, ArtRelay, ArtRelayConfig, UserState, MINUTE_MS};
@@ -73,11 +73,7 @@ impl ArtRelay {
                 user_id: user_id.clone(),
                 images_today: state.day.tokens_today(now_ms),
                 budget_images: state.own_budget.or(self.config.daily_images),
-                running: self
-                    .calls
-                    .values()
-                    .filter(|call| &call.user_id == user_id)
-                    .count(),
+                running: self.calls.of_user(user_id).count(),
             })
             .collect();
         usage.sort_by(|a, b| a.user_id.cmp(&b.user_id));

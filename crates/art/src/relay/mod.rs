@@ -1,25 +1,26 @@
-//! Players' art requests through the GM relay. Players hold no provider key: a request goes over the chat relay's
+//! Players' art requests through the GM relay. Players hold no provider key: a request goes over the relay's
 //! sealed transport to the active GM's client, whose [`ArtRelay`] decides (the GM's switch, a rate limit, one
 //! request at a time per player, a daily image budget per player, the prompt filter) and asks the adapter to run
 //! the job through the GM's own Studio. The adapter hands the job's outcome back ([`ArtOutcome`]) and forwards the
 //! reply the relay builds; a flagged image never reaches the player, only the count of discarded ones.
 //!
 //! A player whose page reloads (or closes and comes back) while the GM's client paints sends a resume for the
-//! request it saved: the relay answers with the outcome it kept ([`AnswerStore`], the chat relay's), or `accepted`
+//! request it saved: the relay answers with the outcome it kept ([`AnswerStore`], the shared relay's), or `accepted`
 //! while the job still runs. The job is charged once, when it ends, whatever the resumes.
 //!
 //! Sans-IO like the rest of the crate: raw messages in with the sender id and the time, [`ArtAction`]s out. The
-//! envelope, the UTC-day counter and the sliding window are the chat relay's (`familiar_chat::relay`).
+//! envelope, the UTC-day counter and the sliding window are the shared relay core's (`familiar_relay`).
 
 mod controls;
 pub mod wire;
 
 use std::collections::HashMap;
 
-use familiar_chat::relay::limits::{DayUsage, SlidingWindow};
-use familiar_chat::relay::resume::{AnswerStore, ResumeConfig};
-use familiar_chat::relay::validate::{is_request_id, is_user_id};
-use familiar_chat::relay::wire::{decode, encode};
+use familiar_relay::calls::Calls;
+use familiar_relay::envelope::{decode, encode};
+use familiar_relay::ids::{is_request_id, is_user_id};
+use familiar_relay::limits::{DayUsage, SlidingWindow};
+use familiar_relay::resume::{AnswerStore, ResumeConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::job::AttemptStatus;
@@ -102,7 +103,7 @@ impl ArtRelayConfig {
     }
 }
 
-pub type CallId = u64;
+pub use familiar_relay::calls::CallId;
 
 /// What the adapter does next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,10 +157,9 @@ struct UserState {
     own_budget: Option<u64>,
 }
 
+/// What the relay keeps about a running job (whose and for which request: [`Calls`]).
 #[derive(Debug, Clone)]
-struct Call {
-    user_id: String,
-    request_id: String,
+struct Job {
     /// Images this job may make, held against the budget until it ends.
     reserved: u64,
     deadline_ms: u64,
@@ -170,8 +170,7 @@ struct Call {
 pub struct ArtRelay {
     config: ArtRelayConfig,
     users: HashMap<String, UserState>,
-    calls: HashMap<CallId, Call>,
-    next_call: CallId,
+    calls: Calls<Job>,
     /// Each request's last reply by (user, request id), for a resume.
     outcomes: AnswerStore,
 }
@@ -181,8 +180,7 @@ impl ArtRelay {
         ArtRelay {
             config,
             users: HashMap::new(),
-            calls: HashMap::new(),
-            next_call: 1,
+            calls: Calls::new(),
             outcomes: AnswerStore::new(KEPT_OUTCOMES),
         }
     }
@@ -227,20 +225,13 @@ impl ArtRelay {
                     Err(error) => self.refuse_kept(sender, request_id, error, now_ms),
                 }
             }
-            ArtToGm::Cancel { request_id } => {
-                let found = self
-                    .calls
-                    .iter()
-                    .find(|(_, call)| call.user_id == sender && call.request_id == request_id)
-                    .map(|(id, _)| *id);
-                match found {
-                    Some(call) => {
-                        self.calls.remove(&call);
-                        vec![ArtAction::Cancel { call }]
-                    }
-                    None => Vec::new(),
+            ArtToGm::Cancel { request_id } => match self.calls.find(sender, &request_id) {
+                Some(call) => {
+                    self.calls.remove(call);
+                    vec![ArtAction::Cancel { call }]
                 }
-            }
+                None => Vec::new(),
+            },
             ArtToGm::Resume { request_id } => self.resume(sender, &request_id, now_ms),
         }
     }
@@ -265,11 +256,7 @@ impl ArtRelay {
                 message: message.to_string(),
             }];
         }
-        let running = self
-            .calls
-            .values()
-            .any(|call| call.user_id == sender && call.request_id == request_id);
-        if running {
+        if self.calls.find(sender, request_id).is_some() {
             let accepted = ArtToPlayer::Accepted {
                 request_id: request_id.to_string(),
             };
@@ -362,8 +349,8 @@ impl ArtRelay {
         }
         if self
             .calls
-            .values()
-            .any(|call| call.request_id == request_id)
+            .iter()
+            .any(|(_, open)| open.request_id == request_id)
             || self.outcomes.contains(sender, request_id, now_ms)
         {
             return Err(ArtRelayError::DuplicateRequest);
@@ -371,16 +358,11 @@ impl ArtRelay {
         if !self.users.contains_key(sender) && self.users.len() >= config.max_users {
             return Err(ArtRelayError::TooManyUsers);
         }
-        let running = self
-            .calls
-            .values()
-            .filter(|call| call.user_id == sender)
-            .count();
+        let running = self.calls.of_user(sender).count();
         let reserved_now: u64 = self
             .calls
-            .values()
-            .filter(|call| call.user_id == sender)
-            .map(|call| call.reserved)
+            .of_user(sender)
+            .map(|open| open.call.reserved)
             .sum();
         let state = self
             .users
@@ -432,17 +414,11 @@ impl ArtRelay {
         reserved: u64,
         now_ms: u64,
     ) -> Vec<ArtAction> {
-        let call = self.next_call;
-        self.next_call += 1;
-        self.calls.insert(
-            call,
-            Call {
-                user_id: sender.to_string(),
-                request_id: request_id.clone(),
-                reserved,
-                deadline_ms: now_ms.saturating_add(self.config.timeout_ms),
-            },
-        );
+        let job = Job {
+            reserved,
+            deadline_ms: now_ms.saturating_add(self.config.timeout_ms),
+        };
+        let call = self.calls.start(sender, &request_id, job);
         vec![
             send(sender, &ArtToPlayer::Accepted { request_id }),
             ArtAction::Start {
@@ -458,7 +434,7 @@ impl ArtRelay {
     /// A started job ended. Every image the providers made counts against the player's budget, the discarded ones
     /// too (the GM paid for them); the player gets the saved images, or the reason there are none.
     pub fn on_outcome(&mut self, call: CallId, outcome: ArtOutcome, now_ms: u64) -> Vec<ArtAction> {
-        let Some(ended) = self.calls.remove(&call) else {
+        let Some(ended) = self.calls.remove(call) else {
             return Vec::new(); // cancelled or timed out: the player has had their answer
         };
         let made = outcome.images.len() as u64 + u64::from(outcome.discarded);
@@ -507,17 +483,11 @@ impl ArtRelay {
 
     /// Timeouts: call at [`ArtRelay::next_deadline`].
     pub fn tick(&mut self, now_ms: u64) -> Vec<ArtAction> {
-        let mut late: Vec<CallId> = self
-            .calls
-            .iter()
-            .filter(|(_, call)| call.deadline_ms <= now_ms)
-            .map(|(id, _)| *id)
-            .collect();
-        late.sort_unstable();
+        let late = self.calls.ids_where(|open| open.call.deadline_ms <= now_ms);
         let after_ms = self.config.timeout_ms;
         let mut out = Vec::new();
         for call in late {
-            if let Some(ended) = self.calls.remove(&call) {
+            if let Some(ended) = self.calls.remove(call) {
                 out.push(ArtAction::Cancel { call });
                 out.extend(self.refuse_kept(
                     &ended.user_id,
@@ -531,21 +501,18 @@ impl ArtRelay {
     }
 
     pub fn next_deadline(&self) -> Option<u64> {
-        self.calls.values().map(|call| call.deadline_ms).min()
+        self.calls
+            .iter()
+            .map(|(_, open)| open.call.deadline_ms)
+            .min()
     }
 
     /// The player left: their running jobs are cancelled (nobody waits for them).
     pub fn user_left(&mut self, user_id: &str) -> Vec<ArtAction> {
-        let mut gone: Vec<CallId> = self
-            .calls
-            .iter()
-            .filter(|(_, call)| call.user_id == user_id)
-            .map(|(id, _)| *id)
-            .collect();
-        gone.sort_unstable();
+        let gone = self.calls.ids_where(|open| open.user_id == user_id);
         gone.into_iter()
             .map(|call| {
-                self.calls.remove(&call);
+                self.calls.remove(call);
                 ArtAction::Cancel { call }
             })
             .collect()

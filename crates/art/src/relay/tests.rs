@@ -549,3 +549,4 @@ fn config_problems_are_named() {
 }
 
 mod resume;
+mod wire;

@@ -1,5 +1,5 @@
-//! The art relay's messages, in the chat relay's envelope (`{"v": 1, "type": ...}`, size-checked before parsing,
-//! see `familiar_chat::relay::wire`). Player → GM ([`ArtToGm`]) is hostile input and refuses unknown fields;
+//! The art relay's messages, in the shared relay envelope (`{"v": 1, "type": ...}`, size-checked before parsing,
+//! see `familiar_relay::envelope`). Player → GM ([`ArtToGm`]) is hostile input and refuses unknown fields;
 //! GM → player ([`ArtToPlayer`]) comes from the trusted GM and is read leniently.
 
 use serde::{Deserialize, Serialize};
@@ -8,13 +8,11 @@ use crate::job::AttemptStatus;
 use crate::prompt::Preset;
 use crate::safety::{Category, LayerVerdict};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
-)]
+mod tagged;
+
+/// Player → GM, `{"v": 1, "type": "request" | "cancel" | "resume", ...}`; unknown or foreign fields are refused
+/// (written and read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArtToGm {
     /// Paint `prompt` (free text) once per preset, `variants` times each.
     Request {
@@ -31,12 +29,9 @@ pub enum ArtToGm {
     Resume { request_id: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+/// GM → player, `{"v": 1, "type": "accepted" | "finished" | "refused", ...}`, read leniently (written and read
+/// in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub enum ArtToPlayer {
     /// The GM's client took the request and runs it now.
     Accepted { request_id: String },
@@ -45,7 +40,7 @@ pub enum ArtToPlayer {
     Finished {
         request_id: String,
         images: Vec<RelayedImage>,
-        #[serde(default)]
+        /// 0 when absent.
         discarded: u32,
     },
     /// `request_id` is missing when the message was too broken to read one.
@@ -152,8 +147,8 @@ pub enum ArtRelayError {
 }
 
 impl ArtRelayError {
-    pub(crate) fn from_decode(error: &familiar_chat::relay::wire::DecodeError) -> ArtRelayError {
-        use familiar_chat::relay::wire::DecodeError;
+    pub(crate) fn from_decode(error: &familiar_relay::envelope::DecodeError) -> ArtRelayError {
+        use familiar_relay::envelope::DecodeError;
         match error {
             DecodeError::TooLarge { limit, got } => ArtRelayError::TooLarge {
                 limit: *limit as u64,
@@ -164,7 +159,7 @@ impl ArtRelayError {
             },
             DecodeError::UnsupportedVersion(got) => ArtRelayError::UnsupportedVersion {
                 got: *got,
-                supported: familiar_chat::relay::PROTOCOL_VERSION,
+                supported: familiar_relay::envelope::PROTOCOL_VERSION,
             },
         }
     }

@@ -25,7 +25,7 @@ impl Relay {
     pub fn on_delta(&mut self, call: CallId, text: &str, now_ms: u64) -> Vec<Action> {
         let now = self.advance(now_ms);
         let max = self.config.max_answer_bytes;
-        let Some(open) = self.calls.get_mut(&call) else {
+        let Some(open) = self.calls.get_mut(call).map(|open| &mut open.call) else {
             return Vec::new(); // cancelled or timed out: late events are expected
         };
         let piece = cut_at_char(text, max.saturating_sub(open.text.len()));
@@ -43,7 +43,7 @@ impl Relay {
     /// The session failed over mid-answer: the asker discards what it showed.
     pub fn on_reset(&mut self, call: CallId, reason: &str, now_ms: u64) -> Vec<Action> {
         self.advance(now_ms);
-        let Some(open) = self.calls.get_mut(&call) else {
+        let Some(open) = self.calls.get_mut(call).map(|open| &mut open.call) else {
             return Vec::new();
         };
         open.text = String::new();
@@ -110,18 +110,15 @@ impl Relay {
         let now = self.advance(now_ms);
         let mut out = Vec::new();
         let interval = self.config.delta_interval_ms;
-        for open in self.calls.values_mut() {
+        for open in self.calls.values_mut().map(|open| &mut open.call) {
             if open.sent < open.text.len() && now >= open.sent_ms.saturating_add(interval) {
                 flush_delta(open, now, &mut out);
             }
         }
         let max_call_ms = self.config.max_call_ms;
-        let overdue: Vec<CallId> = self
+        let overdue = self
             .calls
-            .iter()
-            .filter(|(_, open)| now.saturating_sub(open.started_ms) >= max_call_ms)
-            .map(|(id, _)| *id)
-            .collect();
+            .ids_where(|open| now.saturating_sub(open.call.started_ms) >= max_call_ms);
         for call in overdue {
             if let Some(ended) = self.end_call(call, now, None) {
                 self.counters.timed_out += 1;
@@ -154,11 +151,12 @@ impl Relay {
     pub fn next_deadline(&self) -> Option<u64> {
         let calls = self
             .calls
-            .values()
-            .map(|open| open.started_ms + self.config.max_call_ms);
+            .iter()
+            .map(|(_, open)| open.call.started_ms + self.config.max_call_ms);
         let deltas = self
             .calls
-            .values()
+            .iter()
+            .map(|(_, open)| &open.call)
             .filter(|open| open.sent < open.text.len())
             .map(|open| open.sent_ms.saturating_add(self.config.delta_interval_ms));
         calls.chain(deltas).chain(self.answers.next_expiry()).min()
@@ -170,12 +168,7 @@ impl Relay {
         let now = self.advance(now_ms);
         let mut out = Vec::new();
         self.counters.cancelled += self.queue.remove_user(user).len() as u64;
-        let calls: Vec<CallId> = self
-            .calls
-            .iter()
-            .filter(|(_, open)| open.ask.user_id == user)
-            .map(|(id, _)| *id)
-            .collect();
+        let calls = self.calls.ids_where(|open| open.user_id == user);
         for call in calls {
             self.end_call(call, now, None);
             self.counters.cancelled += 1;
@@ -192,11 +185,8 @@ impl Relay {
         now: u64,
         answer: Option<&ProviderAnswer>,
     ) -> Option<Ended> {
-        let open = self.calls.remove(&call)?;
-        let user = open.ask.user_id.clone();
-        let request_id = open.ask.request_id.clone();
-        self.calls_by_request
-            .remove(&(user.clone(), request_id.clone()));
+        let ended = self.calls.remove(call)?;
+        let (user, request_id, open) = (ended.user_id, ended.request_id, ended.call);
         self.queue.finished(&user);
         let tokens = self.tokens_spent(&open.ask, &open.text, answer);
         if let Some(state) = self.users.get_mut(&user) {

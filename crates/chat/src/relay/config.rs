@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resume::ResumeConfig;
-use super::scheduler::SchedulerConfig;
 use super::validate::Limits;
+use familiar_relay::resume::ResumeConfig;
+use familiar_relay::scheduler::SchedulerConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]

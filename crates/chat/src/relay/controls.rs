@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::config::RelayConfig;
 use super::gm::{Action, Counters, Relay};
-use super::limits::DayUsage;
-use super::validate::is_user_id;
 use super::wire::Ask;
+use familiar_relay::ids::is_user_id;
+use familiar_relay::limits::DayUsage;
 
 /// One user's figures for the GM's settings form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -174,14 +174,13 @@ impl Relay {
             .sum();
         let calls: usize = self
             .calls
-            .values()
-            .map(|open| ask_bytes(&open.ask) + open.text.capacity() + 2 * NODE)
+            .iter()
+            .map(|(_, open)| {
+                let ids = open.user_id.capacity() + open.request_id.capacity();
+                ids + ask_bytes(&open.call.ask) + open.call.text.capacity() + 2 * NODE
+            })
             .sum::<usize>()
-            + self
-                .calls_by_request
-                .keys()
-                .map(|(user, request)| user.capacity() + request.capacity())
-                .sum::<usize>();
+            + self.calls.index_bytes();
         let budgets: usize = self.budgets.keys().map(|user| user.capacity() + NODE).sum();
         users + queued + calls + budgets + self.answers.bytes()
     }

@@ -9,17 +9,19 @@
 
 use std::collections::BTreeMap;
 
+use familiar_relay::calls::Calls;
+use familiar_relay::ids::is_user_id;
+use familiar_relay::limits::{DayUsage, SlidingWindow};
+use familiar_relay::resume::AnswerStore;
+use familiar_relay::scheduler::FairQueue;
 use serde::Serialize;
 
 use super::config::RelayConfig;
-use super::limits::{DayUsage, SlidingWindow};
-use super::resume::AnswerStore;
-use super::scheduler::FairQueue;
-use super::validate::{is_user_id, parse_request};
+use super::validate::parse_request;
 use super::wire::{encode, Ask, RelayError, ToGm, ToPlayer};
 
 /// A provider call, numbered by the relay (request ids are the players' and may repeat across users).
-pub type CallId = u64;
+pub use familiar_relay::calls::CallId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
@@ -75,6 +77,18 @@ pub(super) struct Call {
     pub(super) sent_ms: u64,
 }
 
+impl Call {
+    fn new(ask: Ask, now: u64) -> Call {
+        Call {
+            ask,
+            started_ms: now,
+            text: String::new(),
+            sent: 0,
+            sent_ms: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counters {
@@ -96,10 +110,8 @@ pub struct Relay {
     /// The GM's per-user daily budgets (over `daily_token_budget`).
     pub(super) budgets: BTreeMap<String, Option<u64>>,
     pub(super) queue: FairQueue<Waiting>,
-    pub(super) calls: BTreeMap<CallId, Call>,
-    pub(super) calls_by_request: BTreeMap<(String, String), CallId>,
+    pub(super) calls: Calls<Call>,
     pub(super) answers: AnswerStore,
-    pub(super) next_call: CallId,
     pub(super) counters: Counters,
 }
 
@@ -111,10 +123,8 @@ impl Relay {
             users: BTreeMap::new(),
             budgets: BTreeMap::new(),
             queue: FairQueue::new(config.scheduler()),
-            calls: BTreeMap::new(),
-            calls_by_request: BTreeMap::new(),
+            calls: Calls::new(),
             answers: AnswerStore::new(config.resume()),
-            next_call: 1,
             counters: Counters::default(),
         }
     }
@@ -193,8 +203,7 @@ impl Relay {
         self.counters.accepted += 1;
         let mut started = Vec::new();
         self.schedule(now, &mut started);
-        let key = (user.clone(), request_id.clone());
-        let queued = !self.calls_by_request.contains_key(&key);
+        let queued = self.calls.find(&user, &request_id).is_none();
         // "Accepted" goes out before the call starts, so it precedes every delta.
         send(
             out,
@@ -213,8 +222,7 @@ impl Relay {
             self.counters.cancelled += 1;
             return;
         }
-        let key = (user.to_string(), request_id.to_string());
-        if let Some(call) = self.calls_by_request.get(&key).copied() {
+        if let Some(call) = self.calls.find(user, request_id) {
             self.end_call(call, now, None);
             self.counters.cancelled += 1;
             out.push(Action::Cancel { call });
@@ -227,11 +235,10 @@ impl Relay {
         if let Some(message) = self.answers.get(user, request_id, now) {
             return send(out, user, message);
         }
-        let key = (user.to_string(), request_id.to_string());
-        if let Some(call) = self
-            .calls_by_request
-            .get(&key)
+        let running = self.calls.find(user, request_id);
+        if let Some(call) = running
             .and_then(|id| self.calls.get_mut(id))
+            .map(|open| &mut open.call)
         {
             // The snapshot carries everything so far: later deltas follow on from its end.
             call.sent = call.text.len();
@@ -276,29 +283,19 @@ impl Relay {
                 send(out, &user, &error_message(request_id, error));
                 continue;
             }
-            let call = self.next_call;
-            self.next_call += 1;
             let ask = waiting.ask;
-            out.push(Action::Start {
+            let start = |call| Action::Start {
                 call,
                 user_id: user.clone(),
                 request_id: ask.request_id.clone(),
                 question: ask.question.clone(),
                 language: ask.language.clone(),
                 history_summary: ask.history_summary.clone(),
-            });
-            self.calls_by_request
-                .insert((user, ask.request_id.clone()), call);
-            self.calls.insert(
-                call,
-                Call {
-                    ask,
-                    started_ms: now,
-                    text: String::new(),
-                    sent: 0,
-                    sent_ms: 0,
-                },
-            );
+            };
+            let call = self
+                .calls
+                .start(&user, &ask.request_id, Call::new(ask.clone(), now));
+            out.push(start(call));
         }
     }
 
@@ -363,8 +360,7 @@ impl Relay {
     }
 
     fn is_known(&self, user: &str, request_id: &str, now: u64) -> bool {
-        let key = (user.to_string(), request_id.to_string());
-        self.calls_by_request.contains_key(&key)
+        self.calls.find(user, request_id).is_some()
             || self.answers.contains(user, request_id, now)
             || self
                 .queue

@@ -5,9 +5,9 @@
 //!
 //! - [`wire`]: the versioned JSON messages ([`ToGm`], [`ToPlayer`]) and the typed [`RelayError`].
 //! - [`validate`]: size before parsing, shape, ids, sender, field sizes.
-//! - [`limits`]: 100 messages a minute per user (sliding window) and the daily token count (UTC days).
-//! - [`scheduler`]: bounded provider calls, per-user queues served round-robin.
-//! - [`resume`]: finished answers kept for a reload (LRU, bounded in bytes, count and age).
+//! - `familiar_relay` (shared with art orders): the envelope, id checks, the per-user limits (100 messages a
+//!   minute, the daily token count), the fair scheduler of provider calls, and the store of finished answers
+//!   kept for a reload.
 //! - [`gm`]: the GM's [`Relay`], taking messages in; `calls`: answers coming back and timeouts; `controls`: the
 //!   GM's settings, budgets and usage figures.
 //! - [`player`]: the page's side ([`PlayerRelay`]), including the offline answer when no GM is online.
@@ -19,10 +19,7 @@ mod calls;
 pub mod config;
 mod controls;
 pub mod gm;
-pub mod limits;
 pub mod player;
-pub mod resume;
-pub mod scheduler;
 pub mod validate;
 pub mod wire;
 

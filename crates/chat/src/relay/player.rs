@@ -17,9 +17,10 @@
 
 use std::collections::VecDeque;
 
+use familiar_relay::ids::{is_request_id, is_user_id};
 use serde::Serialize;
 
-use super::validate::{check_ask_fields, is_request_id, is_user_id, Limits};
+use super::validate::{check_ask_fields, Limits};
 use super::wire::{
     decode, encode, Ask, FinalAnswer, OfflineNotice, RelayError, ToGm, ToPlayer, WireCitation,
 };
@@ -270,7 +271,7 @@ impl PlayerRelay {
             Ok(message) => message,
             Err((error, _)) => {
                 return PlayerEvent::Invalid {
-                    error: error.to_relay_error(),
+                    error: RelayError::from_decode(&error),
                 }
             }
         };

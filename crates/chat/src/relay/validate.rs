@@ -1,6 +1,8 @@
 //! Every request from a player is checked here before the relay acts on it: the raw size before parsing, the
 //! version and the shape (see [`super::wire::decode`]), the ids, the sender, and the size of each text field.
 
+use familiar_relay::ids::{is_request_id, is_user_id};
+
 use super::wire::{decode, Ask, Field, RelayError, ToGm};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,27 +35,13 @@ pub struct Rejection {
     pub error: RelayError,
 }
 
-/// Request ids: 8 to 64 of `A-Z a-z 0-9 - _` (a UUID, or the 32 hex digits of [`super::request_id_from`]).
-pub fn is_request_id(id: &str) -> bool {
-    (8..=64).contains(&id.len()) && id.bytes().all(is_id_byte)
-}
-
-/// User ids: Foundry's are 16 letters and digits; accept 1 to 64 of the request-id alphabet.
-pub fn is_user_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(is_id_byte)
-}
-
-fn is_id_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
-}
-
 /// Reads and checks one message from `sender` (the user id the transport reports, already checked with
 /// [`is_user_id`]).
 pub fn parse_request(sender: &str, raw: &[u8], limits: &Limits) -> Result<ToGm, Rejection> {
     let message: ToGm =
         decode(raw, limits.max_message_bytes).map_err(|(error, request_id)| Rejection {
             request_id,
-            error: error.to_relay_error(),
+            error: RelayError::from_decode(&error),
         })?;
     let request_id = match &message {
         ToGm::Ask(ask) => &ask.request_id,
@@ -144,22 +132,4 @@ fn check_text(text: &str, field: Field, limit: usize, multiline: bool) -> Result
         });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids() {
-        assert!(is_request_id("0123456789abcdef0123456789abcdef"));
-        assert!(is_request_id("550e8400-e29b-41d4-a716-446655440000"));
-        assert!(!is_request_id("short"));
-        assert!(!is_request_id(&"a".repeat(65)));
-        assert!(!is_request_id("has space1"));
-        assert!(!is_request_id("ünïcode-id"));
-        assert!(is_user_id("abcDEF0123456789"));
-        assert!(!is_user_id(""));
-        assert!(!is_user_id("a/b"));
-    }
 }

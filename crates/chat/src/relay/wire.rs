@@ -1,14 +1,15 @@
 //! The relay's messages between a player's client and the GM's, as JSON text with a protocol version `v`.
 //! Player → GM ([`ToGm`]) is hostile input: it is size-checked before parsing and refuses unknown fields.
 //! GM → player ([`ToPlayer`]) comes from the trusted GM and is read leniently, so an added field is not a break.
+//! The envelope itself (`v`, the size and version checks) is `familiar_relay::envelope`, shared with art orders.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+pub use familiar_relay::envelope::{decode, encode, DecodeError, PROTOCOL_VERSION};
 
 use crate::offline::OfflineReason;
 
-/// Bumped when a message changes shape; clients of another version get [`RelayError::UnsupportedVersion`].
-pub const PROTOCOL_VERSION: u32 = 1;
+mod tagged;
 
 /// A question from a player. `request_id` is made by the player (see [`crate::relay::request_id_from`]) and keys
 /// the answer for cancel and resume; `user_id` must be the sender the transport reports.
@@ -25,13 +26,9 @@ pub struct Ask {
     pub history_summary: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
-)]
+/// Player → GM, `{"v": 1, "type": "ask" | "cancel" | "resume", ...}`; unknown or foreign fields are refused
+/// (written and read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToGm {
     Ask(Ask),
     /// Stop this question (the Stop button); unknown or finished ids are ignored.
@@ -44,12 +41,9 @@ pub enum ToGm {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+/// GM → player, `{"v": 1, "type": "accepted" | "delta" | "reset" | "final" | "error", ...}`, read leniently
+/// (written and read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToPlayer {
     /// The question was taken; `queued` when it waits for a free provider slot.
     Accepted { request_id: String, queued: bool },
@@ -184,20 +178,10 @@ pub enum RelayError {
     GmDidNotAnswer { after_ms: u64 },
 }
 
-/// Why a message could not be read at all (before its meaning is checked).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
-    #[error("message of {got} bytes is over the {limit}-byte limit")]
-    TooLarge { limit: usize, got: usize },
-    #[error("{0}")]
-    Malformed(String),
-    #[error("unsupported protocol version {0:?}")]
-    UnsupportedVersion(Option<u64>),
-}
-
-impl DecodeError {
-    pub fn to_relay_error(&self) -> RelayError {
-        match self {
+impl RelayError {
+    /// The refusal for a message the envelope could not read.
+    pub fn from_decode(error: &DecodeError) -> RelayError {
+        match error {
             DecodeError::TooLarge { limit, got } => RelayError::TooLarge {
                 field: Field::Message,
                 limit: *limit as u64,
@@ -212,65 +196,6 @@ impl DecodeError {
             },
         }
     }
-}
-
-#[derive(Serialize)]
-struct Envelope<'a, T> {
-    v: u32,
-    #[serde(flatten)]
-    body: &'a T,
-}
-
-/// `{"v": 1, "type": ..., ...}` as JSON text.
-pub fn encode<T: Serialize>(message: &T) -> String {
-    let envelope = Envelope {
-        v: PROTOCOL_VERSION,
-        body: message,
-    };
-    // Cannot fail: every message is strings, numbers, booleans and lists, with string keys.
-    serde_json::to_string(&envelope).unwrap_or_default()
-}
-
-/// Detail strings echo input (serde quotes the bad value): keep them short.
-const MAX_DETAIL_CHARS: usize = 200;
-
-/// Reads a message: size first (before any parsing), then JSON, then the version, then the typed shape. Also
-/// returns the request id when one could be read, so even a refused request gets its error.
-pub fn decode<T: DeserializeOwned>(
-    raw: &[u8],
-    max_bytes: usize,
-) -> Result<T, (DecodeError, Option<String>)> {
-    if raw.len() > max_bytes {
-        let error = DecodeError::TooLarge {
-            limit: max_bytes,
-            got: raw.len(),
-        };
-        return Err((error, None));
-    }
-    let value: serde_json::Value =
-        serde_json::from_slice(raw).map_err(|error| (malformed(&error.to_string()), None))?;
-    let serde_json::Value::Object(mut object) = value else {
-        return Err((malformed("expected a JSON object"), None));
-    };
-    let request_id = match object.get("requestId") {
-        Some(serde_json::Value::String(id)) if super::validate::is_request_id(id) => {
-            Some(id.clone())
-        }
-        _ => None,
-    };
-    match object.remove("v") {
-        None => return Err((malformed("missing protocol version `v`"), request_id)),
-        Some(serde_json::Value::Number(v)) if v.as_u64() == Some(u64::from(PROTOCOL_VERSION)) => {}
-        Some(other) => {
-            return Err((DecodeError::UnsupportedVersion(other.as_u64()), request_id));
-        }
-    }
-    serde_json::from_value(serde_json::Value::Object(object))
-        .map_err(|error| (malformed(&error.to_string()), request_id))
-}
-
-fn malformed(detail: &str) -> DecodeError {
-    DecodeError::Malformed(detail.chars().take(MAX_DETAIL_CHARS).collect())
 }
 
 #[cfg(test)]
@@ -298,6 +223,85 @@ mod tests {
         let text = encode(&error);
         assert!(text.contains(r#""error":{"code":"rateLimited","retryAfterMs":1500}"#));
         assert_eq!(decode::<ToPlayer>(text.as_bytes(), 4096), Ok(error));
+    }
+
+    /// The JSON of every message, to the byte: what players' and GMs' pages of this version exchange.
+    #[test]
+    fn every_message_keeps_its_json() {
+        let id = || "abcdefgh".to_string();
+        let cases = [
+            (
+                encode(&ToGm::Ask(Ask {
+                    request_id: id(),
+                    user_id: "u1".into(),
+                    question: "Q".into(),
+                    language: "en".into(),
+                    history_summary: Some("S".into()),
+                })),
+                r#"{"v":1,"type":"ask","requestId":"abcdefgh","userId":"u1","question":"Q","language":"en","historySummary":"S"}"#,
+            ),
+            (
+                encode(&ToGm::Cancel { request_id: id() }),
+                r#"{"v":1,"type":"cancel","requestId":"abcdefgh"}"#,
+            ),
+            (
+                encode(&ToGm::Resume { request_id: id() }),
+                r#"{"v":1,"type":"resume","requestId":"abcdefgh"}"#,
+            ),
+            (
+                encode(&ToPlayer::Accepted {
+                    request_id: id(),
+                    queued: true,
+                }),
+                r#"{"v":1,"type":"accepted","requestId":"abcdefgh","queued":true}"#,
+            ),
+            (
+                encode(&ToPlayer::Delta {
+                    request_id: id(),
+                    offset: 3,
+                    text: "t".into(),
+                }),
+                r#"{"v":1,"type":"delta","requestId":"abcdefgh","offset":3,"text":"t"}"#,
+            ),
+            (
+                encode(&ToPlayer::Reset {
+                    request_id: id(),
+                    reason: "r".into(),
+                }),
+                r#"{"v":1,"type":"reset","requestId":"abcdefgh","reason":"r"}"#,
+            ),
+            (
+                encode(&ToPlayer::Final {
+                    request_id: id(),
+                    answer: FinalAnswer {
+                        text: "A".into(),
+                        citations: vec![],
+                        provider: None,
+                        offline: true,
+                        reason: None,
+                        truncated: false,
+                    },
+                }),
+                r#"{"v":1,"type":"final","requestId":"abcdefgh","answer":{"text":"A","citations":[],"provider":null,"offline":true,"reason":null,"truncated":false}}"#,
+            ),
+            (
+                encode(&ToPlayer::Error {
+                    request_id: None,
+                    error: RelayError::Busy,
+                }),
+                r#"{"v":1,"type":"error","requestId":null,"error":{"code":"busy"}}"#,
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(text, expected);
+            let again = decode::<ToGm>(text.as_bytes(), 4096)
+                .map(|message| encode(&message))
+                .or_else(|_| decode::<ToPlayer>(text.as_bytes(), 4096).map(|m| encode(&m)));
+            assert_eq!(again.as_deref(), Ok(expected));
+        }
+        let lenient =
+            r#"{"v":1,"type":"accepted","requestId":"abcdefgh","queued":false,"later":1}"#;
+        assert!(decode::<ToPlayer>(lenient.as_bytes(), 4096).is_ok());
     }
 
     #[test]
