@@ -119,6 +119,21 @@ pub fn budgets_for_party_size(party_size: f64) -> Result<EncounterBudgets, Input
     Ok(Party::new(f64::from(MIN_PARTY_LEVEL), party_size)?.budgets())
 }
 
+/// Numbers as the facade reads them, through JSON text: `null` (what `JSON.stringify` makes of NaN and the
+/// infinities) is NaN, so [`whole`] refuses it naming the field, as it does a NaN number.
+pub(crate) mod js_number {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+    }
+
+    pub fn many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+        let numbers = Vec::<Option<f64>>::deserialize(deserializer)?;
+        Ok(numbers.into_iter().map(|n| n.unwrap_or(f64::NAN)).collect())
+    }
+}
+
 /// Reads a JS number as a whole number, refusing fractions, NaN and infinities.
 pub fn whole(what: &str, value: f64) -> Result<i64, InputError> {
     if !value.is_finite() || value.fract() != 0.0 || value.abs() > 1e15 {
@@ -134,9 +149,11 @@ pub fn whole(what: &str, value: f64) -> Result<i64, InputError> {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct XpRequest {
+    #[serde(deserialize_with = "js_number::one")]
     pub party_level: f64,
+    #[serde(deserialize_with = "js_number::one")]
     pub party_size: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "js_number::many")]
     pub npc_levels: Vec<f64>,
     #[serde(default)]
     pub hazards: Vec<HazardRequest>,
@@ -148,6 +165,7 @@ pub struct XpRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HazardRequest {
+    #[serde(deserialize_with = "js_number::one")]
     pub level: f64,
     #[serde(default)]
     pub is_complex: bool,

@@ -12,16 +12,45 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// Reads a plain JS object into a Rust value, with a JS `Error` whose message names what was wrong.
+///
+/// Every JS value becomes Rust through JSON text (`JSON.stringify`, then serde_json), so the bundle holds one
+/// deserializer per type instead of one per backend. What that means for the caller: an `undefined` property is
+/// absent (a `null` one is `null`), `undefined` itself reads as `null`, a non-finite number reads as `null`, an
+/// object's `toJSON` is used (a `Date` is its ISO text), a `Map`/`Set` is `{}` and a typed array an object of
+/// indices (no input type holds bytes), a struct with `deny_unknown_fields` refuses a key it does not name, and a
+/// cyclic object or a `BigInt` is refused as not plain data. The message is serde's, without serde_json's
+/// position (the text is the caller's object, not a file).
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|error| js_error(&error.to_string()))
+    let json = json_text(&value).ok_or_else(|| js_error("not plain data"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&json).map_err(|error| js_error(&without_position(&error)))?;
+    serde_json::from_value(value).map_err(|error| js_error(&error.to_string()))
 }
 
-/// Reads a plain JS object through JSON text, so a struct with `deny_unknown_fields` refuses a misspelt key
-/// (serde-wasm-bindgen reads only the fields a struct names and skips the rest). `what` starts the error message.
+/// Reads a plain JS object through JSON text like [`from_js`]; `what` starts the error message, which keeps
+/// serde_json's position.
 pub fn from_js_strict<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    let json =
-        js_sys::JSON::stringify(value).map_err(|_| js_error(&format!("{what}: not plain data")))?;
-    serde_json::from_str(&String::from(json)).map_err(|error| js_error(&format!("{what}: {error}")))
+    let json = json_text(value).ok_or_else(|| js_error(&format!("{what}: not plain data")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&json).map_err(|error| js_error(&format!("{what}: {error}")))?;
+    serde_json::from_value(value).map_err(|error| js_error(&format!("{what}: {error}")))
+}
+
+/// `JSON.stringify(value)`; `null` for what JSON cannot hold at the top (`undefined`, a function), `None` when
+/// it throws (a cycle, a `BigInt`).
+fn json_text(value: &JsValue) -> Option<String> {
+    let json = js_sys::JSON::stringify(value).ok()?;
+    Some(json.as_string().unwrap_or_else(|| "null".into()))
+}
+
+/// A serde_json error's message without its "at line 1 column 9" suffix.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&position) {
+        Some(bare) => bare.to_string(),
+        None => message,
+    }
 }
 
 /// A JS time in float milliseconds as the relays and stores count it: a negative or non-finite time is 0 (the

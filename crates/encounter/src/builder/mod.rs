@@ -24,6 +24,7 @@ pub use shape::{NpcShape, Pf2eVersion};
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BuildRequest {
+    #[serde(deserialize_with = "crate::xp::js_number::one")]
     pub level: f64,
     pub roadmap: String,
     #[serde(default)]

@@ -30,7 +30,9 @@ pub const MAX_COUNT: usize = 200;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GenerateRequest {
+    #[serde(deserialize_with = "crate::xp::js_number::one")]
     pub party_level: f64,
+    #[serde(deserialize_with = "crate::xp::js_number::one")]
     pub party_size: f64,
     pub threat: Threat,
     /// `None`: any shape, chosen per encounter.
