@@ -7,7 +7,7 @@
 //! messages ("unknown field", "missing field", "unknown variant") name what is wrong.
 //!
 //! Writing needs nothing special: a message's `Serialize` writes `type` first ([`start`]), then its fields, as a
-//! struct (so `serde_wasm_bindgen` still makes a plain object of it).
+//! struct (so the facade's JSON makes a plain object of it).
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::ser::SerializeStruct;

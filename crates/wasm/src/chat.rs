@@ -492,7 +492,7 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// serde-wasm-bindgen reads only the fields a struct names, so a misspelt option would pass unnoticed: refuse it.
+/// Refuses a key the configuration does not name (its structs are lenient; this names the misspelt key).
 fn refuse_unknown_keys(object: &JsValue, what: &str, known: &[&str]) -> Result<(), JsValue> {
     let Some(object) = object.dyn_ref::<js_sys::Object>() else {
         return Ok(()); // undefined is "not given"; other non-objects fail to deserialize with a clear message

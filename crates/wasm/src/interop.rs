@@ -3,12 +3,11 @@
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
 
-/// Serialises a Rust value into a plain JS object (maps become objects, not `Map`s, as JS callers expect).
+/// Serialises a Rust value into a plain JS object (maps become objects, not `Map`s, as JS callers expect), through
+/// JSON text (serde_json, then `JSON.parse`) like [`from_js`] reads: a non-finite number is `null`.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&serializer)
-        .map_err(|error| js_error(&error.to_string()))
+    let json = serde_json::to_string(value).map_err(|error| js_error(&error.to_string()))?;
+    js_sys::JSON::parse(&json)
 }
 
 /// Reads a plain JS object into a Rust value, with a JS `Error` whose message names what was wrong.
