@@ -194,8 +194,10 @@ pub fn parse_models(body: &str) -> Result<Vec<ModelInfo>, ChatError> {
     struct List {
         data: Vec<Entry>,
     }
-    let list: List =
-        serde_json::from_str(body).map_err(|error| ChatError::ModelList(error.to_string()))?;
+    // Through a Value: the one JSON reader each type has in the wasm bundle (see the facade's interop).
+    let list: List = serde_json::from_str(body)
+        .and_then(serde_json::from_value)
+        .map_err(|error| ChatError::ModelList(error.to_string()))?;
     Ok(list
         .data
         .into_iter()

@@ -103,6 +103,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<RulesIndex, RulesError> {
         .map_err(|_| corrupted("header length"))?;
     let header_bytes = take(body, &mut at, header_len)?;
     let header: Header = serde_json::from_slice(header_bytes)
+        .and_then(serde_json::from_value)
         .map_err(|error| RulesError::Corrupted(error.to_string()))?;
     let table_len = usize::try_from(u64::from_le_bytes(read_array(body, &mut at)?))
         .map_err(|_| corrupted("table length"))?;

@@ -153,6 +153,7 @@ impl ArtRelayJs {
     #[wasm_bindgen(js_name = restoreUsage)]
     pub fn restore_usage(&mut self, json: &str, now_ms: f64) -> Result<usize, JsValue> {
         let saved: Vec<SavedArtUsage> = serde_json::from_str(json)
+            .and_then(serde_json::from_value)
             .map_err(|error| interop::js_error(&format!("restoreUsage: {error}")))?;
         Ok(self.inner.restore_usage(&saved, interop::ms(now_ms)))
     }
