@@ -123,12 +123,7 @@ fn settings_from_js(settings: &JsValue) -> Result<StudioSettings, ArtError> {
     if settings.is_undefined() || settings.is_null() {
         return Ok(StudioSettings::default());
     }
-    let json = js_sys::JSON::stringify(settings)
-        .map_err(|_| ArtError::BadSettings("not plain data".into()))?;
-    let value: serde_json::Value = serde_json::from_str(&String::from(json))
-        .map_err(|error| ArtError::BadSettings(error.to_string()))?;
-    serde_json::from_value(interop::keys_to_snake_case(value))
-        .map_err(|error| ArtError::BadSettings(error.to_string()))
+    interop::from_js_any_case(settings).map_err(ArtError::BadSettings)
 }
 
 /// The page's codecs and classifier.

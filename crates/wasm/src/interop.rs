@@ -97,9 +97,12 @@ pub fn to_js_camel<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue>
     to_js(&rename_keys(json, &snake_to_camel))
 }
 
-/// camelCase keys → snake_case (snake_case keys stay as they are), for settings written either way.
-pub fn keys_to_snake_case(value: serde_json::Value) -> serde_json::Value {
-    rename_keys(value, &camel_to_snake)
+/// Reads settings written with camelCase or snake_case keys (camelCase ones become snake_case) like
+/// [`from_js`]; the error is the bare message ("not plain data" or serde's), for the caller to wrap.
+pub fn from_js_any_case<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let json = json_text(value).ok_or_else(|| "not plain data".to_string())?;
+    let value = serde_json::from_str(&json).map_err(|error| error.to_string())?;
+    serde_json::from_value(rename_keys(value, &camel_to_snake)).map_err(|error| error.to_string())
 }
 
 fn rename_keys(value: serde_json::Value, rename: &dyn Fn(&str) -> String) -> serde_json::Value {
