@@ -78,6 +78,14 @@ fn partial_body(text: &str) -> String {
 }
 
 /// The chain plus a fake clock and everything it asked for.
+/// The usual failover pair, "primary" then "backup", with the test config.
+fn primary_and_backup(primary: Api, backup: Api) -> Harness {
+    Harness::new(
+        vec![provider("primary", primary), provider("backup", backup)],
+        config(),
+    )
+}
+
 struct Harness {
     chain: ProviderChain,
     now: u64,
@@ -207,13 +215,7 @@ fn a_streamed_answer_with_linked_citations() {
 
 #[test]
 fn a_header_the_browser_refuses_fails_over_at_once_and_is_not_retried() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     let ask = h.start();
     let refused = TransportError::BadHeader {
         name: "authorization".into(),
@@ -324,13 +326,7 @@ fn overloaded_529_exhausts_retries_then_fails_over() {
 
 #[test]
 fn a_refused_key_inside_the_stream_is_not_retried_but_a_stream_api_error_is() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::Anthropic),
-            provider("backup", Api::Anthropic),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::Anthropic, Api::Anthropic);
     let ask = h.start();
     // A proxy answers 200 and reports the refused key as the stream's first event.
     let refused = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}\n\n";
@@ -356,13 +352,7 @@ fn a_refused_key_inside_the_stream_is_not_retried_but_a_stream_api_error_is() {
 
 #[test]
 fn bad_key_is_never_retried_and_says_so() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     let ask = h.start();
     h.respond(
         401,
@@ -409,13 +399,7 @@ fn unknown_model_on_the_only_provider_gives_an_offline_answer() {
 
 #[test]
 fn a_stream_dropping_mid_answer_resets_and_fails_over_cleanly() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     let ask = h.start();
     h.head_ok();
     h.data(&partial_body("The first provider says half of"));
@@ -483,13 +467,7 @@ fn first_byte_timeout_aborts_and_retries() {
 
 #[test]
 fn silence_between_chunks_times_out_and_keep_alives_do_not() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     let ask = h.start();
     h.head_ok();
     h.data(&partial_body("Some"));
@@ -508,13 +486,7 @@ fn silence_between_chunks_times_out_and_keep_alives_do_not() {
 
 #[test]
 fn malformed_chunk_fails_over() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::Anthropic),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::Anthropic);
     let ask = h.start();
     h.respond(200, &[], "data: {\"choices\": [oops\n\n");
     h.wait_for_deadline();
@@ -682,13 +654,7 @@ fn many_asks_in_flight_are_independent() {
 #[test]
 fn each_call_is_observed_for_the_health_rules_except_configuration_errors() {
     use familiar_health::HealthEvent;
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     h.start();
     h.now += 700;
     h.respond(500, &[], "{\"error\": {\"message\": \"boom\"}}");
@@ -725,13 +691,7 @@ fn each_call_is_observed_for_the_health_rules_except_configuration_errors() {
 #[test]
 fn a_provider_the_health_rules_mark_degraded_is_passed_over_for_the_next() {
     let mut monitor = familiar_health::Monitor::new();
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     for _ in 0..3 {
         h.chain.set_degraded(|name| monitor.is_degraded(name));
         let ask = h.start();
@@ -773,13 +733,7 @@ fn a_provider_the_health_rules_mark_degraded_is_passed_over_for_the_next() {
 
 #[test]
 fn a_degraded_provider_is_still_used_when_nothing_healthier_comes_after_it() {
-    let mut h = Harness::new(
-        vec![
-            provider("primary", Api::OpenAi),
-            provider("backup", Api::OpenAi),
-        ],
-        config(),
-    );
+    let mut h = primary_and_backup(Api::OpenAi, Api::OpenAi);
     h.chain.set_degraded(|_| true);
     let ask = h.start();
     assert_eq!(h.sent[0].1, "http://primary.test/v1/chat/completions");
