@@ -6,12 +6,11 @@
 //! GM, hostile) or the lack of it (GM → player, read leniently) decides how strict the read is, and serde's usual
 //! messages ("unknown field", "missing field", "unknown variant") name what is wrong.
 //!
-//! Writing needs nothing special: a message's `Serialize` writes `type` first ([`start`]), then its fields, as a
-//! struct (so the facade's JSON makes a plain object of it).
+//! Writing needs nothing special: serde's derived `Serialize` for an internally tagged enum writes `type` first,
+//! then the fields, with no buffer (only reading one buffers).
 
 use serde::de::{DeserializeOwned, Error as _};
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer};
 
 /// The key naming a message's variant.
 pub const TAG: &str = "type";
@@ -71,28 +70,6 @@ macro_rules! deserialize_tagged {
     )+};
 }
 
-/// Starts writing variant `name` with `fields` fields after its `type`.
-pub fn start<S: Serializer>(
-    serializer: S,
-    name: &'static str,
-    fields: usize,
-) -> Result<S::SerializeStruct, S::Error> {
-    let mut out = serializer.serialize_struct("Message", fields + 1)?;
-    out.serialize_field(TAG, name)?;
-    Ok(out)
-}
-
-/// Writes variant `name` of a message that names only its request ([`RequestOnly`]).
-pub fn write_request_only<S: Serializer>(
-    serializer: S,
-    name: &'static str,
-    request_id: &str,
-) -> Result<S::Ok, S::Error> {
-    let mut out = start(serializer, name, 1)?;
-    out.serialize_field("requestId", request_id)?;
-    out.end()
-}
-
 fn json_kind(value: &serde_json::Value) -> &'static str {
     match value {
         serde_json::Value::Null => "null",
@@ -112,7 +89,12 @@ mod tests {
     use crate::envelope::{decode, encode, DecodeError};
 
     /// A payload of the relay's shape, for the envelope's own tests (chat and art test theirs beside them).
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, PartialEq, Serialize)]
+    #[serde(
+        tag = "type",
+        rename_all = "camelCase",
+        rename_all_fields = "camelCase"
+    )]
     enum Probe {
         Ping { request_id: String },
         Stop,
@@ -135,15 +117,6 @@ mod tests {
     }
 
     crate::deserialize_tagged!(Probe);
-
-    impl Serialize for Probe {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            match self {
-                Probe::Ping { request_id } => write_request_only(serializer, "ping", request_id),
-                Probe::Stop => start(serializer, "stop", 0)?.end(),
-            }
-        }
-    }
 
     fn detail(raw: &str) -> String {
         match decode::<Probe>(raw.as_bytes(), 4096) {

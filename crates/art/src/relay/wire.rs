@@ -11,8 +11,14 @@ use crate::safety::{Category, LayerVerdict};
 mod tagged;
 
 /// Player → GM, `{"v": 1, "type": "request" | "cancel" | "resume", ...}`; unknown or foreign fields are refused
-/// (written and read in `wire/tagged.rs`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// (read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Serialising a tagged enum writes `type` first and needs no buffer; only reading does, which `wire/tagged.rs` does.
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ArtToGm {
     /// Paint `prompt` (free text) once per preset, `variants` times each.
     Request {
@@ -29,9 +35,15 @@ pub enum ArtToGm {
     Resume { request_id: String },
 }
 
-/// GM → player, `{"v": 1, "type": "accepted" | "finished" | "refused", ...}`, read leniently (written and read
+/// GM → player, `{"v": 1, "type": "accepted" | "finished" | "refused", ...}`, read leniently (read
 /// in `wire/tagged.rs`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+// Serialising a tagged enum writes `type` first and needs no buffer; only reading does, which `wire/tagged.rs` does.
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ArtToPlayer {
     /// The GM's client took the request and runs it now.
     Accepted { request_id: String },

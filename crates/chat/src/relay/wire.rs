@@ -27,8 +27,14 @@ pub struct Ask {
 }
 
 /// Player → GM, `{"v": 1, "type": "ask" | "cancel" | "resume", ...}`; unknown or foreign fields are refused
-/// (written and read in `wire/tagged.rs`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// (read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Serialising a tagged enum writes `type` first and needs no buffer; only reading does, which `wire/tagged.rs` does.
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ToGm {
     Ask(Ask),
     /// Stop this question (the Stop button); unknown or finished ids are ignored.
@@ -42,8 +48,14 @@ pub enum ToGm {
 }
 
 /// GM → player, `{"v": 1, "type": "accepted" | "delta" | "reset" | "final" | "error", ...}`, read leniently
-/// (written and read in `wire/tagged.rs`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// (read in `wire/tagged.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Serialising a tagged enum writes `type` first and needs no buffer; only reading does, which `wire/tagged.rs` does.
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ToPlayer {
     /// The question was taken; `queued` when it waits for a free provider slot.
     Accepted { request_id: String, queued: bool },

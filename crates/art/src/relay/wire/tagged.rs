@@ -1,12 +1,9 @@
-//! How [`ArtToGm`] and [`ArtToPlayer`] are written and read: flat objects tagged by `type`, through
+//! How [`ArtToGm`] and [`ArtToPlayer`] are read: flat objects tagged by `type`, through
 //! `familiar_relay::tagged` (which says why not serde's internally tagged enums). Each variant's fields are read
 //! into a body struct here: strict towards the GM (`deny_unknown_fields`), lenient towards the player.
 
-use familiar_relay::tagged::{
-    body, start, unknown_variant, write_request_only, Fields, RequestOnly, Tagged,
-};
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
+use familiar_relay::tagged::{body, unknown_variant, Fields, RequestOnly, Tagged};
+use serde::Deserialize;
 
 use super::{ArtRelayError, ArtToGm, ArtToPlayer, RelayedImage};
 use crate::prompt::Preset;
@@ -49,30 +46,6 @@ impl Tagged for ArtToGm {
                 body(fields).map(|RequestOnly { request_id }| ArtToGm::Resume { request_id })
             }
             _ => Err(unknown_variant::<Self>(name)),
-        }
-    }
-}
-
-impl Serialize for ArtToGm {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ArtToGm::Request {
-                request_id,
-                user_id,
-                prompt,
-                presets,
-                variants,
-            } => {
-                let mut out = start(serializer, "request", 5)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("userId", user_id)?;
-                out.serialize_field("prompt", prompt)?;
-                out.serialize_field("presets", presets)?;
-                out.serialize_field("variants", variants)?;
-                out.end()
-            }
-            ArtToGm::Cancel { request_id } => write_request_only(serializer, "cancel", request_id),
-            ArtToGm::Resume { request_id } => write_request_only(serializer, "resume", request_id),
         }
     }
 }
@@ -125,35 +98,5 @@ impl Tagged for ArtToPlayer {
             }
             _ => return Err(unknown_variant::<Self>(name)),
         })
-    }
-}
-
-impl Serialize for ArtToPlayer {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let out = match self {
-            ArtToPlayer::Accepted { request_id } => {
-                let mut out = start(serializer, "accepted", 1)?;
-                out.serialize_field("requestId", request_id)?;
-                out
-            }
-            ArtToPlayer::Finished {
-                request_id,
-                images,
-                discarded,
-            } => {
-                let mut out = start(serializer, "finished", 3)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("images", images)?;
-                out.serialize_field("discarded", discarded)?;
-                out
-            }
-            ArtToPlayer::Refused { request_id, error } => {
-                let mut out = start(serializer, "refused", 2)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("error", error)?;
-                out
-            }
-        };
-        out.end()
     }
 }

@@ -1,12 +1,9 @@
-//! How [`ToGm`] and [`ToPlayer`] are written and read: flat objects tagged by `type`, through
+//! How [`ToGm`] and [`ToPlayer`] are read: flat objects tagged by `type`, through
 //! `familiar_relay::tagged` (which says why not serde's internally tagged enums). Each variant's fields are read
 //! into a body struct here: strict towards the GM (`deny_unknown_fields`), lenient towards the player.
 
-use familiar_relay::tagged::{
-    body, start, unknown_variant, write_request_only, Fields, RequestOnly, Tagged,
-};
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
+use familiar_relay::tagged::{body, unknown_variant, Fields, RequestOnly, Tagged};
+use serde::Deserialize;
 
 use super::{FinalAnswer, RelayError, ToGm, ToPlayer};
 
@@ -21,27 +18,6 @@ impl Tagged for ToGm {
             "cancel" => body(fields).map(|RequestOnly { request_id }| ToGm::Cancel { request_id }),
             "resume" => body(fields).map(|RequestOnly { request_id }| ToGm::Resume { request_id }),
             _ => Err(unknown_variant::<Self>(name)),
-        }
-    }
-}
-
-impl Serialize for ToGm {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ToGm::Ask(ask) => {
-                let mut out = start(serializer, "ask", 5)?;
-                out.serialize_field("requestId", &ask.request_id)?;
-                out.serialize_field("userId", &ask.user_id)?;
-                out.serialize_field("question", &ask.question)?;
-                out.serialize_field("language", &ask.language)?;
-                match &ask.history_summary {
-                    Some(summary) => out.serialize_field("historySummary", summary)?,
-                    None => out.skip_field("historySummary")?,
-                }
-                out.end()
-            }
-            ToGm::Cancel { request_id } => write_request_only(serializer, "cancel", request_id),
-            ToGm::Resume { request_id } => write_request_only(serializer, "resume", request_id),
         }
     }
 }
@@ -117,48 +93,5 @@ impl Tagged for ToPlayer {
             }
             _ => return Err(unknown_variant::<Self>(name)),
         })
-    }
-}
-
-impl Serialize for ToPlayer {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let out = match self {
-            ToPlayer::Accepted { request_id, queued } => {
-                let mut out = start(serializer, "accepted", 2)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("queued", queued)?;
-                out
-            }
-            ToPlayer::Delta {
-                request_id,
-                offset,
-                text,
-            } => {
-                let mut out = start(serializer, "delta", 3)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("offset", offset)?;
-                out.serialize_field("text", text)?;
-                out
-            }
-            ToPlayer::Reset { request_id, reason } => {
-                let mut out = start(serializer, "reset", 2)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("reason", reason)?;
-                out
-            }
-            ToPlayer::Final { request_id, answer } => {
-                let mut out = start(serializer, "final", 2)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("answer", answer)?;
-                out
-            }
-            ToPlayer::Error { request_id, error } => {
-                let mut out = start(serializer, "error", 2)?;
-                out.serialize_field("requestId", request_id)?;
-                out.serialize_field("error", error)?;
-                out
-            }
-        };
-        out.end()
     }
 }
