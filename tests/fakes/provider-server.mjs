@@ -8,6 +8,8 @@
 //   tools-bad   first an unknown tool, arguments out of range and arguments that are not JSON; then answers
 //   tools-fail2 calls rate_encounter in its first reply, then fails every request (500)
 //   no-tools    refuses a request that offers tools (400, as Ollama says it) and answers the others
+// A query-rewriting model (issue #20): asked for rule names (the rewrite's system prompt), it answers
+//   rewrite     "1. **Escape**" and "2. Not A Rule" (one name the home corpora hold, one they do not); else as ok
 // Any path prefix works ("/primary/v1/chat/completions"), so one server can play several providers.
 // Usage: node tests/fakes/provider-server.mjs --port 0   → prints the chosen port alone on its first stdout line.
 // It exits when its stdin closes, so a test that dies cannot leave it running.
@@ -210,12 +212,17 @@ async function chat(req, res, path, anthropic, body) {
     // The tools the request offered and the tool results it carried (issue #22).
     tools: offeredTools(body),
     toolResults: toolResults(body),
+    maxTokens: body.max_tokens ?? null,
   };
   log.push(entry);
   const started = performance.now();
   res.on("close", () => (entry.ms = performance.now() - started));
   if (!key) return json(res, 401, errorBody(anthropic, "authentication_error", "missing API key"));
-  const events = (anthropic ? anthropicEvents : openaiEvents)(answerText(model, path));
+  const system = anthropic ? String(body.system ?? "") : String(body.messages?.find((m) => m.role === "system")?.content ?? "");
+  const rewriting = fault === "rewrite" && system.startsWith("You map a player's question");
+  const text = rewriting ? "1. **Escape**\n2. Not A Rule\n" : answerText(model, path);
+  if (fault === "rewrite") fault = "ok";
+  const events = (anthropic ? anthropicEvents : openaiEvents)(text);
   const sse = () => res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   if (fault.startsWith("tools") || fault === "no-tools") {
     const reply = toolReply(fault, body, count, path.split("/")[1]);

@@ -142,14 +142,15 @@ struct Slot {
 
 /// What an ask sends: a prompt, or one step of a question with tools.
 enum Input {
-    Ask(AskInput),
+    /// An answer; with `Some(cap)` the reply is held to at most `cap` output tokens.
+    Ask(AskInput, Option<u32>),
     Step(Box<StepInput>),
 }
 
 impl Input {
     fn passages(&self) -> &[Passage] {
         match self {
-            Input::Ask(input) => &input.passages,
+            Input::Ask(input, _) => &input.passages,
             Input::Step(step) => &step.passages,
         }
     }
@@ -314,7 +315,13 @@ impl ProviderChain {
     }
 
     pub fn start(&mut self, input: AskInput, now_ms: u64) -> AskId {
-        self.begin(Input::Ask(input), now_ms)
+        self.begin(Input::Ask(input, None), now_ms)
+    }
+
+    /// [`ProviderChain::start`] with the reply held to at most `max_output_tokens` (or the provider's own cap when
+    /// that is lower): a short call such as the query rewrite ([`crate::rewrite`]).
+    pub fn start_capped(&mut self, input: AskInput, max_output_tokens: u32, now_ms: u64) -> AskId {
+        self.begin(Input::Ask(input, Some(max_output_tokens)), now_ms)
     }
 
     /// Starts one request of a question with tools; its [`AskEvent::Done`] answer carries a [`ToolTurn`].
@@ -337,7 +344,7 @@ impl ProviderChain {
                 .first_provider
                 .as_deref()
                 .and_then(|name| self.slots.iter().position(|slot| slot.config.name == name)),
-            Input::Ask(_) => None,
+            Input::Ask(..) => None,
         };
         self.asks.insert(
             id,
@@ -613,7 +620,12 @@ impl ProviderChain {
             }
             let slot = &self.slots[ask.provider];
             let (http, tools) = match &ask.input {
-                Input::Ask(input) => (chat_request(&slot.config, &input.prompt), false),
+                Input::Ask(input, None) => (chat_request(&slot.config, &input.prompt), false),
+                Input::Ask(input, Some(cap)) => {
+                    let mut config = slot.config.clone();
+                    config.max_output_tokens = Some((*cap).min(config.max_output_tokens()));
+                    (chat_request(&config, &input.prompt), false)
+                }
                 Input::Step(step) => {
                     let tools = !step.tools.is_empty() && !slot.refuses_tools;
                     (step.request(&slot.config, tools), tools)
@@ -740,7 +752,7 @@ impl ProviderChain {
         slot.breaker.record_success(now_ms);
         let linked = link_citations(&ask.text, ask.input.passages());
         let tool_turn = match &ask.input {
-            Input::Ask(_) => None,
+            Input::Ask(..) => None,
             Input::Step(step) => Some(ToolTurn {
                 calls: ask.calls,
                 offered,

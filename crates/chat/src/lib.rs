@@ -30,6 +30,7 @@ pub mod provider;
 pub mod relay;
 pub mod render;
 pub mod retry;
+pub mod rewrite;
 mod sanitize;
 pub mod sse;
 pub mod stream;
@@ -51,6 +52,7 @@ pub use prompt::{build_prompt, Passage, PromptParts, ToolNotes, DEFAULT_SYSTEM_P
 pub use provider::{Api, HttpRequest, Message, Method, ModelInfo, Prompt, ProviderConfig, Role};
 pub use render::{render_answer, render_markdown, sanitize_html};
 pub use retry::{Failure, FailureKind, RetryPolicy, Timeouts};
+pub use rewrite::{parse_rewrite, rewrite_input, RewriteCache, RewriteConfig};
 pub use stream::{FinishReason, StreamDecoder, StreamError, StreamEvent, Usage};
 pub use transcript::{
     Exchange, ExportLabels, RecordError, SavedCitation, Transcript, TranscriptBounds,

@@ -18,6 +18,7 @@ pub mod index;
 pub mod passages;
 pub mod persist;
 pub mod ranking;
+pub mod rewrite;
 pub mod rules_index;
 pub mod search;
 pub mod snippet;
@@ -29,6 +30,7 @@ pub use dense::{DenseHit, DenseIndex, Precision};
 pub use document::{fingerprint, IngestReport};
 pub use enrichers::{NoResolver, Resolver};
 pub use persist::Manifest;
+pub use rewrite::RewriteFusion;
 pub use rules_index::{IndexStats, ReadDocument, RulesIndex, UnitText};
 pub use search::{Dense, Fusion, FusionMethod, SearchHit, SearchOptions};
 

@@ -12,6 +12,7 @@ use crate::enrichers::Resolver;
 use crate::index::{Layer, LayerBuilder};
 use crate::passages::{to_units, RulesDocument};
 use crate::persist::Manifest;
+use crate::rewrite::{fuse_rewrite, named_hits, RewriteFusion};
 use crate::search::{search, search_fused, Dense, SearchHit, SearchOptions, Source};
 use crate::snippet::passage_text;
 use crate::table::EmptySource;
@@ -346,6 +347,40 @@ impl RulesIndex {
         dense: Option<Dense<'_>>,
     ) -> Result<Vec<SearchHit>, RulesError> {
         self.with_layers(|sources| search_fused(sources, query, options, dense))
+    }
+
+    /// [`RulesIndex::search_fused`] with the GM model's rewrite of the question (rule names, best first) fused in
+    /// as [`crate::rewrite`] says; without terms, exactly `search_fused`.
+    pub fn search_rewritten(
+        &mut self,
+        query: &str,
+        terms: &[String],
+        options: &SearchOptions,
+        dense: Option<Dense<'_>>,
+        fusion: &RewriteFusion,
+    ) -> Result<Vec<SearchHit>, RulesError> {
+        if terms.is_empty() {
+            return self.search_fused(query, options, dense);
+        }
+        let wide = SearchOptions {
+            top: options.top.max(fusion.question_top),
+            ..options.clone()
+        };
+        let question = self.search_fused(query, &wide, dense)?;
+        let per_term = SearchOptions {
+            top: fusion.term_top,
+            ..options.clone()
+        };
+        let mut terms_hits = Vec::with_capacity(terms.len());
+        for term in terms {
+            terms_hits.push((term.clone(), self.search(term, &per_term)?));
+        }
+        Ok(fuse_rewrite(
+            question,
+            named_hits(terms_hits),
+            fusion,
+            options.top,
+        ))
     }
 
     /// Runs `run` over the committed layers: the base without its removed keys, then the delta.

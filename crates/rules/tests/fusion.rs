@@ -190,3 +190,41 @@ fn unit_texts_list_every_live_unit_once() {
     let units = index.unit_texts().unwrap();
     assert!(units.iter().all(|unit| unit.name != "Shove"));
 }
+
+/// The GM model's rewrite: a term that names a rule lifts it to the top; terms that name nothing, and no terms,
+/// leave the question's own ranking exactly as it was; a player's packs still bound what a term can find.
+#[test]
+fn a_rewrite_that_names_a_rule_lifts_it_and_one_that_names_nothing_changes_nothing() {
+    use familiar_rules::RewriteFusion;
+    let mut index = index();
+    let question = "my character is feeling queasy what now";
+    let options = SearchOptions::default();
+    let plain = index.search(question, &options).unwrap();
+    let fusion = RewriteFusion::default();
+    let rewritten = |index: &mut RulesIndex, terms: &[&str], options: &SearchOptions| {
+        let terms: Vec<String> = terms.iter().map(|term| term.to_string()).collect();
+        index
+            .search_rewritten(question, &terms, options, None, &fusion)
+            .unwrap()
+    };
+    let lifted = rewritten(&mut index, &["Sickened", "Nauseated"], &options);
+    assert_eq!(lifted[0].name, "Sickened");
+    assert!(lifted.len() <= options.top);
+    for terms in [&[][..], &["nausea remedies", "Queasiness Rule"][..]] {
+        assert_eq!(
+            names(&rewritten(&mut index, terms, &options)),
+            names(&plain),
+            "{terms:?}"
+        );
+    }
+    let player = SearchOptions {
+        user_packs: Some(vec!["home.actions".into()]),
+        ..SearchOptions::default()
+    };
+    let hidden = rewritten(&mut index, &["Sickened"], &player);
+    assert!(
+        hidden.iter().all(|hit| hit.pack == "home.actions"),
+        "{:?}",
+        names(&hidden)
+    );
+}

@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::Args;
 use familiar_rules::eval::{evaluate_with, Question};
 
+use super::rewrite::{search_question, RewriteArgs, Rewriter};
 use super::search::load_corpus;
 use super::semantic::{Semantic, SemanticArgs};
 use super::CliError;
@@ -22,6 +23,8 @@ pub struct EvalRulesArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub semantic: SemanticArgs,
+    #[command(flatten)]
+    pub rewrite: RewriteArgs,
 }
 
 pub fn run(args: EvalRulesArgs) -> Result<(), CliError> {
@@ -39,13 +42,17 @@ pub fn run(args: EvalRulesArgs) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let (mut index, _) = load_corpus(&args.corpus)?;
     let semantic = Semantic::prepare(&args.semantic, &mut index)?;
+    let mut rewriter = Rewriter::prepare(&args.rewrite)?;
     let mut times = Vec::with_capacity(questions.len());
     let mut accuracy = evaluate_with(&questions, |question, options| {
         let started = Instant::now();
-        let hits = match &semantic {
-            Some(semantic) => semantic.search(&mut index, question, options),
-            None => Ok(index.search(question, options)?),
-        };
+        let hits = search_question(
+            &mut index,
+            semantic.as_ref(),
+            rewriter.as_mut(),
+            question,
+            options,
+        );
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         hits
     })?;
@@ -63,6 +70,7 @@ pub fn run(args: EvalRulesArgs) -> Result<(), CliError> {
     output["queryMsP50"] = at(0.5).into();
     output["queryMsP95"] = at(0.95).into();
     output["semantic"] = semantic.map(|semantic| semantic.report).into();
+    output["rewrite"] = rewriter.map(|rewriter| rewriter.report()).into();
     println!("{output}");
     Ok(())
 }

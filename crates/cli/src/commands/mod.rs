@@ -12,6 +12,7 @@ pub mod bench_tools;
 pub mod encounter;
 pub mod eval_rules;
 pub mod monster;
+pub mod rewrite;
 pub mod search;
 pub mod semantic;
 pub mod version;

@@ -10,6 +10,7 @@ use familiar_rules::{IngestReport, NoResolver, RulesIndex, SearchOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::rewrite::{search_question, RewriteArgs, Rewriter};
 use super::semantic::{Semantic, SemanticArgs};
 use super::{stdin_jsonl, CliError};
 
@@ -31,6 +32,8 @@ pub struct SearchArgs {
     pub query: Option<String>,
     #[command(flatten)]
     pub semantic: SemanticArgs,
+    #[command(flatten)]
+    pub rewrite: RewriteArgs,
 }
 
 /// Reads a JSONL corpus into a built index; unreadable lines are reported like malformed documents.
@@ -61,9 +64,9 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
     let (mut index, report) = load_corpus(&args.corpus)?;
     let build_ms = started.elapsed().as_secs_f64() * 1000.0;
     let semantic = Semantic::prepare(&args.semantic, &mut index)?;
-    let search = |index: &mut RulesIndex, query: &str, options: &SearchOptions| match &semantic {
-        Some(semantic) => semantic.search(index, query, options),
-        None => Ok(index.search(query, options)?),
+    let mut rewriter = Rewriter::prepare(&args.rewrite)?;
+    let mut search = |index: &mut RulesIndex, query: &str, options: &SearchOptions| {
+        search_question(index, semantic.as_ref(), rewriter.as_mut(), query, options)
     };
     let options = SearchOptions {
         top: args.top,
@@ -101,6 +104,9 @@ pub fn run(args: SearchArgs) -> Result<(), CliError> {
     });
     if let Some(semantic) = &semantic {
         output["semantic"] = semantic.report.clone();
+    }
+    if let Some(rewriter) = &rewriter {
+        output["rewrite"] = rewriter.report();
     }
     writeln!(out, "{output}")?;
     Ok(())

@@ -9,10 +9,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use familiar_embed::manifest::sha256_hex;
 use familiar_embed::Encoder;
-use familiar_rules::{
-    Dense, DenseIndex, Fusion, FusionMethod, Precision, RulesIndex, SearchHit, SearchOptions,
-    UnitText,
-};
+use familiar_rules::{DenseHit, DenseIndex, Fusion, FusionMethod, Precision, RulesIndex, UnitText};
 use serde_json::{json, Value};
 
 use super::CliError;
@@ -82,7 +79,7 @@ pub struct SemanticArgs {
 pub struct Semantic {
     encoder: Encoder,
     vectors: DenseIndex,
-    fusion: Fusion,
+    pub fusion: Fusion,
     top: usize,
     /// What was loaded and how long it took, for the JSON output.
     pub report: Value,
@@ -187,23 +184,10 @@ impl Semantic {
         }))
     }
 
-    /// The question searched by words and by meaning, fused.
-    pub fn search(
-        &self,
-        index: &mut RulesIndex,
-        query: &str,
-        options: &SearchOptions,
-    ) -> Result<Vec<SearchHit>, CliError> {
+    /// The semantic ranking of the question's units, best first.
+    pub fn dense_hits(&self, query: &str) -> Result<Vec<DenseHit>, CliError> {
         let vector = self.encoder.encode_query(query)?;
-        let hits = self.vectors.top_k(&vector, self.top);
-        Ok(index.search_fused(
-            query,
-            options,
-            Some(Dense {
-                hits: &hits,
-                fusion: self.fusion,
-            }),
-        )?)
+        Ok(self.vectors.top_k(&vector, self.top))
     }
 }
 

@@ -8,7 +8,7 @@
 //! `steps`, `tools`, `requests` and `limit`. Exit 0 whenever an answer was given.
 
 mod tools;
-mod transport;
+pub(crate) mod transport;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -97,7 +97,7 @@ struct ProviderEntry {
     context_tokens: Option<u32>,
 }
 
-fn load_providers(path: &str) -> Result<Vec<ProviderConfig>, CliError> {
+pub(crate) fn load_providers(path: &str) -> Result<Vec<ProviderConfig>, CliError> {
     let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
         path: path.to_string(),
         source,

@@ -12,14 +12,14 @@ use familiar_chat::{HttpRequest, Method, RequestId};
 use familiar_transport::TransportError;
 
 /// What a transport thread saw.
-pub(super) enum Seen {
+pub(crate) enum Seen {
     Head(u16, Vec<(String, String)>),
     Data(Vec<u8>),
     End,
     Failed(TransportError),
 }
 
-pub(super) fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_millis() as u64)
@@ -92,14 +92,14 @@ fn spawn_request(
 }
 
 /// What woke the caller up.
-pub(super) enum Woke {
+pub(crate) enum Woke {
     Seen(RequestId, Seen),
     /// The deadline came (`now_ms`), or `u64::MAX` if no request can report anything any more.
     Timeout(u64),
 }
 
 /// Requests in flight and the channel their threads report on.
-pub(super) struct Transport {
+pub(crate) struct Transport {
     agent: ureq::Agent,
     sender: Sender<(RequestId, Seen)>,
     receiver: Receiver<(RequestId, Seen)>,
@@ -107,7 +107,7 @@ pub(super) struct Transport {
 }
 
 impl Transport {
-    pub(super) fn new(first_byte_timeout_ms: u64) -> Transport {
+    pub(crate) fn new(first_byte_timeout_ms: u64) -> Transport {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_millis(first_byte_timeout_ms)))
@@ -123,7 +123,7 @@ impl Transport {
         }
     }
 
-    pub(super) fn send(&mut self, request: RequestId, http: HttpRequest) {
+    pub(crate) fn send(&mut self, request: RequestId, http: HttpRequest) {
         let abort = Arc::new(AtomicBool::new(false));
         self.aborts.insert(request, abort.clone());
         spawn_request(
@@ -135,14 +135,14 @@ impl Transport {
         );
     }
 
-    pub(super) fn abort(&mut self, request: RequestId) {
+    pub(crate) fn abort(&mut self, request: RequestId) {
         if let Some(abort) = self.aborts.remove(&request) {
             abort.store(true, Ordering::Relaxed);
         }
     }
 
     /// Sleeps until a request reports something or `deadline` (a minute when there is none) comes.
-    pub(super) fn wait(&self, deadline: Option<u64>) -> Woke {
+    pub(crate) fn wait(&self, deadline: Option<u64>) -> Woke {
         let wait = deadline.map_or(60_000, |deadline| deadline.saturating_sub(now_ms()));
         match self.receiver.recv_timeout(Duration::from_millis(wait)) {
             Ok((request, seen)) => Woke::Seen(request, seen),
