@@ -56,9 +56,10 @@ fi
 
 # The sentence encoder of the semantic search: the same facade built with only its `embed` feature, loaded by a Web
 # Worker on first use (scripts/rules/semantic-worker.mjs), never at start-up. Its own target directory, as its
-# RUSTFLAGS differ: wasm SIMD (simd128), which candle's gemm uses; FAMILIAR_EMBED_SIMD=0 builds it without, to
-# measure (BENCHMARKS.md). Every browser Foundry supports has wasm SIMD (Chrome 91, Firefox 89, Safari 16.4).
-embed_simd="${FAMILIAR_EMBED_SIMD:-1}"
+# RUSTFLAGS may differ: FAMILIAR_EMBED_SIMD=1 builds it with wasm SIMD (simd128, which candle's gemm can use), to
+# measure. Without is the default because it measured faster in Chromium: 199 against 255 ms a unit embedded, the
+# same per question (BENCHMARKS.md, "The semantic layer in the browser").
+embed_simd="${FAMILIAR_EMBED_SIMD:-0}"
 embed_flags='--cfg getrandom_backend="wasm_js"'
 embed_target="$target_dir/embed-nosimd"
 embed_opt_flags=()
