@@ -54,6 +54,40 @@ else
   cp "$stage/wasm/familiar_wasm_bg.wasm" "$opt_cache/$opt_key.wasm"
 fi
 
+# The sentence encoder of the semantic search: the same facade built with only its `embed` feature, loaded by a Web
+# Worker on first use (scripts/rules/semantic-worker.mjs), never at start-up. Its own target directory, as its
+# RUSTFLAGS may differ: FAMILIAR_EMBED_SIMD=1 builds it with wasm SIMD (simd128, which candle's gemm can use), to
+# measure. Without is the default because it measured faster in Chromium: 199 against 255 ms a unit embedded, the
+# same per question (BENCHMARKS.md, "The semantic layer in the browser").
+embed_simd="${FAMILIAR_EMBED_SIMD:-0}"
+embed_flags='--cfg getrandom_backend="wasm_js"'
+embed_target="$target_dir/embed-nosimd"
+embed_opt_flags=()
+if [ "$embed_simd" = 1 ]; then
+  embed_flags="$embed_flags -C target-feature=+simd128"
+  embed_target="$target_dir/embed-simd"
+  embed_opt_flags=(--enable-simd)
+fi
+log "building the sentence encoder's wasm (simd128: $embed_simd)"
+CARGO_TARGET_DIR="$embed_target" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$embed_flags" \
+  cargo build --release --target wasm32-unknown-unknown -p familiar-wasm --no-default-features --features embed
+mkdir -p "$stage/wasm-embed"
+wasm-bindgen --target web --no-typescript --out-dir "$stage/wasm-embed" --out-name familiar_embed \
+  "$embed_target/wasm32-unknown-unknown/release/familiar_wasm.wasm"
+embed_wasm="$stage/wasm-embed/familiar_embed_bg.wasm"
+embed_key=$( (sha256sum "$embed_wasm" | cut -d' ' -f1; echo "${wasm_opt_flags[*]} ${embed_opt_flags[*]}") \
+  | sha256sum | cut -d' ' -f1)
+if [ -f "$opt_cache/$embed_key.wasm" ]; then
+  log "wasm-opt -O3 of the encoder (unchanged input: cached result)"
+  cp "$opt_cache/$embed_key.wasm" "$embed_wasm"
+else
+  log "wasm-opt -O3 of the encoder"
+  tests/node_modules/.bin/wasm-opt "${wasm_opt_flags[@]}" "${embed_opt_flags[@]}" "$embed_wasm" -o "$embed_wasm.opt"
+  mv "$embed_wasm.opt" "$embed_wasm"
+  mkdir -p "$opt_cache"
+  cp "$embed_wasm" "$opt_cache/$embed_key.wasm"
+fi
+
 cp -r module.json scripts styles templates lang LICENSE README.md "$stage/"
 # The shipped scripts without comments and layout; the repository keeps the readable sources.
 log "minifying the scripts"

@@ -19,7 +19,13 @@ export const SETTINGS = {
   artProviderConsent: "artProviderConsent",
   historyRetentionDays: "historyRetentionDays",
   dataRemovedAt: "dataRemovedAt",
+  semanticSearch: "semanticSearch",
+  semanticModelUrl: "semanticModelUrl",
 };
+
+/** Where the semantic search's model is fetched from unless the GM says otherwise: all-MiniLM-L6-v2's files on its
+ * public hub page (checked against the digests the encoder carries, whichever URL serves them). */
+const DEFAULT_MODEL_URL = "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/";
 
 /** The `playerViews` choices: which of Encounter and Monster players may open besides Ask. */
 const PLAYER_VIEW_CHOICES = ["none", "encounter", "monster", "encounterMonster"];
@@ -43,6 +49,7 @@ export function registerSettings({
   onRemovalMarkerChange = () => {},
   onArtRelayChange = () => {},
   onArtUsageChange = () => {},
+  onSemanticChange = () => {},
 }) {
   game.settings.register(MODULE_ID, SETTINGS.showRaven, {
     name: "FAMILIAR.Settings.ShowRaven.Name",
@@ -92,6 +99,7 @@ export function registerSettings({
     default: "none",
     onChange: () => onRavenSettingChange(),
   });
+  registerSemanticSettings(onSemanticChange);
   registerProviderChain();
   registerArtSettings({ onRavenSettingChange, onArtRelayChange, onArtUsageChange });
   registerPrivacySettings({ onRetentionChange, onRemovalMarkerChange });
@@ -113,6 +121,31 @@ export function registerSettings({
     type: String,
     default: "[]",
     onChange: () => onUsageChange(),
+  });
+}
+
+/** The semantic search (scripts/rules/semantic.mjs): world settings, so every client of the world searches alike.
+ * Off by default: turning it on makes each client download about 90 MB once (README, "Search by meaning"). */
+function registerSemanticSettings(onSemanticChange) {
+  game.settings.register(MODULE_ID, SETTINGS.semanticSearch, {
+    name: "FAMILIAR.Settings.SemanticSearch.Name",
+    hint: "FAMILIAR.Settings.SemanticSearch.Hint",
+    scope: "world",
+    config: true,
+    restricted: true,
+    type: Boolean,
+    default: false,
+    onChange: () => onSemanticChange(),
+  });
+  game.settings.register(MODULE_ID, SETTINGS.semanticModelUrl, {
+    name: "FAMILIAR.Settings.SemanticModelUrl.Name",
+    hint: "FAMILIAR.Settings.SemanticModelUrl.Hint",
+    scope: "world",
+    config: true,
+    restricted: true,
+    type: String,
+    default: DEFAULT_MODEL_URL,
+    onChange: () => onSemanticChange(),
   });
 }
 

@@ -16,6 +16,7 @@ import { useConsentDialog } from "../privacy/consent.mjs";
 import { PRIVACY_TEMPLATES, registerPrivacyMenu } from "../apps/privacy-settings.mjs";
 import { purgeByRetention } from "../privacy/data-rights.mjs";
 import { removalMarkerChanged } from "../privacy/local-data.mjs";
+import { semanticSettingChanged } from "../rules/rules-index.mjs";
 
 export function listen() {
   Hooks.once("init", () => {
@@ -36,6 +37,9 @@ export function listen() {
       },
       onArtUsageChange: () => {
         if (runtime.wasm) artUsageChanged();
+      },
+      onSemanticChange: () => {
+        if (runtime.wasm) semanticSettingChanged();
       },
       onRemovalMarkerChange: (value) => {
         if (runtime.wasm) removalMarkerChanged(value);

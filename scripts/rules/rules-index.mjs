@@ -2,12 +2,14 @@
  * The rules index of this client, built in wasm from the compendia this user may open. It is saved to IndexedDB
  * with a fingerprint of the packs' contents, loaded back on the next start when nothing changed, rebuilt when
  * anything did, and discarded (then rebuilt) when the saved bytes are corrupted. Edits to compendium documents
- * update it in place.
+ * update it in place. With the semantic search on (`semantic.mjs`), the units' vectors are saved with the index,
+ * under the same fingerprint, and the search fuses each question's vector in once they are all there.
  */
 import { t } from "../core/constants.mjs";
 import { packVisibleTo, progressNotice } from "../core/compat.mjs";
 import { requireWasm } from "../core/runtime.mjs";
 import { deleteBlob, loadBlob, saveBlob } from "../core/storage.mjs";
+import { queryVector, refreshVectors, semanticStatus, stopSemantic } from "./semantic.mjs";
 
 /** Fields of a compendium index entry that tell whether a document changed. */
 const VERSION_FIELDS = ["_stats.modifiedTime", "system.schema.version"];
@@ -72,7 +74,13 @@ async function loadSaved(wasm, fingerprint) {
   if (!saved) return { index: null, corrupted: false };
   if (saved.fingerprint !== fingerprint) return { index: null, corrupted: false };
   try {
-    return { index: wasm.RulesIndex.fromBytes(saved.bytes), corrupted: false };
+    const loaded = wasm.RulesIndex.fromBytes(saved.bytes);
+    try {
+      if (saved.vectors) loaded.loadVectors(saved.vectors);
+    } catch (error) {
+      console.warn("Familiar | the saved vectors are corrupted; the semantic search embeds the rules again", error);
+    }
+    return { index: loaded, corrupted: false };
   } catch (error) {
     console.warn("Familiar | the saved rules index is corrupted; rebuilding it", error);
     await deleteBlob(storageKey());
@@ -145,7 +153,7 @@ async function build(wasm, packs) {
 
 async function save(fingerprint) {
   if (!index) return;
-  await saveBlob(storageKey(), { fingerprint, bytes: index.toBytes() });
+  await saveBlob(storageKey(), { fingerprint, bytes: index.toBytes(), vectors: index.vectorsToBytes() });
 }
 
 async function prepare() {
@@ -173,7 +181,15 @@ async function prepare() {
     updatedAt: Date.now(),
     error: null,
   });
+  // Not awaited: words answer while the vectors are made; the semantic side joins when they are all there.
+  refreshVectors(index, () => save(fingerprint));
   return index;
+}
+
+/** The GM turned the semantic search on or off (or changed the model's URL). */
+export function semanticSettingChanged() {
+  stopSemantic();
+  if (index) refreshVectors(index, scheduleSave);
 }
 
 /** The index, built or loaded on first use; concurrent callers share one build. */
@@ -193,7 +209,8 @@ export async function searchRules(query, { top = 10, passageChars, user = game.u
   if (typeof query !== "string") throw new TypeError("search(query): query must be a string");
   const rules = await ensureRulesIndex();
   const userPacks = packsFor(user);
-  return rules.search(query, passageChars ? { top, userPacks, passageChars } : { top, userPacks });
+  const vector = await queryVector(query);
+  return rules.search(query, passageChars ? { top, userPacks, passageChars } : { top, userPacks }, vector ?? undefined);
 }
 
 /** How many passages ground an answer and how much of each the prompt carries; how many hits an offline answer
@@ -224,7 +241,7 @@ function packsFor(user) {
 
 /** A copy of the index's state for the Status view and diagnostics. */
 export function rulesIndexStatus() {
-  return structuredClone(status);
+  return { ...structuredClone(status), semantic: semanticStatus() };
 }
 
 function scheduleSave() {
@@ -250,6 +267,7 @@ export function documentChanged(document) {
   status.documents = index.stats().documents;
   status.updatedAt = Date.now();
   scheduleSave();
+  refreshVectors(index, scheduleSave);
 }
 
 /** A compendium document was deleted: drop it from the index. */
@@ -259,4 +277,5 @@ export function documentDeleted(document) {
   status.documents = index.stats().documents;
   status.updatedAt = Date.now();
   scheduleSave();
+  refreshVectors(index, scheduleSave);
 }

@@ -43,6 +43,8 @@ const all = walk(stage);
 // Files of the zip that no page ever fetches: Foundry's installer and the GM read them, the browser does not.
 const DOCUMENTS = new Set(["README.md", "LICENSE", "THIRD-PARTY-LICENSES.md"].map((name) => join(stage, name)));
 const classifier = (path) => path.includes("/vendor/");
+// The sentence encoder of the semantic search, which a Web Worker imports when the GM turns that search on.
+const encoder = (path) => path.includes("/wasm-embed/");
 // Foundry fetches a package's file for the user's language and English as the fallback (Localization's
 // `translations` and `_fallback`, https://foundryvtt.com/api/v13/classes/foundry.helpers.Localization.html), never
 // the others: start-up counts English and the largest other language, the worst a user's page loads.
@@ -54,14 +56,16 @@ const largestOther = languages
   .slice(0, 1);
 const unfetchedLanguages = new Set(languages.filter((path) => !english.includes(path) && !largestOther.includes(path)));
 const rows = [
-  ["wasm bundle", all.filter((path) => path.endsWith(".wasm") && !classifier(path))],
+  ["wasm bundle", all.filter((path) => path.endsWith(".wasm") && !classifier(path) && !encoder(path))],
   ["wasm glue", all.filter((path) => path.endsWith("familiar_wasm.js"))],
   ["whole module", all],
   // What a page may load when Familiar starts: everything but the documents, the classifier, whose bundle is
-  // imported only when art is first classified, and the language files no user loads with English.
-  ["start-up", all.filter((path) => !classifier(path) && !DOCUMENTS.has(path) && !unfetchedLanguages.has(path))],
+  // imported only when art is first classified, the encoder (likewise, on the semantic search's first use), and
+  // the language files no user loads with English.
+  ["start-up", all.filter((path) => !classifier(path) && !encoder(path) && !DOCUMENTS.has(path) && !unfetchedLanguages.has(path))],
   ["documents", all.filter((path) => DOCUMENTS.has(path))],
   ["classifier", all.filter((path) => classifier(path) && !path.endsWith(".md"))],
+  ["encoder", all.filter(encoder)],
 ];
 console.log("size           raw          gzip         brotli");
 for (const [label, paths] of rows) {

@@ -15,19 +15,25 @@ if (!values.stage || !values.classifier) throw new Error("usage: --stage <dir> -
 
 const cargo = (args) => execFileSync("cargo", args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
 
-// `cargo tree -p` resolves features for that package alone, as the release build does (cargo metadata would unite
-// the whole workspace's features and list the CLI's image codecs, which the wasm does not link).
-const tree = cargo(["tree", "-p", "familiar-wasm", "--target", "wasm32-unknown-unknown", "-e", "normal,no-proc-macro",
-  "--prefix", "none", "-f", "{p}", "--locked"]);
-const wanted = new Set(tree.split("\n").map((line) => line.replace(/ \(\*\)$/, "").trim()).filter(Boolean)
-  .filter((line) => !line.includes("(/")) // our own crates (path dependencies): Familiar's LICENSE covers them
-  .map((line) => line.replace(/^(\S+) v(\S+)$/, "$1 $2")));
-
 const metadata = JSON.parse(cargo(["metadata", "--format-version", "1", "--locked", "--filter-platform", "wasm32-unknown-unknown"]));
-const crates = metadata.packages.filter((p) => wanted.has(`${p.name} ${p.version}`)).sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version, undefined, { numeric: true }));
-const found = new Set(crates.map((p) => `${p.name} ${p.version}`));
-const missing = [...wanted].filter((id) => !found.has(id));
-if (missing.length) throw new Error(`cargo metadata lacks ${missing.join(", ")}`);
+
+// `cargo tree -p` resolves features for that package alone, as the release build does (cargo metadata would unite
+// the whole workspace's features and list the CLI's image codecs, which the wasm does not link). `features`: the
+// artifact's (none for the start-up bundle; `--no-default-features --features embed` for the encoder).
+function cratesOf(features) {
+  const tree = cargo(["tree", "-p", "familiar-wasm", ...features, "--target", "wasm32-unknown-unknown", "-e",
+    "normal,no-proc-macro", "--prefix", "none", "-f", "{p}", "--locked"]);
+  const wanted = new Set(tree.split("\n").map((line) => line.replace(/ \(\*\)$/, "").trim()).filter(Boolean)
+    .filter((line) => !line.includes("(/")) // our own crates (path dependencies): Familiar's LICENSE covers them
+    .map((line) => line.replace(/^(\S+) v(\S+)$/, "$1 $2")));
+  const crates = metadata.packages.filter((p) => wanted.has(`${p.name} ${p.version}`)).sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version, undefined, { numeric: true }));
+  const found = new Set(crates.map((p) => `${p.name} ${p.version}`));
+  const missing = [...wanted].filter((id) => !found.has(id));
+  if (missing.length) throw new Error(`cargo metadata lacks ${missing.join(", ")}`);
+  return crates;
+}
+const crates = cratesOf([]);
+const encoderCrates = cratesOf(["--no-default-features", "--features", "embed"]);
 
 const LICENCE_FILE = /^(licen[cs]e|copying|notice|unlicense)([-_.].*)?$/i;
 /** The licence files a crate ships in its registry source, as [file name, text]. */
@@ -46,12 +52,17 @@ function addText(text, user) {
   if (!texts.has(key)) texts.set(key, { text, users: [] });
   texts.get(key).users.push(user);
 }
-const rows = crates.map((p) => {
+const listed = new Set();
+const row = (p) => {
   const files = licenceFiles(p.manifest_path, p.license_file);
-  for (const [name, text] of files) addText(text, `${p.name} ${p.version} (${name})`);
+  // A crate in both bundles has its texts listed once.
+  for (const [name, text] of files) if (!listed.has(`${p.name} ${p.version}`)) addText(text, `${p.name} ${p.version} (${name})`);
+  listed.add(`${p.name} ${p.version}`);
   const licence = p.license ?? (p.license_file ? `see ${p.license_file}` : "unstated");
   return `| ${p.name} | ${p.version} | ${licence} | ${p.repository ?? ""} | ${files.length ? "below" : "none shipped"} |`;
-});
+};
+const rows = crates.map(row);
+const encoderRows = encoderCrates.map(row);
 for (const p of classifier) if (p.text) addText(p.text, `${p.name} ${p.version} (npm)`);
 
 const lines = [
@@ -68,6 +79,12 @@ const lines = [
   "",
   "A crate marked \"none shipped\" publishes no licence file in its package; its licence is the one it declares, and",
   "its repository holds the text.",
+  "",
+  `## Rust crates compiled into wasm-embed/familiar_embed_bg.wasm, the semantic search's encoder (${encoderCrates.length})`,
+  "",
+  "| crate | version | licence | repository | licence text |",
+  "| --- | --- | --- | --- | --- |",
+  ...encoderRows,
   "",
   `## npm packages bundled into vendor/classifier.mjs (${classifier.length})`,
   "",

@@ -44,6 +44,10 @@ pub struct Manifest {
 pub const MODEL_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 pub const MANIFEST_FILE: &str = "familiar-model.json";
 
+/// The manifest of the model a browser fetches by default (all-MiniLM-L6-v2 from its public hub address, or a URL
+/// the GM sets): the files are checked against these digests, the same that `tests/tools/install-models.sh` pins.
+pub const BUILT_IN: &str = include_str!("../models/all-minilm-l6-v2.json");
+
 impl Manifest {
     pub fn parse(bytes: &[u8]) -> Result<Manifest, EmbedError> {
         let manifest: Manifest = serde_json::from_slice(bytes)
@@ -121,6 +125,25 @@ mod tests {
             manifest.verify("model.safetensors", b"weightz"),
             Err(EmbedError::Checksum { file, .. }) if file == "model.safetensors"
         ));
+    }
+
+    #[test]
+    fn the_built_in_manifest_pins_the_installed_model() {
+        let built_in = Manifest::parse(BUILT_IN.as_bytes()).unwrap();
+        assert_eq!(
+            (built_in.id.as_str(), built_in.dimension),
+            ("all-minilm-l6-v2", 384)
+        );
+        let installed = std::env::var_os("HOME").map(|home| {
+            std::path::PathBuf::from(home)
+                .join(".cache/familiar/models/all-minilm-l6-v2/familiar-model.json")
+        });
+        match installed.and_then(|path| std::fs::read(path).ok()) {
+            Some(bytes) => assert_eq!(Manifest::parse(&bytes).unwrap().files, built_in.files),
+            None => {
+                eprintln!("skipped: the installed model's manifest (tests/tools/install-models.sh)")
+            }
+        }
     }
 
     #[test]

@@ -103,6 +103,21 @@ impl DenseIndex {
         Ok(())
     }
 
+    /// Keeps the rows whose key `keep` accepts, in order (a changed or removed unit's row goes before its new one
+    /// is pushed).
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let kept: Vec<bool> = self.keys.iter().map(|key| keep(key)).collect();
+        let dimension = self.dimension;
+        keep_rows(&mut self.keys, &kept, 1);
+        match &mut self.rows {
+            Rows::F32(values) => keep_rows(values, &kept, dimension),
+            Rows::Int8 { values, scales } => {
+                keep_rows(values, &kept, dimension);
+                keep_rows(scales, &kept, 1);
+            }
+        }
+    }
+
     /// The dot product of row `row` with `query`.
     fn score(&self, row: usize, query: &[f32]) -> f32 {
         let span = row * self.dimension..(row + 1) * self.dimension;
@@ -247,6 +262,15 @@ impl DenseIndex {
     }
 }
 
+/// Keeps the rows of `width` values each whose entry in `kept` is true.
+fn keep_rows<T>(values: &mut Vec<T>, kept: &[bool], width: usize) {
+    let mut at = 0;
+    values.retain(|_| {
+        at += 1;
+        kept[(at - 1) / width]
+    });
+}
+
 /// A row and its score, ordered best first (higher score, then lower key position).
 #[derive(Debug, Clone, Copy)]
 struct Scored {
@@ -277,13 +301,14 @@ impl Ord for Scored {
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// Reads a vector file's fields in turn (also [`crate::semantic`]'s).
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, length: usize) -> Result<&'a [u8], RulesError> {
+    pub(crate) fn take(&mut self, length: usize) -> Result<&'a [u8], RulesError> {
         let end = self
             .at
             .checked_add(length)
@@ -294,7 +319,7 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
-    fn u32(&mut self) -> Result<u32, RulesError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, RulesError> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
@@ -316,6 +341,21 @@ mod tests {
         index.push("c", &unit(&[0.0, 0.0, 1.0])).unwrap();
         index.push("d", &unit(&[0.0, 1.0, 0.1])).unwrap();
         index
+    }
+
+    #[test]
+    fn retain_drops_whole_rows_in_both_precisions() {
+        for precision in [Precision::F32, Precision::Int8] {
+            let mut index = sample(precision);
+            index.retain(|key| key != "b" && key != "c");
+            assert_eq!(index.keys(), ["a", "d"]);
+            let hits = index.top_k(&unit(&[0.0, 1.0, 0.0]), 4);
+            let keys: Vec<&str> = hits.iter().map(|hit| hit.key.as_str()).collect();
+            assert_eq!(keys, ["d", "a"], "{precision:?}");
+            assert!((hits[0].score - 0.995).abs() < 0.01, "d's row kept whole");
+            let back = DenseIndex::from_bytes(&index.to_bytes()).unwrap();
+            assert_eq!(back, index);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! saved to IndexedDB as bytes and loaded back (a corrupted or incompatible blob throws, so the adapter rebuilds).
 
 use familiar_rules::search::SearchOptions;
-use familiar_rules::{Manifest, Resolver};
+use familiar_rules::{Dense, Fusion, Manifest, Resolver, UnitVectors, VectorsOf};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -41,10 +41,13 @@ pub fn rules_fingerprint(entries: JsValue) -> Result<String, JsValue> {
 }
 
 /// `new RulesIndex()`, then `addDocuments(docs)`, `search(query, {top, userPacks})`, `remove(uuids)`,
-/// `toBytes()` / `RulesIndex.fromBytes(bytes)`, `stats()`, `manifest()`.
+/// `toBytes()` / `RulesIndex.fromBytes(bytes)`, `stats()`, `manifest()`; the semantic side's vectors through
+/// `planVectors`, `addVectors`, `vectorsToBytes` / `loadVectors` and a question's vector given to `search`.
 #[wasm_bindgen(js_name = RulesIndex)]
 pub struct RulesIndexJs {
     inner: familiar_rules::RulesIndex,
+    /// The units' vectors from the embedding worker, when the semantic search is on.
+    vectors: Option<UnitVectors>,
 }
 
 #[wasm_bindgen(js_class = RulesIndex)]
@@ -53,6 +56,7 @@ impl RulesIndexJs {
     pub fn new() -> Result<RulesIndexJs, JsValue> {
         Ok(RulesIndexJs {
             inner: familiar_rules::RulesIndex::new().map_err(refuse)?,
+            vectors: None,
         })
     }
 
@@ -107,14 +111,97 @@ impl RulesIndexJs {
 
     /// `[{uuid, anchor?, pack, name, type, score, snippet, link, text?, also?}]`, best first. `options`: `{top = 10,
     /// userPacks, snippets = true, passageChars}`; pass the packs a player may see as `userPacks`, nothing for the
-    /// GM; `passageChars: n` adds each hit's clean passage text (capped at n characters) as `text`.
-    pub fn search(&mut self, query: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    /// GM; `passageChars: n` adds each hit's clean passage text (capped at n characters) as `text`. With the
+    /// question's vector (`queryVector`, from the embedding worker) and the units' vectors, the semantic ranking is
+    /// fused in (`Fusion::default()`); without either, words alone.
+    pub fn search(
+        &mut self,
+        query: &str,
+        options: JsValue,
+        query_vector: Option<Vec<f32>>,
+    ) -> Result<JsValue, JsValue> {
         let options: SearchOptions = match options.is_undefined() || options.is_null() {
             true => SearchOptions::default(),
             false => interop::from_js(options)?,
         };
-        let hits = self.inner.search(query, &options).map_err(refuse)?;
-        interop::to_js(&hits)
+        let nearest = match (&self.vectors, query_vector) {
+            (Some(vectors), Some(vector)) if !vectors.is_empty() => Some(vectors.nearest(&vector)),
+            _ => None,
+        };
+        let hits = match &nearest {
+            Some(hits) => {
+                let dense = Dense {
+                    hits,
+                    fusion: Fusion::default(),
+                };
+                self.inner.search_fused(query, &options, Some(dense))
+            }
+            None => self.inner.search(query, &options),
+        };
+        interop::to_js(&hits.map_err(refuse)?)
+    }
+
+    /// `planVectors({model, dimension, tokens})`: the units to embed, `{keys, texts}` (new units and changed ones;
+    /// the rows of units gone or changed are dropped). Vectors of another model or token cap are discarded first.
+    #[wasm_bindgen(js_name = planVectors)]
+    pub fn plan_vectors(
+        &mut self,
+        model: String,
+        dimension: usize,
+        tokens: usize,
+    ) -> Result<JsValue, JsValue> {
+        let of = VectorsOf {
+            model,
+            dimension,
+            tokens,
+        };
+        let units = self.inner.unit_texts().map_err(refuse)?;
+        let vectors = match self.vectors.take() {
+            Some(vectors) if *vectors.of() == of => vectors,
+            _ => UnitVectors::new(of),
+        };
+        let pending = self.vectors.insert(vectors).plan(&units);
+        let (keys, texts): (Vec<String>, Vec<String>) = pending
+            .into_iter()
+            .map(|unit| (unit.key, unit.text))
+            .unzip();
+        interop::to_js(&serde_json::json!({ "keys": keys, "texts": texts }))
+    }
+
+    /// `addVectors(keys, vectors)`: vectors from the worker for units `planVectors` handed out, flat in the order
+    /// of `keys`; returns how many were taken.
+    #[wasm_bindgen(js_name = addVectors)]
+    pub fn add_vectors(&mut self, keys: Vec<String>, vectors: Vec<f32>) -> Result<usize, JsValue> {
+        let Some(unit_vectors) = self.vectors.as_mut() else {
+            return Ok(0);
+        };
+        unit_vectors.add(&keys, &vectors).map_err(refuse)
+    }
+
+    /// `{model, units, pending}`: the vectors held, or null.
+    #[wasm_bindgen(js_name = vectorStats)]
+    pub fn vector_stats(&self) -> Result<JsValue, JsValue> {
+        let stats = self.vectors.as_ref().map(|vectors| {
+            serde_json::json!({
+                "model": vectors.of().model,
+                "units": vectors.len(),
+                "pending": vectors.pending(),
+            })
+        });
+        interop::to_js(&stats)
+    }
+
+    /// The vectors as bytes for IndexedDB (checksummed), or undefined when there are none.
+    #[wasm_bindgen(js_name = vectorsToBytes)]
+    pub fn vectors_to_bytes(&self) -> Option<Vec<u8>> {
+        self.vectors.as_ref().map(UnitVectors::to_bytes)
+    }
+
+    /// Loads bytes from `vectorsToBytes`; throws on corrupted or incompatible bytes (the caller embeds again).
+    #[wasm_bindgen(js_name = loadVectors)]
+    pub fn load_vectors(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.vectors = Some(UnitVectors::from_bytes(bytes).map_err(refuse)?);
+        Ok(())
     }
 
     /// `{documents, units, packs: {pack: count}, deltaUnits, baseUnits}`.
@@ -149,6 +236,7 @@ impl RulesIndexJs {
     pub fn from_bytes(bytes: &[u8]) -> Result<RulesIndexJs, JsValue> {
         Ok(RulesIndexJs {
             inner: familiar_rules::persist::from_bytes(bytes).map_err(refuse)?,
+            vectors: None,
         })
     }
 }

@@ -43,7 +43,7 @@ fn index() -> RulesIndexJs {
 fn search_returns_plain_objects_with_citations() {
     let mut index = index();
     let hits = index
-        .search("lantern light", JsValue::UNDEFINED)
+        .search("lantern light", JsValue::UNDEFINED, None)
         .expect("search");
     let hit = js_sys::Array::from(&hits).get(0);
     assert!(
@@ -66,11 +66,11 @@ fn players_see_only_their_packs() {
     let mut index = index();
     let player = js(r#"{"top": 5, "userPacks": ["home.spells"]}"#);
     let hits = index
-        .search("breathing underwater", player)
+        .search("breathing underwater", player, None)
         .expect("search");
     assert_eq!(first_name(&hits), None);
     let hits = index
-        .search("breathing underwater", JsValue::UNDEFINED)
+        .search("breathing underwater", JsValue::UNDEFINED, None)
         .expect("search");
     assert_eq!(first_name(&hits).as_deref(), Some("Hold Breath"));
 }
@@ -89,7 +89,7 @@ fn removal_and_bytes_round_trip() {
         Some(1.0)
     );
     let hits = loaded
-        .search("Lantern", JsValue::UNDEFINED)
+        .search("Lantern", JsValue::UNDEFINED, None)
         .expect("search");
     assert_eq!(first_name(&hits).as_deref(), Some("Lantern Glow"));
 
@@ -103,7 +103,10 @@ fn removal_and_bytes_round_trip() {
 fn hostile_queries_never_throw() {
     let mut index = index();
     for query in ["\"", "name:(", "[[/r 1d6]]", "AND OR NOT", "", "ü̈ 🐉 \u{0}"] {
-        assert!(index.search(query, JsValue::UNDEFINED).is_ok(), "{query}");
+        assert!(
+            index.search(query, JsValue::UNDEFINED, None).is_ok(),
+            "{query}"
+        );
     }
 }
 
@@ -131,7 +134,7 @@ fn a_pack_added_in_slices_reports_positions_in_the_pack_and_commits_in_steps() {
     // One unit a call for the two documents, then the call that writes the segment.
     assert_eq!(calls, 3);
     let hits = index
-        .search("lantern light", JsValue::UNDEFINED)
+        .search("lantern light", JsValue::UNDEFINED, None)
         .expect("search");
     assert_eq!(first_name(&hits).as_deref(), Some("Lantern Glow"));
 }

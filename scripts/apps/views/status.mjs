@@ -43,6 +43,7 @@ export function statusContext() {
   return {
     index,
     stateLabel: t(`Status.States.${index.state}`),
+    semanticLabel: t(`Status.SemanticStates.${index.semantic.state}`, index.semantic),
     updatedAt: index.updatedAt ? formatDateTime(index.updatedAt) : "—",
     peers: listPeers(),
     providers: health.providers.map((provider) => ({

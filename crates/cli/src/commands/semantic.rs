@@ -9,15 +9,16 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use familiar_embed::manifest::sha256_hex;
 use familiar_embed::Encoder;
-use familiar_rules::{DenseHit, DenseIndex, Fusion, FusionMethod, Precision, RulesIndex, UnitText};
+use familiar_rules::semantic::TEXT_RECIPE;
+use familiar_rules::{
+    embedding_text, DenseHit, DenseIndex, Fusion, FusionMethod, Precision, RulesIndex, UnitText,
+};
 use serde_json::{json, Value};
 
 use super::CliError;
 
 /// The model used when `--model` is not given, if it is installed.
 pub const DEFAULT_MODEL: &str = "all-minilm-l6-v2";
-/// Bump when the text handed to the model for a unit changes: cached vectors are then rebuilt.
-const TEXT_RECIPE: u32 = 1;
 /// Units embedded between two progress lines.
 const PROGRESS_CHUNK: usize = 256;
 
@@ -126,7 +127,7 @@ impl Semantic {
         let units = index.unit_texts()?;
         let texts: Vec<String> = units
             .iter()
-            .map(|unit| unit_text(unit, args.doc_tokens))
+            .map(|unit| embedding_text(unit, args.doc_tokens))
             .collect();
         let checksum = corpus_checksum(&encoder, precision, &units, &texts);
         let id = encoder.manifest().id.clone();
@@ -189,21 +190,6 @@ impl Semantic {
         let vector = self.encoder.encode_query(query)?;
         Ok(self.vectors.top_k(&vector, self.top))
     }
-}
-
-/// What the model reads of a unit: its name, then its clean text, cut well past what the token cap keeps (the
-/// tokenizer cuts exactly; this only spares it pages of text).
-fn unit_text(unit: &UnitText, tokens: usize) -> String {
-    let budget = tokens.saturating_mul(8).max(64);
-    let mut text = format!("{}. {}", unit.name, unit.body);
-    if text.len() > budget {
-        let mut end = budget;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-    }
-    text
 }
 
 /// Names the vectors: the model's files, the token cap, the precision, the recipe and every unit's key and text.
