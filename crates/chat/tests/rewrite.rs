@@ -44,6 +44,25 @@ fn sent_body(chain: &mut ProviderChain) -> (familiar_chat::RequestId, serde_json
     }
 }
 
+/// Answers `request` whole and returns the ask's final answer.
+fn respond(
+    chain: &mut ProviderChain,
+    ask: familiar_chat::AskId,
+    request: familiar_chat::RequestId,
+    status: u16,
+    body: &[u8],
+) -> Box<familiar_chat::Answer> {
+    chain.handle_head(request, status, vec![], 1);
+    chain.handle_data(request, body, 2);
+    chain.handle_end(request, 3);
+    std::iter::from_fn(|| chain.poll_event())
+        .find_map(|(id, event)| match event {
+            AskEvent::Done { answer } if id == ask => Some(answer),
+            _ => None,
+        })
+        .expect("the rewrite finished")
+}
+
 #[test]
 fn the_call_is_capped_below_the_providers_own_limit_on_both_apis() {
     for api in [Api::OpenAi, Api::Anthropic] {
@@ -71,15 +90,7 @@ fn the_reply_becomes_terms() {
     let (request, _) = sent_body(&mut chain);
     let reply = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"1. Shove\\n2. Reposition\\n\"}}]}\n\n\
                  data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-    chain.handle_head(request, 200, vec![], 1);
-    chain.handle_data(request, reply.as_bytes(), 2);
-    chain.handle_end(request, 3);
-    let answer = std::iter::from_fn(|| chain.poll_event())
-        .find_map(|(id, event)| match event {
-            AskEvent::Done { answer } if id == ask => Some(answer),
-            _ => None,
-        })
-        .expect("the rewrite finished");
+    let answer = respond(&mut chain, ask, request, 200, reply.as_bytes());
     assert!(answer.offline.is_none());
     assert_eq!(
         parse_rewrite(&answer.raw_text, &RewriteConfig::default()),
@@ -92,14 +103,12 @@ fn a_failing_provider_gives_an_offline_answer_which_is_no_rewrite() {
     let mut chain = chain(provider(Api::OpenAi, None));
     let ask = chain.start_capped(rewrite_input("q"), 60, 0);
     let (request, _) = sent_body(&mut chain);
-    chain.handle_head(request, 401, vec![], 1);
-    chain.handle_data(request, br#"{"error":{"message":"bad key"}}"#, 2);
-    chain.handle_end(request, 3);
-    let answer = std::iter::from_fn(|| chain.poll_event())
-        .find_map(|(id, event)| match event {
-            AskEvent::Done { answer } if id == ask => Some(answer),
-            _ => None,
-        })
-        .expect("the rewrite finished");
+    let answer = respond(
+        &mut chain,
+        ask,
+        request,
+        401,
+        br#"{"error":{"message":"bad key"}}"#,
+    );
     assert!(answer.offline.is_some());
 }
