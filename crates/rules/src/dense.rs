@@ -198,17 +198,7 @@ impl DenseIndex {
     /// Reads [`DenseIndex::to_bytes`]; any truncation, change or unknown version is `Corrupted`/`Incompatible`.
     pub fn from_bytes(bytes: &[u8]) -> Result<DenseIndex, RulesError> {
         let corrupted = |what: &str| RulesError::Corrupted(format!("vectors: {what}"));
-        if bytes.len() < MAGIC.len() + 4 + 1 + 8 + 4 || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(corrupted("not a vector file"));
-        }
-        let (body, crc) = bytes.split_at(bytes.len() - 4);
-        if crc32fast::hash(body).to_le_bytes() != crc {
-            return Err(corrupted("checksum mismatch"));
-        }
-        let mut reader = Reader {
-            bytes: body,
-            at: MAGIC.len(),
-        };
+        let mut reader = Reader::checked(bytes, MAGIC, MAGIC.len() + 4 + 1 + 8 + 4, "vectors")?;
         let version = reader.u32()?;
         if version != FORMAT_VERSION {
             return Err(RulesError::Incompatible {
@@ -255,7 +245,7 @@ impl DenseIndex {
                 Rows::Int8 { values, scales }
             }
         };
-        if reader.at != body.len() {
+        if reader.at != reader.bytes.len() {
             return Err(corrupted("trailing bytes"));
         }
         Ok(index)
@@ -308,6 +298,29 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// Opens a checksummed file: `magic`, a body, then the CRC-32 of everything before it. The reader starts after
+    /// the magic; a file shorter than `min_length`, with other magic or a wrong checksum is `Corrupted` (`what`
+    /// names the kind of file in the message).
+    pub(crate) fn checked(
+        bytes: &'a [u8],
+        magic: &[u8],
+        min_length: usize,
+        what: &str,
+    ) -> Result<Reader<'a>, RulesError> {
+        let corrupted = |problem: &str| RulesError::Corrupted(format!("{what}: {problem}"));
+        if bytes.len() < min_length.max(magic.len() + 4) || &bytes[..magic.len()] != magic {
+            return Err(corrupted("not a vector file"));
+        }
+        let (body, crc) = bytes.split_at(bytes.len() - 4);
+        if crc32fast::hash(body).to_le_bytes() != crc {
+            return Err(corrupted("checksum mismatch"));
+        }
+        Ok(Reader {
+            bytes: body,
+            at: magic.len(),
+        })
+    }
+
     pub(crate) fn take(&mut self, length: usize) -> Result<&'a [u8], RulesError> {
         let end = self
             .at

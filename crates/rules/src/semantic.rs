@@ -163,17 +163,7 @@ impl UnitVectors {
 
     /// Reads [`UnitVectors::to_bytes`]; damaged bytes are `Corrupted`, another format or recipe `Incompatible`.
     pub fn from_bytes(bytes: &[u8]) -> Result<UnitVectors, RulesError> {
-        if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(corrupted("not a vector file"));
-        }
-        let (body, crc) = bytes.split_at(bytes.len() - 4);
-        if crc32fast::hash(body).to_le_bytes() != crc {
-            return Err(corrupted("checksum mismatch"));
-        }
-        let mut reader = Reader {
-            bytes: body,
-            at: MAGIC.len(),
-        };
+        let mut reader = Reader::checked(bytes, MAGIC, MAGIC.len() + 4, "unit vectors")?;
         let [version, recipe, model_length] = [reader.u32()?, reader.u32()?, reader.u32()?];
         for (found, expected) in [(version, FORMAT_VERSION), (recipe, TEXT_RECIPE)] {
             if found != expected {
@@ -185,7 +175,7 @@ impl UnitVectors {
             .to_string();
         let [dimension, tokens, rows] = [reader.u32()?, reader.u32()?, reader.u32()?];
         let digests: Vec<u32> = (0..rows).map(|_| reader.u32()).collect::<Result<_, _>>()?;
-        let dense = DenseIndex::from_bytes(&body[reader.at..])?;
+        let dense = DenseIndex::from_bytes(&reader.bytes[reader.at..])?;
         if dense.len() != rows as usize
             || dense.dimension() != dimension as usize
             || dense.precision() != Precision::Int8
